@@ -1,0 +1,163 @@
+//! `nextnumber`: run one seed or scenario, swarm many seeds, or check a history file.
+//!
+//! Exit codes (TigerBeetle's VOPR keeps them apart so a CI log says what kind of failure):
+//! 0 pass, 1 correctness violation, 2 bad input, 3 liveness failure, 4 crash (a panic).
+
+mod swarm;
+
+use clap::{Parser, Subcommand};
+use nextnumber_core::{check_history, Config, History, Scenario, Simulation, Variant};
+use std::process::ExitCode;
+
+pub const EXIT_VIOLATION: u8 = 1;
+pub const EXIT_BAD_INPUT: u8 = 2;
+pub const EXIT_LIVENESS: u8 = 3;
+pub const EXIT_CRASH: u8 = 4;
+
+#[derive(Parser)]
+#[command(name = "nextnumber", version, about = "The replicated Very Next Number service, simulated and checked")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run one simulation (a seed, optionally a scenario file) and check it.
+    Run {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Number of branches, 1 to 9 (ignored with --scenario, which sets its own).
+        #[arg(long)]
+        branches: Option<usize>,
+        /// An unsafe variant: no-quorum, no-dedup or volatile-vote (repeatable).
+        #[arg(long)]
+        variant: Vec<String>,
+        /// A scenario file (format nextnumber/1); its seed wins over --seed if it has one.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Write the history (format nextnumber-history/1) to this file.
+        #[arg(long)]
+        history: Option<String>,
+        /// Print one trace line per event.
+        #[arg(long)]
+        trace: bool,
+        /// Without a scenario: simulated milliseconds to run, with customers arriving.
+        #[arg(long, default_value_t = 10_000)]
+        ticks: u64,
+    },
+    /// Run many seeds, each with its own drawn configuration and faults, on every core.
+    Swarm {
+        /// A range A..B (B excluded) or one seed.
+        #[arg(long)]
+        seeds: String,
+        #[arg(long)]
+        variant: Option<String>,
+        /// Worker threads (default: every core).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Stop at the first failing seed.
+        #[arg(long)]
+        fail_fast: bool,
+        /// Save the drawn scenario of the first failing seed to this file.
+        #[arg(long)]
+        save: Option<String>,
+    },
+    /// Run the checkers on a history file.
+    Check { file: String },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<u8, String> {
+    match command {
+        Command::Run { seed, branches, variant, scenario, history, trace, ticks } => {
+            let scenario = match scenario {
+                Some(path) => Scenario::parse(&read(&path)?).map_err(|e| format!("{path}: {e}"))?,
+                None => default_scenario(branches, &variant, ticks)?,
+            };
+            run_one(&scenario, seed, history.as_deref(), trace)
+        }
+        Command::Swarm { seeds, variant, jobs, fail_fast, save } => {
+            let range = swarm::parse_seeds(&seeds)?;
+            let variant = variant.map(|v| Variant::parse(&v)).transpose()?;
+            Ok(swarm::run(range, variant, jobs, fail_fast, save.as_deref()))
+        }
+        Command::Check { file } => {
+            let h = History::from_json(&read(&file)?).map_err(|e| format!("{file}: {e}"))?;
+            let violations = check_history(&h);
+            for v in violations.list() {
+                println!("{v}");
+            }
+            println!(
+                "{file}: {} requests, {} violation(s)",
+                h.requests.len(),
+                violations.list().len()
+            );
+            Ok(if violations.is_empty() { 0 } else { EXIT_VIOLATION })
+        }
+    }
+}
+
+fn read(path: &str) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{path}: {e}"))?;
+    if meta.len() > nextnumber_core::history::MAX_HISTORY_BYTES as u64 {
+        return Err(format!("{path}: {} bytes is larger than any valid input", meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+    String::from_utf8(bytes).map_err(|_| format!("{path}: not UTF-8 text"))
+}
+
+/// Without a scenario: steady customers at random branches for `ticks` ms.
+fn default_scenario(branches: Option<usize>, variants: &[String], ticks: u64) -> Result<Scenario, String> {
+    let mut config = Config::default();
+    if let Some(b) = branches {
+        config.branches = b;
+    }
+    for v in variants {
+        config.variants.push(Variant::parse(v)?);
+    }
+    config.validate()?;
+    let text = format!("nextnumber/1\n@0 load 20 random\nrun {ticks}\n");
+    let mut s = Scenario::parse(&text)?;
+    s.config = config;
+    Ok(s)
+}
+
+fn run_one(scenario: &Scenario, seed: u64, history: Option<&str>, trace: bool) -> Result<u8, String> {
+    let seed = scenario.seed.unwrap_or(seed);
+    let mut sim = Simulation::new(scenario.config.clone(), seed)?;
+    if trace {
+        sim.trace_mut().enable(0);
+        sim.trace_mut().echo = true;
+    }
+    scenario.replay(&mut sim)?;
+    let h = History::of(&sim);
+    if let Some(path) = history {
+        std::fs::write(path, h.to_json()).map_err(|e| format!("{path}: {e}"))?;
+    }
+    let mut violations: Vec<_> = sim.violations().to_vec();
+    violations.extend(check_history(&h).list().iter().cloned());
+    for v in &violations {
+        println!("{v}");
+    }
+    let s = sim.stats();
+    let issued = h.requests.iter().filter(|r| matches!(r.result, Some(nextnumber_core::customer::Outcome::Number { .. }))).count();
+    println!(
+        "seed {seed}: {} branches, {} ms simulated, {} events, {} requests ({issued} issued), {} violation(s)",
+        sim.config().branches,
+        sim.now().0,
+        s.events,
+        h.requests.len(),
+        violations.len()
+    );
+    Ok(if violations.is_empty() { 0 } else { EXIT_VIOLATION })
+}

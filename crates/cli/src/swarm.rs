@@ -1,0 +1,129 @@
+//! The swarm, spread over every core: each worker takes the next seed from a shared counter;
+//! results are gathered and reported in seed order so the output does not depend on timing.
+
+use crate::{EXIT_CRASH, EXIT_LIVENESS, EXIT_VIOLATION};
+use nextnumber_core::swarm::{run_seed, Verdict};
+use nextnumber_core::Variant;
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+pub const MAX_SEEDS: u64 = 100_000_000;
+
+pub fn parse_seeds(s: &str) -> Result<Range<u64>, String> {
+    let err = || format!("{s:?} is not a seed range (expected A..B, like 0..10000, or one seed)");
+    let range = match s.split_once("..") {
+        Some((a, b)) => a.parse().map_err(|_| err())?..b.parse().map_err(|_| err())?,
+        None => {
+            let a: u64 = s.parse().map_err(|_| err())?;
+            a..a.saturating_add(1)
+        }
+    };
+    if range.is_empty() || range.end - range.start > MAX_SEEDS {
+        return Err(format!("the seed range must hold 1 to {MAX_SEEDS} seeds"));
+    }
+    Ok(range)
+}
+
+enum Outcome {
+    Pass { faults: usize, events: u64, numbers: u64 },
+    Violation(String),
+    Liveness(String),
+    Crash(String),
+}
+
+pub fn run(seeds: Range<u64>, variant: Option<Variant>, jobs: Option<usize>, fail_fast: bool, save: Option<&str>) -> u8 {
+    let started = Instant::now();
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
+    let next = AtomicU64::new(seeds.start);
+    let stop = AtomicBool::new(false);
+    let results = Mutex::new(Vec::new());
+    // A panic is a finding, not noise: keep the default hook from printing each one.
+    std::panic::set_hook(Box::new(|_| {}));
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| loop {
+                let seed = next.fetch_add(1, Ordering::Relaxed);
+                if seed >= seeds.end || stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let outcome = one(seed, variant);
+                if fail_fast && !matches!(outcome, Outcome::Pass { .. }) {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                results.lock().expect("no worker panics while holding the lock").push((seed, outcome));
+            });
+        }
+    });
+    let _ = std::panic::take_hook();
+    let mut results = results.into_inner().expect("workers are done");
+    results.sort_by_key(|(seed, _)| *seed);
+    report(&results, variant, seeds, started, save)
+}
+
+fn one(seed: u64, variant: Option<Variant>) -> Outcome {
+    match catch_unwind(AssertUnwindSafe(|| run_seed(seed, variant))) {
+        Ok(r) => match r.verdict {
+            Verdict::Pass => Outcome::Pass { faults: r.faults, events: r.events, numbers: r.numbers },
+            Verdict::Violation(v) => Outcome::Violation(v.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("; ")),
+            Verdict::Liveness(why) => Outcome::Liveness(why),
+        },
+        Err(p) => Outcome::Crash(
+            p.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panic".into()),
+        ),
+    }
+}
+
+fn report(results: &[(u64, Outcome)], variant: Option<Variant>, seeds: Range<u64>, started: Instant, save: Option<&str>) -> u8 {
+    let (mut pass, mut faults, mut events, mut numbers) = (0u64, 0usize, 0u64, 0u64);
+    let mut worst = 0u8;
+    let mut first_failure = None;
+    for (seed, o) in results {
+        let (code, kind, why) = match o {
+            Outcome::Pass { faults: f, events: e, numbers: n } => {
+                pass += 1;
+                faults += f;
+                events += e;
+                numbers += n;
+                continue;
+            }
+            Outcome::Violation(why) => (EXIT_VIOLATION, "violation", why),
+            Outcome::Liveness(why) => (EXIT_LIVENESS, "liveness", why),
+            Outcome::Crash(why) => (EXIT_CRASH, "crash", why),
+        };
+        first_failure.get_or_insert(*seed);
+        if worst == 0 || code > worst {
+            worst = code;
+        }
+        let v = variant.map(|v| format!(" --variant {v}")).unwrap_or_default();
+        println!("seed {seed}: {kind}: {why}");
+        println!("  reproduce: nextnumber swarm --seeds {seed}{v}");
+    }
+    if let (Some(seed), Some(path)) = (first_failure, save) {
+        let (scenario, _) = nextnumber_core::swarm::draw_scenario(seed, variant);
+        match std::fs::write(path, scenario.to_text()) {
+            Ok(()) => println!("  scenario of seed {seed} saved to {path}: nextnumber run --scenario {path}"),
+            Err(e) => eprintln!("  could not save {path}: {e}"),
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "swarm {}..{}{}: {} seeds, {} passed, {} failed; {} faults drawn, {} Numbers issued, {} events; {:.1} s",
+        seeds.start,
+        seeds.end,
+        variant.map(|v| format!(" variant {v}")).unwrap_or_default(),
+        results.len(),
+        pass,
+        results.len() as u64 - pass,
+        faults,
+        numbers,
+        events,
+        secs
+    );
+    worst
+}

@@ -1,0 +1,270 @@
+//! What a run is made of, and the bound on every input.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Bounds on everything a user or a file can make the simulator hold.
+pub mod limits {
+    pub const MAX_BRANCHES: usize = crate::ids::MAX_BRANCHES;
+    pub const MAX_CLIENTS: usize = 4_096;
+    /// Requests in the history (issues and reads together).
+    pub const MAX_REQUESTS: usize = 200_000;
+    pub const MAX_IN_FLIGHT: usize = 100_000;
+    pub const MAX_ACTIONS: usize = 10_000;
+    /// One month of simulated time: enough for pigeon mail, small enough to stay in u64 math.
+    pub const MAX_TICK: u64 = 31 * 24 * 3_600_000;
+    pub const MAX_LATENCY_MS: u64 = 24 * 3_600_000;
+    pub const MAX_LOAD_PER_SEC: u32 = 1_000;
+}
+
+/// How a customer behaves when an answer does not come (the essay's point about request IDs).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientMode {
+    /// Retries with the same RequestId, at the same or another branch, until answered.
+    #[default]
+    ExactlyOnce,
+    /// Never retries: a lost answer leaves the outcome unknown.
+    AtMostOnce,
+    /// Retries without a RequestId: every retry is a new request, so one child can get two Numbers.
+    AtLeastOnce,
+}
+
+/// Safety mechanisms a visitor can switch off to watch the failure the essay warns of.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Variant {
+    /// A branch that loses its leader promotes itself and issues alone: split brain.
+    NoQuorum,
+    /// The RequestId → Number table is ignored: a retry is issued a second Number.
+    NoDedup,
+    /// The vote lives only in memory: a restarted branch can vote twice in one term.
+    VolatileVote,
+}
+
+pub const ALL_VARIANTS: [Variant; 3] = [Variant::NoQuorum, Variant::NoDedup, Variant::VolatileVote];
+
+impl Variant {
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::NoQuorum => "no-quorum",
+            Variant::NoDedup => "no-dedup",
+            Variant::VolatileVote => "volatile-vote",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Variant, String> {
+        ALL_VARIANTS
+            .into_iter()
+            .find(|v| v.name() == s)
+            .ok_or_else(|| format!("unknown variant {s:?} (expected no-quorum, no-dedup or volatile-vote)"))
+    }
+}
+
+impl ClientMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            ClientMode::ExactlyOnce => "exactly-once",
+            ClientMode::AtMostOnce => "at-most-once",
+            ClientMode::AtLeastOnce => "at-least-once",
+        }
+    }
+    pub fn parse(s: &str) -> Result<ClientMode, String> {
+        [ClientMode::ExactlyOnce, ClientMode::AtMostOnce, ClientMode::AtLeastOnce]
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| format!("unknown client mode {s:?} (expected exactly-once, at-most-once or at-least-once)"))
+    }
+}
+
+impl fmt::Display for Variant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+impl fmt::Display for ClientMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The essay's distance scales, as one-way latency ranges in simulated milliseconds.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LatencyPreset {
+    /// Machines in one room: the default of the RaftScope comparison.
+    Datacenter,
+    /// A messenger walking across the street: about a dozen seconds.
+    Street,
+    /// A rider on horseback: about a dozen minutes.
+    Horse,
+    /// Pigeon mail during the flood: about an hour.
+    Pigeon,
+    /// Europe to Asia: a quarter of a second each way, at best.
+    EuropeAsia,
+    /// The Earth to the Moon: light alone needs 1.3 seconds.
+    EarthMoon,
+}
+
+pub const ALL_PRESETS: [LatencyPreset; 6] = [
+    LatencyPreset::Datacenter,
+    LatencyPreset::Street,
+    LatencyPreset::Horse,
+    LatencyPreset::Pigeon,
+    LatencyPreset::EuropeAsia,
+    LatencyPreset::EarthMoon,
+];
+
+impl LatencyPreset {
+    pub fn name(self) -> &'static str {
+        match self {
+            LatencyPreset::Datacenter => "datacenter",
+            LatencyPreset::Street => "street",
+            LatencyPreset::Horse => "horse",
+            LatencyPreset::Pigeon => "pigeon",
+            LatencyPreset::EuropeAsia => "europe-asia",
+            LatencyPreset::EarthMoon => "earth-moon",
+        }
+    }
+    /// (min, max) one-way latency in ms.
+    pub fn latency_ms(self) -> (u64, u64) {
+        match self {
+            LatencyPreset::Datacenter => (10, 15),
+            LatencyPreset::Street => (10_000, 14_000),
+            LatencyPreset::Horse => (600_000, 840_000),
+            LatencyPreset::Pigeon => (3_300_000, 3_900_000),
+            LatencyPreset::EuropeAsia => (120, 180),
+            LatencyPreset::EarthMoon => (1_300, 1_400),
+        }
+    }
+    pub fn parse(s: &str) -> Result<LatencyPreset, String> {
+        ALL_PRESETS.into_iter().find(|p| p.name() == s).ok_or_else(|| {
+            format!("unknown latency preset {s:?} (expected datacenter, street, horse, pigeon, europe-asia or earth-moon)")
+        })
+    }
+}
+
+/// Everything that defines a run apart from the seed and the user's actions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Config {
+    pub branches: usize,
+    pub variants: Vec<Variant>,
+    pub client_mode: ClientMode,
+    pub latency_min_ms: u64,
+    pub latency_max_ms: u64,
+    /// Per mille would be finer, but the essay's and the issue's figures are whole percents.
+    pub loss_pct: u8,
+    pub dup_pct: u8,
+    pub election_timeout_min_ms: u64,
+    pub election_timeout_max_ms: u64,
+    pub heartbeat_ms: u64,
+    /// How long a customer waits for an answer before retrying (or giving up).
+    pub client_timeout_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            branches: 5,
+            variants: Vec::new(),
+            client_mode: ClientMode::ExactlyOnce,
+            latency_min_ms: 10,
+            latency_max_ms: 15,
+            loss_pct: 0,
+            dup_pct: 0,
+            election_timeout_min_ms: 150,
+            election_timeout_max_ms: 300,
+            heartbeat_ms: 50,
+            client_timeout_ms: 1_000,
+        }
+    }
+}
+
+impl Config {
+    pub fn has(&self, v: Variant) -> bool {
+        self.variants.contains(&v)
+    }
+
+    /// Timeouts that suit a network whose slowest one-way trip takes `latency_max_ms`:
+    /// Raft needs the broadcast time well under the election timeout (§5.6).
+    pub fn tune_timeouts(&mut self, latency_max_ms: u64) {
+        let election_min = (latency_max_ms * 10).max(150);
+        self.election_timeout_min_ms = election_min;
+        self.election_timeout_max_ms = election_min * 2;
+        self.heartbeat_ms = (election_min / 3).max(1);
+        self.client_timeout_ms = (latency_max_ms * 12).max(1_000);
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        use limits::*;
+        if !(1..=MAX_BRANCHES).contains(&self.branches) {
+            return Err(format!("branches must be 1 to {MAX_BRANCHES}, not {}", self.branches));
+        }
+        check_range("latency", self.latency_min_ms, self.latency_max_ms, 1, MAX_LATENCY_MS)?;
+        check_range(
+            "election timeout",
+            self.election_timeout_min_ms,
+            self.election_timeout_max_ms,
+            2,
+            MAX_TICK / 4,
+        )?;
+        if self.heartbeat_ms == 0 || self.heartbeat_ms >= self.election_timeout_min_ms {
+            return Err(format!(
+                "heartbeat ({} ms) must be at least 1 ms and shorter than the election timeout ({} ms)",
+                self.heartbeat_ms, self.election_timeout_min_ms
+            ));
+        }
+        if self.client_timeout_ms == 0 || self.client_timeout_ms > MAX_TICK / 4 {
+            return Err(format!("client timeout must be 1 to {} ms", MAX_TICK / 4));
+        }
+        check_pct("loss", self.loss_pct, 100)?;
+        check_pct("duplication", self.dup_pct, 100)?;
+        Ok(())
+    }
+}
+
+pub(crate) fn check_range(what: &str, min: u64, max: u64, lo: u64, hi: u64) -> Result<(), String> {
+    if min < lo || max > hi || min > max {
+        return Err(format!("{what} must be a range {lo}..{hi} ms with min ≤ max, not {min}..{max}"));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_pct(what: &str, pct: u8, max: u8) -> Result<(), String> {
+    if pct > max {
+        return Err(format!("{what} must be 0 to {max} %, not {pct}"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_valid_and_bounds_are_enforced() {
+        assert_eq!(Config::default().validate(), Ok(()));
+        let bad = [
+            Config { branches: 0, ..Config::default() },
+            Config { branches: 10, ..Config::default() },
+            Config { latency_min_ms: 20, latency_max_ms: 10, ..Config::default() },
+            Config { heartbeat_ms: 500, ..Config::default() },
+            Config { loss_pct: 101, ..Config::default() },
+        ];
+        for c in bad {
+            assert!(c.validate().is_err(), "{c:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn tuned_timeouts_are_valid_for_every_preset() {
+        for p in ALL_PRESETS {
+            let mut c = Config::default();
+            let (lo, hi) = p.latency_ms();
+            c.latency_min_ms = lo;
+            c.latency_max_ms = hi;
+            c.tune_timeouts(hi);
+            assert_eq!(c.validate(), Ok(()), "{p:?}");
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Customers (clients) and the record of every request they make. The customer logic is the
+//! essay's point about request IDs: how a customer retries decides whether a lost answer can
+//! cost a child a second Number.
+
+use crate::config::{limits, ClientMode};
+use crate::ids::*;
+use crate::msg::{Answer, Ask, Op};
+use crate::replica::Input;
+use crate::sim::{Event, Simulation};
+use serde::{Deserialize, Serialize};
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequestKind {
+    Issue,
+    Read,
+}
+
+/// What the customer finally heard. Absent (null in the history) when the outcome is unknown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Outcome {
+    Number { number: u64 },
+    Read { read: u64, linearizable: bool },
+    Error { error: String },
+}
+
+/// One customer request, in the history's own shape (format `nextnumber-history/1`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestRecord {
+    pub request: RequestId,
+    pub client: ClientId,
+    pub branch: NodeId,
+    #[serde(default = "issue_kind", skip_serializing_if = "is_issue")]
+    pub kind: RequestKind,
+    pub invoke: u64,
+    pub complete: Option<u64>,
+    pub result: Option<Outcome>,
+    /// At-least-once mode: this request is a retry (without a request ID) of another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_of: Option<RequestId>,
+    #[serde(default = "one")]
+    pub attempts: u32,
+}
+
+fn issue_kind() -> RequestKind {
+    RequestKind::Issue
+}
+fn is_issue(k: &RequestKind) -> bool {
+    *k == RequestKind::Issue
+}
+fn one() -> u32 {
+    1
+}
+
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct Pending {
+    pub record: usize,
+    pub attempt: u32,
+    pub branch: NodeId,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Customer {
+    pub next_seq: u32,
+    /// Numbered per customer, across all their requests, so a late answer names its request.
+    pub next_attempt: u32,
+    pub pending: Option<Pending>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Customers {
+    pub(crate) list: Vec<Customer>,
+    pub(crate) records: Vec<RequestRecord>,
+    /// Index of each request's record, for retries by request ID.
+    pub(crate) by_request: std::collections::BTreeMap<RequestId, usize>,
+    /// Which record each (customer, attempt) was for.
+    attempt_record: std::collections::BTreeMap<(ClientId, u32), usize>,
+}
+
+impl Customers {
+    pub fn records(&self) -> &[RequestRecord] {
+        &self.records
+    }
+
+    fn idle_customer(&mut self) -> Result<ClientId, String> {
+        // Lowest idle id first: deterministic, and the map stays small under steady load.
+        if let Some(i) = self.list.iter().position(|c| c.pending.is_none()) {
+            return Ok(ClientId(i as u32 + 1));
+        }
+        if self.list.len() >= limits::MAX_CLIENTS {
+            return Err(format!("all {} customers are busy", limits::MAX_CLIENTS));
+        }
+        self.list.push(Customer::default());
+        Ok(ClientId(self.list.len() as u32))
+    }
+
+    fn customer(&mut self, c: ClientId) -> &mut Customer {
+        &mut self.list[c.0 as usize - 1]
+    }
+
+    fn new_record(&mut self, client: ClientId, branch: NodeId, kind: RequestKind, now: Tick) -> Result<usize, String> {
+        if self.records.len() >= limits::MAX_REQUESTS {
+            return Err(format!("the history is full ({} requests)", limits::MAX_REQUESTS));
+        }
+        let c = self.customer(client);
+        c.next_seq += 1;
+        let request = RequestId { client, seq: c.next_seq };
+        self.by_request.insert(request, self.records.len());
+        self.records.push(RequestRecord {
+            request,
+            client,
+            branch,
+            kind,
+            invoke: now.0,
+            complete: None,
+            result: None,
+            retry_of: None,
+            attempts: 0,
+        });
+        Ok(self.records.len() - 1)
+    }
+}
+
+impl Simulation {
+    /// A customer walks into `branch` and asks for a Number (or, if `read`, the latest one).
+    pub(crate) fn customer_ask(&mut self, branch: NodeId, read: bool) -> Result<(), String> {
+        let client = self.customers.idle_customer()?;
+        let kind = if read { RequestKind::Read } else { RequestKind::Issue };
+        let record = self.customers.new_record(client, branch, kind, self.now)?;
+        self.attempt(client, record, branch);
+        Ok(())
+    }
+
+    /// The customer carries the same request ID to `branch`: what the essay's customer does
+    /// after a lost confirmation.
+    pub(crate) fn customer_retry(&mut self, request: RequestId, branch: NodeId) -> Result<(), String> {
+        let &record = self.customers.by_request.get(&request).ok_or_else(|| format!("no request {request} yet"))?;
+        let r = &self.customers.records[record];
+        if r.kind != RequestKind::Issue {
+            return Err(format!("{request} is a read; ask again instead"));
+        }
+        let client = r.client;
+        match self.customers.customer(client).pending {
+            Some(p) if p.record != record => return Err(format!("{client} is busy with another request")),
+            _ => {}
+        }
+        self.attempt(client, record, branch);
+        Ok(())
+    }
+
+    fn attempt(&mut self, client: ClientId, record: usize, branch: NodeId) {
+        let c = self.customers.customer(client);
+        c.next_attempt += 1;
+        let attempt = c.next_attempt;
+        c.pending = Some(Pending { record, attempt, branch });
+        self.customers.attempt_record.insert((client, attempt), record);
+        self.customers.records[record].attempts += 1;
+        let r = &self.customers.records[record];
+        let op = match r.kind {
+            RequestKind::Issue => Op::Issue(r.request),
+            RequestKind::Read => Op::Read,
+        };
+        let at = Tick(self.now.0 + self.config.client_timeout_ms);
+        self.schedule(at, Event::ClientTimeout(client, attempt));
+        self.trace_node(branch, "ask", format_args!("{client} {op} try={attempt}"));
+        if !self.up[branch.index()] {
+            return self.on_answer(branch, client, attempt, Answer::BranchDown);
+        }
+        self.step_replica(branch, Input::Ask(Ask { client, attempt, op }));
+    }
+
+    pub(crate) fn on_answer(&mut self, branch: NodeId, client: ClientId, attempt: u32, answer: Answer) {
+        self.trace_node(branch, "answer", format_args!("{client} try={attempt}: {answer}"));
+        let Some(&record) = self.customers.attempt_record.get(&(client, attempt)) else { return };
+        let pending = self.customers.customer(client).pending.filter(|p| p.record == record);
+        let Some(p) = pending else {
+            return self.late_answer(record, answer);
+        };
+        match answer {
+            // Any try of the same request ID may bring its Number.
+            Answer::Number { number } => self.complete(client, p, Some(Outcome::Number { number: number.0 })),
+            _ if p.attempt != attempt => {} // an earlier try's refusal: the customer moved on
+            Answer::Read { number, linearizable, .. } => {
+                self.complete(client, p, Some(Outcome::Read { read: number.0, linearizable }))
+            }
+            Answer::NotLeader { hint: Some(h) } if self.retries(p) => self.retry(client, p, h),
+            refusal if self.retries(p) => {
+                // Give the cluster an election's time before trying the next branch.
+                let after = if refusal == Answer::Deposed { 0 } else { self.config.election_timeout_min_ms };
+                self.schedule(Tick(self.now.0 + after), Event::ClientRetry(client, attempt));
+            }
+            refusal if refusal.is_definite_refusal() => {
+                self.complete(client, p, Some(Outcome::Error { error: refusal.to_string() }))
+            }
+            _ => self.complete(client, p, None), // deposed: the request may yet be issued
+        }
+    }
+
+    /// A Number that arrives after the customer left still says what their request got.
+    fn late_answer(&mut self, record: usize, answer: Answer) {
+        if let Answer::Number { number } = answer {
+            self.monitor.on_number(self.now, self.customers.records[record].request, number);
+        }
+    }
+
+    fn retries(&self, p: Pending) -> bool {
+        self.customers.records[p.record].kind == RequestKind::Issue && self.config.client_mode != ClientMode::AtMostOnce
+    }
+
+    pub(crate) fn on_client_timeout(&mut self, client: ClientId, attempt: u32) {
+        let Some(p) = self.customers.customer(client).pending.filter(|p| p.attempt == attempt) else { return };
+        self.trace_node(p.branch, "timeout", format_args!("{client} try={attempt} got no answer"));
+        if self.retries(p) {
+            let next = self.next_branch(p.branch);
+            self.retry(client, p, next);
+        } else {
+            self.complete(client, p, None);
+        }
+    }
+
+    pub(crate) fn on_client_retry(&mut self, client: ClientId, attempt: u32) {
+        let Some(p) = self.customers.customer(client).pending.filter(|p| p.attempt == attempt) else { return };
+        let next = self.next_branch(p.branch);
+        self.retry(client, p, next);
+    }
+
+    fn next_branch(&self, b: NodeId) -> NodeId {
+        NodeId(((b.index() + 1) % self.config.branches) as u8)
+    }
+
+    /// Exactly-once: the same request ID again. At-least-once: a brand new request, marked
+    /// as a retry of the first so the checkers can see one child asked twice.
+    fn retry(&mut self, client: ClientId, p: Pending, branch: NodeId) {
+        if self.config.client_mode != ClientMode::AtLeastOnce {
+            return self.attempt(client, p.record, branch);
+        }
+        let first = self.customers.records[p.record].retry_of.unwrap_or(self.customers.records[p.record].request);
+        self.customers.customer(client).pending = None;
+        match self.customers.new_record(client, branch, RequestKind::Issue, self.now) {
+            Ok(record) => {
+                self.customers.records[record].retry_of = Some(first);
+                self.attempt(client, record, branch);
+            }
+            Err(e) => self.trace_node(branch, "full", format_args!("{client} cannot retry: {e}")),
+        }
+    }
+
+    fn complete(&mut self, client: ClientId, p: Pending, mut outcome: Option<Outcome>) {
+        self.customers.customer(client).pending = None;
+        if let Some(Outcome::Number { number }) = outcome {
+            let request = self.customers.records[p.record].request;
+            self.monitor.on_number(self.now, request, SeqNum(number));
+        }
+        let r = &mut self.customers.records[p.record];
+        // A refusal is definite only for a first try: an earlier try may still hold a Number.
+        if matches!(outcome, Some(Outcome::Error { .. })) && r.attempts > 1 {
+            outcome = None;
+        }
+        if let Some(Outcome::Number { .. }) = r.result {
+            return; // a retry of an answered request: on_number checked it got the same Number
+        }
+        if outcome.is_some() {
+            r.complete = Some(self.now.0);
+        }
+        r.result = outcome;
+    }
+}

@@ -1,0 +1,32 @@
+//! nextnumber-core: the replicated Very Next Number service as a pure, deterministic
+//! simulation, with checkers that live outside the branches.
+//!
+//! - [`replica`]: one branch, a Raft state machine (`step(now, input) -> outputs`).
+//! - [`sim`]: the discrete-event simulator (network, timers, customers, one seeded PRNG).
+//! - [`check`]: the invariants I1–I7, Election Safety, Log Matching.
+//! - [`history`], [`scenario`]: the formats other tools rely on.
+
+pub mod action;
+pub mod check;
+pub mod config;
+pub mod customer;
+pub mod history;
+pub mod ids;
+pub mod msg;
+pub mod net;
+pub mod replica;
+pub mod scenario;
+pub mod sim;
+pub mod swarm;
+pub mod trace;
+pub mod view;
+#[cfg(feature = "wasm")]
+pub mod wasm;
+
+pub use action::{Action, Links, LoadTarget};
+pub use check::{check_history, Invariant, Violation};
+pub use config::{ClientMode, Config, LatencyPreset, Variant};
+pub use history::History;
+pub use ids::*;
+pub use scenario::Scenario;
+pub use sim::Simulation;

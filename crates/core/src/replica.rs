@@ -1,0 +1,631 @@
+//! One branch: a pure Raft state machine. It never reads a clock, draws a random number or
+//! touches a network: time comes in as an argument, and everything it wants done goes out
+//! as `Output`s (raft-rs's Ready, stateright's Out). The simulator applies the outputs only
+//! after the step returns, so the disk is always written before any message depending on it
+//! leaves: a crash can only happen between steps.
+
+use crate::config::{Config, Variant};
+use crate::ids::*;
+use crate::msg::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// At most this many entries ride in one Append, so a lagging follower catches up in chunks.
+pub const MAX_ENTRIES_PER_APPEND: usize = 64;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Follower,
+    Candidate,
+    Leader,
+}
+
+pub enum Input {
+    Message { from: NodeId, msg: Message },
+    ElectionTimeout,
+    HeartbeatTimeout,
+    /// A customer at this branch's desk.
+    Ask(Ask),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Output {
+    Send { to: NodeId, msg: Message },
+    /// An answer handed to a customer standing at this branch's desk.
+    Answer { client: ClientId, attempt: u32, answer: Answer },
+    /// The simulator draws the randomized timeout (§5.2), so the replica needs no PRNG.
+    ResetElectionTimer,
+    SetHeartbeatTimer,
+    Note(Note),
+}
+
+/// Facts the checkers and the trace observe from outside.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    BecameCandidate { term: Term },
+    BecameLeader { term: Term },
+    BecameFollower { term: Term, leader: Option<NodeId> },
+    Voted { term: Term, candidate: NodeId },
+    /// The log changed from this index on (appended or overwritten).
+    LogChanged { from: LogIndex },
+    Committed { index: LogIndex },
+    /// `number` is None for a no-op or a request that already holds a Number.
+    Applied { index: LogIndex, request: Option<RequestId>, number: Option<SeqNum> },
+    SteppedDown { reason: &'static str },
+}
+
+/// What survives a fire: the branch's disk.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Disk {
+    pub term: Term,
+    pub voted_for: Option<NodeId>,
+    pub log: Vec<Entry>,
+}
+
+/// The applied state: the Numbers issued, in order, and the RequestId → Number table.
+#[derive(Clone, Debug, Default)]
+pub struct Register {
+    pub last: SeqNum,
+    pub table: BTreeMap<RequestId, SeqNum>,
+    pub sequence: Vec<(RequestId, SeqNum)>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Waiter {
+    pub origin: NodeId,
+    pub client: ClientId,
+    pub attempt: u32,
+}
+
+#[derive(Copy, Clone, Debug)]
+struct PendingRead {
+    waiter: Waiter,
+    read_index: LogIndex,
+    round: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Replica {
+    pub id: NodeId,
+    n: usize,
+    no_quorum: bool,
+    no_dedup: bool,
+    volatile_vote: bool,
+    pub disk: Disk,
+    // Volatile state, lost in a fire.
+    pub role: Role,
+    pub leader: Option<NodeId>,
+    pub commit: LogIndex,
+    pub applied: LogIndex,
+    pub register: Register,
+    votes: Vec<bool>,
+    next_index: Vec<LogIndex>,
+    match_index: Vec<LogIndex>,
+    /// Peers heard from since the last check-quorum (Raft thesis §6.2).
+    recent_active: Vec<bool>,
+    /// Index of this leader's no-op: reads wait until it commits (thesis §6.4).
+    term_start: LogIndex,
+    read_round: u64,
+    acked_round: Vec<u64>,
+    pending_reads: Vec<PendingRead>,
+    pub waiters: BTreeMap<RequestId, Vec<Waiter>>,
+    pub last_leader_contact: Tick,
+    now: Tick,
+}
+
+impl Replica {
+    pub fn new(id: NodeId, config: &Config) -> Replica {
+        let n = config.branches;
+        Replica {
+            id,
+            n,
+            no_quorum: config.has(Variant::NoQuorum),
+            no_dedup: config.has(Variant::NoDedup),
+            volatile_vote: config.has(Variant::VolatileVote),
+            disk: Disk::default(),
+            role: Role::Follower,
+            leader: None,
+            commit: LogIndex(0),
+            applied: LogIndex(0),
+            register: Register::default(),
+            votes: vec![false; n],
+            next_index: vec![LogIndex(1); n],
+            match_index: vec![LogIndex(0); n],
+            recent_active: vec![false; n],
+            term_start: LogIndex(0),
+            read_round: 0,
+            acked_round: vec![0; n],
+            pending_reads: Vec::new(),
+            waiters: BTreeMap::new(),
+            last_leader_contact: Tick(0),
+            now: Tick(0),
+        }
+    }
+
+    /// Recovery after a fire: only the disk is left (§5.1, Figure 2 "Persistent state").
+    pub fn restart(&mut self, config: &Config) {
+        let mut disk = std::mem::take(&mut self.disk);
+        if self.volatile_vote {
+            // The unsafe variant never wrote its vote down.
+            disk.voted_for = None;
+        }
+        *self = Replica::new(self.id, config);
+        self.disk = disk;
+    }
+
+    /// A majority, unless the quorum is switched off.
+    pub fn quorum(&self) -> usize {
+        if self.no_quorum {
+            1
+        } else {
+            quorum_of(self.n)
+        }
+    }
+
+    pub fn last_index(&self) -> LogIndex {
+        LogIndex(self.disk.log.len() as u64)
+    }
+
+    pub fn term_at(&self, i: LogIndex) -> Term {
+        if i.0 == 0 {
+            Term(0)
+        } else {
+            self.disk.log[i.0 as usize - 1].term
+        }
+    }
+
+    fn last_term(&self) -> Term {
+        self.term_at(self.last_index())
+    }
+
+    pub fn step(&mut self, now: Tick, input: Input, out: &mut Vec<Output>) {
+        self.now = now;
+        match input {
+            Input::Message { from, msg } => self.on_message(from, msg, out),
+            Input::ElectionTimeout => self.on_election_timeout(out),
+            Input::HeartbeatTimeout => self.on_heartbeat_timeout(out),
+            Input::Ask(ask) => self.on_ask(self.id, ask, out),
+        }
+        debug_assert!(self.invariants().is_ok(), "{:?}", self.invariants());
+    }
+
+    /// Local consistency of one branch; the cluster-wide properties are the checkers' job.
+    pub fn invariants(&self) -> Result<(), String> {
+        if self.applied > self.commit {
+            return Err(format!("{} applied {} beyond commit {}", self.id, self.applied.0, self.commit.0));
+        }
+        if self.commit > self.last_index() {
+            return Err(format!("{} commit {} beyond its log {}", self.id, self.commit.0, self.last_index().0));
+        }
+        if self.role == Role::Leader && self.leader != Some(self.id) {
+            return Err(format!("{} leads but names {:?} as leader", self.id, self.leader));
+        }
+        if self.disk.log.windows(2).any(|w| w[0].term > w[1].term) {
+            return Err(format!("{} has a log whose terms go down", self.id));
+        }
+        Ok(())
+    }
+
+    fn on_message(&mut self, from: NodeId, msg: Message, out: &mut Vec<Output>) {
+        // §5.1: a higher term, seen anywhere, makes this branch a follower in that term.
+        if let Some(term) = message_term(&msg) {
+            if term > self.disk.term {
+                let leader = matches!(msg, Message::Append { .. }).then_some(from);
+                self.disk.term = term;
+                self.disk.voted_for = None;
+                self.become_follower(leader, "saw a higher term", out);
+            }
+        }
+        match msg {
+            Message::RequestVote { term, last_log_index, last_log_term } => {
+                self.on_request_vote(from, term, last_log_index, last_log_term, out)
+            }
+            Message::Vote { term, granted } => self.on_vote(from, term, granted, out),
+            Message::Append { term, prev_index, prev_term, entries, commit, round } => {
+                self.on_append(from, term, prev_index, prev_term, entries, commit, round, out)
+            }
+            Message::AppendAck { term, success, match_index, round } => {
+                self.on_append_ack(from, term, success, match_index, round, out)
+            }
+            Message::Forward(ask) => self.on_ask(from, ask, out),
+            Message::Reply { client, attempt, answer } => out.push(Output::Answer { client, attempt, answer }),
+        }
+    }
+
+    // §5.2 Leader election.
+
+    fn on_election_timeout(&mut self, out: &mut Vec<Output>) {
+        out.push(Output::ResetElectionTimer);
+        if self.role == Role::Leader {
+            self.check_quorum(out);
+            return;
+        }
+        self.disk.term = Term(self.disk.term.0 + 1);
+        self.disk.voted_for = Some(self.id);
+        self.role = Role::Candidate;
+        self.leader = None;
+        self.votes = vec![false; self.n];
+        self.votes[self.id.index()] = true;
+        out.push(Output::Note(Note::BecameCandidate { term: self.disk.term }));
+        out.push(Output::Note(Note::Voted { term: self.disk.term, candidate: self.id }));
+        if self.vote_count() >= self.quorum() {
+            self.become_leader(out);
+            return;
+        }
+        let msg = Message::RequestVote {
+            term: self.disk.term,
+            last_log_index: self.last_index(),
+            last_log_term: self.last_term(),
+        };
+        self.broadcast(msg, out);
+    }
+
+    fn vote_count(&self) -> usize {
+        self.votes.iter().filter(|v| **v).count()
+    }
+
+    fn on_request_vote(&mut self, from: NodeId, term: Term, last_index: LogIndex, last_term: Term, out: &mut Vec<Output>) {
+        // §5.4.1: vote only for a candidate whose log is at least as up-to-date as ours.
+        let up_to_date = (last_term, last_index) >= (self.last_term(), self.last_index());
+        let free = self.disk.voted_for.is_none() || self.disk.voted_for == Some(from);
+        let granted = term == self.disk.term && free && up_to_date;
+        if granted {
+            self.disk.voted_for = Some(from);
+            out.push(Output::Note(Note::Voted { term, candidate: from }));
+            out.push(Output::ResetElectionTimer);
+        }
+        out.push(Output::Send { to: from, msg: Message::Vote { term: self.disk.term, granted } });
+    }
+
+    fn on_vote(&mut self, from: NodeId, term: Term, granted: bool, out: &mut Vec<Output>) {
+        if self.role != Role::Candidate || term != self.disk.term || !granted {
+            return;
+        }
+        self.votes[from.index()] = true;
+        if self.vote_count() >= self.quorum() {
+            self.become_leader(out);
+        }
+    }
+
+    fn become_leader(&mut self, out: &mut Vec<Output>) {
+        debug_assert_eq!(self.role, Role::Candidate);
+        self.role = Role::Leader;
+        self.leader = Some(self.id);
+        let next = LogIndex(self.last_index().0 + 1);
+        self.next_index = vec![next; self.n];
+        self.match_index = vec![LogIndex(0); self.n];
+        self.recent_active = vec![false; self.n];
+        self.acked_round = vec![0; self.n];
+        self.read_round = 0;
+        out.push(Output::Note(Note::BecameLeader { term: self.disk.term }));
+        // §5.4.2 / §8: a no-op of the new term lets earlier entries commit and reads start.
+        self.term_start = next;
+        self.append_entry(EntryKind::Noop, out);
+        out.push(Output::SetHeartbeatTimer);
+    }
+
+    fn become_follower(&mut self, leader: Option<NodeId>, reason: &'static str, out: &mut Vec<Output>) {
+        let was_leader = self.role == Role::Leader;
+        self.role = Role::Follower;
+        self.leader = leader;
+        out.push(Output::Note(Note::BecameFollower { term: self.disk.term, leader }));
+        if was_leader {
+            out.push(Output::Note(Note::SteppedDown { reason }));
+            self.fail_waiters(out);
+        }
+    }
+
+    /// A leader that has lost its office cannot say whether its pending entries will survive.
+    fn fail_waiters(&mut self, out: &mut Vec<Output>) {
+        for (_, ws) in std::mem::take(&mut self.waiters) {
+            for w in ws {
+                self.answer(w, Answer::Deposed, out);
+            }
+        }
+        let hint = self.leader;
+        for r in std::mem::take(&mut self.pending_reads) {
+            self.answer(r.waiter, Answer::NotLeader { hint }, out);
+        }
+    }
+
+    /// Raft thesis §6.2: a leader that has not heard from a majority for an election timeout
+    /// steps down, so a Main Office cut off in a minority stops pretending to be one.
+    fn check_quorum(&mut self, out: &mut Vec<Output>) {
+        let heard = 1 + self.recent_active.iter().filter(|a| **a).count();
+        self.recent_active = vec![false; self.n];
+        if heard < self.quorum() {
+            self.become_follower(None, "lost contact with a majority", out);
+        }
+    }
+
+    // §5.3 Log replication.
+
+    fn on_heartbeat_timeout(&mut self, out: &mut Vec<Output>) {
+        if self.role != Role::Leader {
+            return;
+        }
+        self.replicate_all(out);
+        out.push(Output::SetHeartbeatTimer);
+    }
+
+    fn append_entry(&mut self, kind: EntryKind, out: &mut Vec<Output>) {
+        self.disk.log.push(Entry { term: self.disk.term, kind });
+        let last = self.last_index();
+        self.match_index[self.id.index()] = last;
+        out.push(Output::Note(Note::LogChanged { from: last }));
+        self.advance_commit(out);
+        self.replicate_all(out);
+    }
+
+    fn replicate_all(&mut self, out: &mut Vec<Output>) {
+        for peer in NodeId::all(self.n) {
+            if peer != self.id {
+                self.send_append(peer, out);
+            }
+        }
+    }
+
+    fn send_append(&self, peer: NodeId, out: &mut Vec<Output>) {
+        let next = self.next_index[peer.index()].0.max(1);
+        let prev = LogIndex(next - 1);
+        let end = (self.last_index().0 as usize).min(prev.0 as usize + MAX_ENTRIES_PER_APPEND);
+        let entries = self.disk.log[prev.0 as usize..end].to_vec();
+        let msg = Message::Append {
+            term: self.disk.term,
+            prev_index: prev,
+            prev_term: self.term_at(prev),
+            entries,
+            commit: self.commit,
+            round: self.read_round,
+        };
+        out.push(Output::Send { to: peer, msg });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn on_append(
+        &mut self,
+        from: NodeId,
+        term: Term,
+        prev_index: LogIndex,
+        prev_term: Term,
+        entries: Vec<Entry>,
+        commit: LogIndex,
+        round: u64,
+        out: &mut Vec<Output>,
+    ) {
+        let reply = |term, success, match_index| Output::Send {
+            to: from,
+            msg: Message::AppendAck { term, success, match_index, round },
+        };
+        if term < self.disk.term {
+            out.push(reply(self.disk.term, false, LogIndex(0)));
+            return;
+        }
+        // Same term: a candidate concedes; a follower learns (or confirms) its leader.
+        if self.role != Role::Follower || self.leader != Some(from) {
+            self.become_follower(Some(from), "another branch leads this term", out);
+        }
+        self.last_leader_contact = self.now;
+        out.push(Output::ResetElectionTimer);
+        // §5.3 consistency check: our log must hold prev_index with prev_term.
+        if prev_index > self.last_index() || self.term_at(prev_index) != prev_term {
+            let hint = LogIndex(self.last_index().0.min(prev_index.0.saturating_sub(1)));
+            out.push(reply(self.disk.term, false, hint));
+            return;
+        }
+        let match_index = LogIndex(prev_index.0 + entries.len() as u64);
+        self.merge_entries(prev_index, entries, out);
+        if commit > self.commit {
+            self.set_commit(commit.min(match_index), out);
+        }
+        out.push(reply(self.disk.term, true, match_index));
+    }
+
+    /// Appends what is new and overwrites what conflicts, never what matches: a delayed or
+    /// duplicated Append must not cut entries a newer Append already added (§5.3).
+    fn merge_entries(&mut self, prev_index: LogIndex, entries: Vec<Entry>, out: &mut Vec<Output>) {
+        let mut changed_from = None;
+        for (k, e) in entries.into_iter().enumerate() {
+            let idx = prev_index.0 + 1 + k as u64;
+            if idx <= self.last_index().0 {
+                if self.term_at(LogIndex(idx)) == e.term {
+                    continue;
+                }
+                self.truncate(LogIndex(idx - 1));
+            }
+            self.disk.log.push(e);
+            changed_from.get_or_insert(LogIndex(idx));
+        }
+        if let Some(from) = changed_from {
+            out.push(Output::Note(Note::LogChanged { from }));
+        }
+    }
+
+    fn truncate(&mut self, keep: LogIndex) {
+        self.disk.log.truncate(keep.0 as usize);
+        // Only an unsafe variant can cut a committed entry; keep the counters in range so the
+        // branch stays well-formed and the checkers, not a panic, report what went wrong.
+        if self.commit > keep {
+            self.commit = keep;
+        }
+        if self.applied > keep {
+            self.applied = keep;
+        }
+    }
+
+    fn on_append_ack(&mut self, from: NodeId, term: Term, success: bool, m: LogIndex, round: u64, out: &mut Vec<Output>) {
+        if self.role != Role::Leader || term != self.disk.term {
+            return;
+        }
+        let p = from.index();
+        self.recent_active[p] = true;
+        self.acked_round[p] = self.acked_round[p].max(round);
+        if success {
+            self.match_index[p] = self.match_index[p].max(m);
+            self.next_index[p] = self.next_index[p].max(LogIndex(m.0 + 1));
+            self.advance_commit(out);
+        } else {
+            let back = LogIndex((m.0 + 1).min(self.next_index[p].0.saturating_sub(1)));
+            self.next_index[p] = back.max(LogIndex(self.match_index[p].0 + 1));
+            self.send_append(from, out);
+        }
+        self.serve_reads(out);
+    }
+
+    /// §5.3/§5.4.2: the highest index a quorum holds commits, if it is of the current term.
+    fn advance_commit(&mut self, out: &mut Vec<Output>) {
+        let mut matched = self.match_index.clone();
+        matched.sort_unstable_by(|a, b| b.cmp(a));
+        let m = matched[self.quorum() - 1];
+        if m > self.commit && self.term_at(m) == self.disk.term {
+            self.set_commit(m, out);
+        }
+    }
+
+    fn set_commit(&mut self, index: LogIndex, out: &mut Vec<Output>) {
+        debug_assert!(index <= self.last_index());
+        if index <= self.commit {
+            return;
+        }
+        self.commit = index;
+        out.push(Output::Note(Note::Committed { index }));
+        while self.applied < self.commit {
+            self.applied = LogIndex(self.applied.0 + 1);
+            self.apply(self.applied, out);
+        }
+        if self.role == Role::Leader {
+            self.serve_reads(out);
+        }
+    }
+
+    /// The Number is chosen here, in log order, from the applied state alone, so every branch
+    /// that applies the same log issues the same Numbers.
+    fn apply(&mut self, index: LogIndex, out: &mut Vec<Output>) {
+        let EntryKind::Issue(request) = self.disk.log[index.0 as usize - 1].kind else {
+            out.push(Output::Note(Note::Applied { index, request: None, number: None }));
+            return;
+        };
+        let existing = self.register.table.get(&request).copied().filter(|_| !self.no_dedup);
+        let (number, fresh) = match existing {
+            Some(n) => (n, false),
+            None => {
+                let n = SeqNum(self.register.last.0 + 1);
+                self.register.last = n;
+                self.register.table.entry(request).or_insert(n);
+                self.register.sequence.push((request, n));
+                (n, true)
+            }
+        };
+        out.push(Output::Note(Note::Applied { index, request: Some(request), number: fresh.then_some(number) }));
+        if let Some(ws) = self.waiters.remove(&request) {
+            for w in ws {
+                self.answer(w, Answer::Number { number }, out);
+            }
+        }
+    }
+
+    // Customers.
+
+    fn on_ask(&mut self, origin: NodeId, ask: Ask, out: &mut Vec<Output>) {
+        let waiter = Waiter { origin, client: ask.client, attempt: ask.attempt };
+        if self.role != Role::Leader {
+            return self.redirect(origin, waiter, ask, out);
+        }
+        match ask.op {
+            Op::Issue(request) => self.on_issue(request, waiter, out),
+            Op::Read => self.on_read(waiter, out),
+        }
+    }
+
+    /// A branch that is not the Main Office forwards a customer at its own desk to the
+    /// leader it believes in; it never forwards twice, so a request cannot loop.
+    fn redirect(&mut self, origin: NodeId, waiter: Waiter, ask: Ask, out: &mut Vec<Output>) {
+        let local = origin == self.id;
+        match (self.leader, ask.op) {
+            (Some(l), _) if local => out.push(Output::Send { to: l, msg: Message::Forward(ask) }),
+            (Some(_), _) => self.answer(waiter, Answer::NotLeader { hint: self.leader }, out),
+            (None, Op::Read) if local => {
+                let answer =
+                    Answer::Read { number: self.register.last, linearizable: false, as_of: self.last_leader_contact };
+                self.answer(waiter, answer, out)
+            }
+            (None, Op::Read) => self.answer(waiter, Answer::NotLeader { hint: None }, out),
+            (None, Op::Issue(_)) => self.answer(waiter, Answer::NoQuorum, out),
+        }
+    }
+
+    fn on_issue(&mut self, request: RequestId, waiter: Waiter, out: &mut Vec<Output>) {
+        if !self.no_dedup {
+            // A retry of a request already issued gets the Number it was given.
+            if let Some(&number) = self.register.table.get(&request) {
+                return self.answer(waiter, Answer::Number { number }, out);
+            }
+            // A retry of a request still in flight waits for the same entry.
+            if let Some(ws) = self.waiters.get_mut(&request) {
+                ws.push(waiter);
+                return;
+            }
+        }
+        self.waiters.entry(request).or_default().push(waiter);
+        self.append_entry(EntryKind::Issue(request), out);
+    }
+
+    /// ReadIndex (thesis §6.4): remember the commit index, confirm leadership with one
+    /// heartbeat round acknowledged by a majority, then answer once that index is applied.
+    fn on_read(&mut self, waiter: Waiter, out: &mut Vec<Output>) {
+        self.read_round += 1;
+        let read_index = self.commit.max(self.term_start);
+        self.pending_reads.push(PendingRead { waiter, read_index, round: self.read_round });
+        self.replicate_all(out);
+        self.serve_reads(out);
+    }
+
+    fn serve_reads(&mut self, out: &mut Vec<Output>) {
+        if self.pending_reads.is_empty() {
+            return;
+        }
+        let mut rounds = self.acked_round.clone();
+        rounds[self.id.index()] = u64::MAX;
+        rounds.sort_unstable_by(|a, b| b.cmp(a));
+        let confirmed = rounds[self.quorum() - 1];
+        let (ready, waiting): (Vec<_>, Vec<_>) =
+            self.pending_reads.iter().partition(|r| r.round <= confirmed && self.applied >= r.read_index);
+        self.pending_reads = waiting;
+        for r in ready {
+            let answer = Answer::Read { number: self.register.last, linearizable: true, as_of: self.now };
+            self.answer(r.waiter, answer, out);
+        }
+    }
+
+    fn answer(&self, w: Waiter, answer: Answer, out: &mut Vec<Output>) {
+        if w.origin == self.id {
+            out.push(Output::Answer { client: w.client, attempt: w.attempt, answer });
+        } else {
+            out.push(Output::Send { to: w.origin, msg: Message::Reply { client: w.client, attempt: w.attempt, answer } });
+        }
+    }
+
+    fn broadcast(&self, msg: Message, out: &mut Vec<Output>) {
+        for peer in NodeId::all(self.n) {
+            if peer != self.id {
+                out.push(Output::Send { to: peer, msg: msg.clone() });
+            }
+        }
+    }
+}
+
+pub fn quorum_of(n: usize) -> usize {
+    n / 2 + 1
+}
+
+fn message_term(msg: &Message) -> Option<Term> {
+    match msg {
+        Message::RequestVote { term, .. }
+        | Message::Vote { term, .. }
+        | Message::Append { term, .. }
+        | Message::AppendAck { term, .. } => Some(*term),
+        Message::Forward(_) | Message::Reply { .. } => None,
+    }
+}

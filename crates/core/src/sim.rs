@@ -1,0 +1,476 @@
+//! The discrete-event simulator: one seeded PRNG, one event queue over integer ticks,
+//! ties broken by the order events were scheduled. Same config, seed and actions give the
+//! same run on every platform.
+
+use crate::action::{Action, Links, LoadTarget};
+use crate::check::Monitor;
+use crate::config::{limits, Config};
+use crate::customer::Customers;
+use crate::ids::*;
+use crate::msg::Message;
+use crate::net::Network;
+use crate::replica::{Input, Output, Replica, Role};
+use crate::trace::Trace;
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::fmt;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Event {
+    Deliver(u64),
+    Election(NodeId, u64),
+    Heartbeat(NodeId, u64),
+    ClientTimeout(ClientId, u32),
+    ClientRetry(ClientId, u32),
+    Load(u64),
+}
+
+#[derive(Clone, Debug)]
+pub struct InFlight {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub sent: Tick,
+    pub arrive: Tick,
+    pub msg: Message,
+}
+
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub events: u64,
+    pub messages_sent: u64,
+    pub messages_delivered: u64,
+    pub messages_dropped: u64,
+    pub ticks: u64,
+}
+
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct Load {
+    pub per_sec: u32,
+    pub target: LoadTarget,
+    pub generation: u64,
+}
+
+pub struct Simulation {
+    pub(crate) config: Config,
+    pub(crate) seed: u64,
+    pub(crate) rng: Pcg64Mcg,
+    pub(crate) now: Tick,
+    pub(crate) replicas: Vec<Replica>,
+    pub(crate) up: Vec<bool>,
+    election_generation: Vec<u64>,
+    heartbeat_generation: Vec<u64>,
+    pub(crate) net: Network,
+    queue: BinaryHeap<Reverse<(Tick, u64, Event)>>,
+    scheduled: u64,
+    pub(crate) in_flight: BTreeMap<u64, InFlight>,
+    next_message: u64,
+    pub(crate) customers: Customers,
+    pub(crate) actions: Vec<(Tick, Action)>,
+    pub(crate) load: Option<Load>,
+    load_generation: u64,
+    pub(crate) monitor: Monitor,
+    pub(crate) trace: Trace,
+    pub(crate) stats: Stats,
+    out: Vec<Output>,
+}
+
+impl Simulation {
+    pub fn new(config: Config, seed: u64) -> Result<Simulation, String> {
+        config.validate()?;
+        let n = config.branches;
+        let mut sim = Simulation {
+            replicas: NodeId::all(n).map(|id| Replica::new(id, &config)).collect(),
+            up: vec![true; n],
+            election_generation: vec![0; n],
+            heartbeat_generation: vec![0; n],
+            net: Network::new(&config),
+            rng: Pcg64Mcg::seed_from_u64(seed),
+            seed,
+            now: Tick(0),
+            queue: BinaryHeap::new(),
+            scheduled: 0,
+            in_flight: BTreeMap::new(),
+            next_message: 1,
+            customers: Customers::default(),
+            actions: Vec::new(),
+            load: None,
+            load_generation: 0,
+            monitor: Monitor::new(n),
+            trace: Trace::default(),
+            stats: Stats::default(),
+            out: Vec::new(),
+            config,
+        };
+        for id in NodeId::all(n) {
+            sim.reset_election_timer(id);
+        }
+        Ok(sim)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn now(&self) -> Tick {
+        self.now
+    }
+    pub fn stats(&self) -> Stats {
+        Stats { ticks: self.now.0, ..self.stats }
+    }
+    pub fn replica(&self, id: NodeId) -> &Replica {
+        &self.replicas[id.index()]
+    }
+    pub fn is_up(&self, id: NodeId) -> bool {
+        self.up[id.index()]
+    }
+    pub fn network(&self) -> &Network {
+        &self.net
+    }
+    pub fn actions(&self) -> &[(Tick, Action)] {
+        &self.actions
+    }
+    pub fn trace_mut(&mut self) -> &mut Trace {
+        &mut self.trace
+    }
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+    /// What the online checker has caught so far.
+    pub fn violations(&self) -> &[crate::check::Violation] {
+        self.monitor.violations()
+    }
+    pub fn sometimes(&self) -> crate::check::Sometimes {
+        self.monitor.sometimes
+    }
+
+    pub(crate) fn schedule(&mut self, at: Tick, event: Event) {
+        self.scheduled += 1;
+        self.queue.push(Reverse((at, self.scheduled, event)));
+    }
+
+    pub fn next_event_tick(&self) -> Option<Tick> {
+        self.queue.peek().map(|Reverse((t, _, _))| *t)
+    }
+
+    /// Processes every event of the next tick that has one; returns false when nothing is left.
+    pub fn step(&mut self) -> bool {
+        let Some(t) = self.next_event_tick() else { return false };
+        if t.0 > limits::MAX_TICK {
+            return false;
+        }
+        self.run_until(t);
+        true
+    }
+
+    /// Processes every event up to and including `until`, then stands at `until`.
+    pub fn run_until(&mut self, until: Tick) {
+        let until = Tick(until.0.min(limits::MAX_TICK));
+        while let Some(&Reverse((t, _, event))) = self.queue.peek() {
+            if t > until {
+                break;
+            }
+            self.queue.pop();
+            self.now = t;
+            self.stats.events += 1;
+            self.handle(event);
+        }
+        self.now = self.now.max(until);
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::Deliver(id) => self.deliver(id),
+            Event::Election(node, g) if self.up[node.index()] && g == self.election_generation[node.index()] => {
+                self.trace_node(node, "timeout", format_args!("election timer fired"));
+                self.step_replica(node, Input::ElectionTimeout)
+            }
+            Event::Heartbeat(node, g) if self.up[node.index()] && g == self.heartbeat_generation[node.index()] => {
+                self.step_replica(node, Input::HeartbeatTimeout)
+            }
+            Event::ClientTimeout(c, attempt) => self.on_client_timeout(c, attempt),
+            Event::ClientRetry(c, attempt) => self.on_client_retry(c, attempt),
+            Event::Load(g) => self.on_load(g),
+            Event::Election(..) | Event::Heartbeat(..) => {}
+        }
+    }
+
+    pub(crate) fn step_replica(&mut self, node: NodeId, input: Input) {
+        debug_assert!(self.up[node.index()]);
+        let mut out = std::mem::take(&mut self.out);
+        self.replicas[node.index()].step(self.now, input, &mut out);
+        for o in out.drain(..) {
+            self.apply_output(node, o);
+        }
+        self.out = out;
+    }
+
+    fn apply_output(&mut self, node: NodeId, output: Output) {
+        match output {
+            Output::Send { to, msg } => self.send(node, to, msg),
+            Output::Answer { client, attempt, answer } => self.on_answer(node, client, attempt, answer),
+            Output::ResetElectionTimer => self.reset_election_timer(node),
+            Output::SetHeartbeatTimer => {
+                let g = &mut self.heartbeat_generation[node.index()];
+                *g += 1;
+                let (g, at) = (*g, Tick(self.now.0 + self.config.heartbeat_ms));
+                self.schedule(at, Event::Heartbeat(node, g));
+            }
+            Output::Note(note) => {
+                self.monitor.observe(self.now, &self.replicas[node.index()], note);
+                if self.trace.enabled() {
+                    self.trace.line(self.now, &node, "note", format_args!("{note:?}"));
+                }
+            }
+        }
+    }
+
+    fn reset_election_timer(&mut self, node: NodeId) {
+        let g = &mut self.election_generation[node.index()];
+        *g += 1;
+        let g = *g;
+        let after = self.rng.random_range(self.config.election_timeout_min_ms..=self.config.election_timeout_max_ms);
+        self.schedule(Tick(self.now.0 + after), Event::Election(node, g));
+    }
+
+    // The network.
+
+    fn send(&mut self, from: NodeId, to: NodeId, msg: Message) {
+        self.stats.messages_sent += 1;
+        let link = *self.net.link(from, to);
+        if !link.up {
+            return self.dropped(from, to, &msg, "link cut");
+        }
+        if link.loss_pct > 0 && self.rng.random_range(0..100u8) < link.loss_pct {
+            return self.dropped(from, to, &msg, "lost");
+        }
+        let copies = if link.dup_pct > 0 && self.rng.random_range(0..100u8) < link.dup_pct { 2 } else { 1 };
+        for _ in 0..copies {
+            if self.in_flight.len() >= limits::MAX_IN_FLIGHT {
+                return self.dropped(from, to, &msg, "network full");
+            }
+            let latency = self.rng.random_range(link.latency_min_ms..=link.latency_max_ms);
+            let id = self.next_message;
+            self.next_message += 1;
+            let arrive = Tick(self.now.0 + latency);
+            if self.trace.enabled() {
+                self.trace.line(self.now, &Hop(from, to), "send", format_args!("#{id} {msg} arrives={}", arrive.0));
+            }
+            self.in_flight.insert(id, InFlight { id, from, to, sent: self.now, arrive, msg: msg.clone() });
+            self.schedule(arrive, Event::Deliver(id));
+        }
+    }
+
+    fn dropped(&mut self, from: NodeId, to: NodeId, msg: &Message, why: &str) {
+        self.stats.messages_dropped += 1;
+        if self.trace.enabled() {
+            self.trace.line(self.now, &Hop(from, to), "drop", format_args!("{msg} ({why})"));
+        }
+    }
+
+    fn deliver(&mut self, id: u64) {
+        let Some(m) = self.in_flight.remove(&id) else { return }; // dropped by hand
+        if !self.net.link(m.from, m.to).up {
+            return self.dropped(m.from, m.to, &m.msg, "link cut in transit");
+        }
+        if !self.up[m.to.index()] {
+            return self.dropped(m.from, m.to, &m.msg, "branch down");
+        }
+        self.stats.messages_delivered += 1;
+        if self.trace.enabled() {
+            self.trace.line(self.now, &Hop(m.from, m.to), "deliver", format_args!("#{id} {}", m.msg));
+        }
+        self.step_replica(m.to, Input::Message { from: m.from, msg: m.msg });
+    }
+
+    // Actions.
+
+    /// Applies a visitor's action now and records it, so the run can be replayed.
+    pub fn act(&mut self, action: Action) -> Result<(), String> {
+        if self.actions.len() >= limits::MAX_ACTIONS {
+            return Err(format!("at most {} actions per run", limits::MAX_ACTIONS));
+        }
+        self.validate_action(&action)?;
+        if self.trace.enabled() {
+            self.trace.line(self.now, &"act", "action", format_args!("{action}"));
+        }
+        self.actions.push((self.now, action.clone()));
+        self.apply_action(action)
+    }
+
+    fn validate_action(&self, action: &Action) -> Result<(), String> {
+        let n = self.config.branches;
+        let check = |b: &NodeId| {
+            if b.index() < n {
+                Ok(())
+            } else {
+                Err(format!("branch {b} does not exist in a cluster of {n}"))
+            }
+        };
+        match action {
+            Action::Ask(b) | Action::Read(b) | Action::Retry(_, b) | Action::Kill(b) => check(b),
+            Action::Restart(b) | Action::Timeout(b) | Action::Isolate(b) => check(b),
+            Action::Cut(Links::One(a, b) | Links::Both(a, b)) | Action::Restore(Links::One(a, b) | Links::Both(a, b)) => {
+                check(a).and(check(b))
+            }
+            Action::Latency(Links::One(a, b) | Links::Both(a, b), ..) => check(a).and(check(b)),
+            Action::Loss(Links::One(a, b) | Links::Both(a, b), _) | Action::Dup(Links::One(a, b) | Links::Both(a, b), _) => {
+                check(a).and(check(b))
+            }
+            Action::Split(groups) => groups.iter().flatten().try_for_each(check),
+            _ => Ok(()),
+        }
+    }
+
+    fn apply_action(&mut self, action: Action) -> Result<(), String> {
+        match action {
+            Action::Ask(b) => self.customer_ask(b, false),
+            Action::Read(b) => self.customer_ask(b, true),
+            Action::Retry(r, b) => self.customer_retry(r, b),
+            Action::Kill(b) => {
+                self.kill(b);
+                Ok(())
+            }
+            Action::Restart(b) => {
+                self.restart(b);
+                Ok(())
+            }
+            Action::Timeout(b) => {
+                if self.up[b.index()] {
+                    self.step_replica(b, Input::ElectionTimeout);
+                }
+                Ok(())
+            }
+            Action::Cut(l) => self.for_links(&l, |net, a, b| net.set_up(a, b, false)),
+            Action::Restore(l) => self.for_links(&l, |net, a, b| net.set_up(a, b, true)),
+            Action::Isolate(b) => {
+                self.net.isolate(b);
+                Ok(())
+            }
+            Action::Split(groups) => {
+                self.net.split(&groups);
+                Ok(())
+            }
+            Action::Heal => {
+                self.net.heal();
+                Ok(())
+            }
+            Action::Latency(l, min, max) => self.try_links(&l, |net, a, b| net.set_latency(a, b, min, max)),
+            Action::Loss(l, p) => self.try_links(&l, |net, a, b| net.set_loss(a, b, p)),
+            Action::Dup(l, p) => self.try_links(&l, |net, a, b| net.set_dup(a, b, p)),
+            Action::Drop(id) => {
+                let m = self.in_flight.remove(&id).ok_or_else(|| format!("no message #{id} is in flight"))?;
+                self.dropped(m.from, m.to, &m.msg, "dropped by hand");
+                Ok(())
+            }
+            Action::Load(per_sec, target) => {
+                self.set_load(per_sec, target);
+                Ok(())
+            }
+            Action::Mode(m) => {
+                self.config.client_mode = m;
+                Ok(())
+            }
+        }
+    }
+
+    fn for_links(&mut self, links: &Links, mut f: impl FnMut(&mut Network, NodeId, NodeId)) -> Result<(), String> {
+        self.try_links(links, |net, a, b| {
+            f(net, a, b);
+            Ok(())
+        })
+    }
+
+    fn try_links(
+        &mut self,
+        links: &Links,
+        mut f: impl FnMut(&mut Network, NodeId, NodeId) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let pairs: Vec<(NodeId, NodeId)> = match *links {
+            Links::All => self.net.pairs().collect(),
+            Links::One(a, b) => vec![(a, b)],
+            Links::Both(a, b) => vec![(a, b), (b, a)],
+        };
+        pairs.into_iter().try_for_each(|(a, b)| f(&mut self.net, a, b))
+    }
+
+    /// A fire: the branch loses everything but its disk, and its timers die with it.
+    pub(crate) fn kill(&mut self, b: NodeId) {
+        if !self.up[b.index()] {
+            return;
+        }
+        self.up[b.index()] = false;
+        self.election_generation[b.index()] += 1;
+        self.heartbeat_generation[b.index()] += 1;
+        self.monitor.on_crash(b);
+        self.trace_node(b, "kill", format_args!("branch down, volatile state lost"));
+    }
+
+    pub(crate) fn restart(&mut self, b: NodeId) {
+        if self.up[b.index()] {
+            return;
+        }
+        self.up[b.index()] = true;
+        self.replicas[b.index()].restart(&self.config);
+        self.trace_node(b, "restart", format_args!("recovered term and log from disk"));
+        self.reset_election_timer(b);
+    }
+
+    fn set_load(&mut self, per_sec: u32, target: LoadTarget) {
+        self.load_generation += 1;
+        self.load = (per_sec > 0).then_some(Load { per_sec, target, generation: self.load_generation });
+        if let Some(l) = self.load {
+            self.schedule(Tick(self.now.0 + load_interval(l.per_sec)), Event::Load(l.generation));
+        }
+    }
+
+    fn on_load(&mut self, generation: u64) {
+        let Some(load) = self.load.filter(|l| l.generation == generation) else { return };
+        let branch = match load.target {
+            LoadTarget::Leader => self.current_leader(),
+            LoadTarget::Random => None,
+        };
+        let branch = branch.unwrap_or_else(|| NodeId(self.rng.random_range(0..self.config.branches as u8)));
+        // A full house is the load generator's problem, not the run's: skip this customer.
+        let _ = self.customer_ask(branch, false);
+        self.schedule(Tick(self.now.0 + load_interval(load.per_sec)), Event::Load(generation));
+    }
+
+    /// The live branch that leads in the highest term, if any.
+    pub fn current_leader(&self) -> Option<NodeId> {
+        NodeId::all(self.config.branches)
+            .filter(|b| self.up[b.index()] && self.replicas[b.index()].role == Role::Leader)
+            .max_by_key(|b| self.replicas[b.index()].disk.term)
+    }
+
+    /// Ground truth for the map: can `b` exchange messages both ways with a majority
+    /// (itself included) of live branches over direct links?
+    pub fn reaches_majority(&self, b: NodeId) -> bool {
+        self.up[b.index()]
+            && NodeId::all(self.config.branches).filter(|o| self.up[o.index()] && self.net.two_way(b, *o)).count()
+                >= crate::replica::quorum_of(self.config.branches)
+    }
+
+    pub(crate) fn trace_node(&mut self, node: NodeId, verb: &str, detail: fmt::Arguments) {
+        if self.trace.enabled() {
+            self.trace.line(self.now, &node, verb, detail);
+        }
+    }
+}
+
+fn load_interval(per_sec: u32) -> u64 {
+    (1_000 / per_sec as u64).max(1)
+}
+
+/// `A→B` in the trace.
+struct Hop(NodeId, NodeId);
+impl fmt::Display for Hop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}→{}", self.0, self.1)
+    }
+}

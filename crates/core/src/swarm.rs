@@ -1,0 +1,175 @@
+//! Swarm testing (TigerBeetle's VOPR, FoundationDB's simulation): every parameter of a run
+//! (cluster size, client mode, latency, loss, duplication, and a schedule of kills,
+//! restarts, symmetric and one-way cuts) is drawn from one seed. A run has a safety phase
+//! under faults, then a liveness phase in which a majority is healed and must answer.
+
+use crate::action::{Action, Links, LoadTarget};
+use crate::check::{check_history, Invariant, Violation};
+use crate::config::{ClientMode, Config, Variant};
+use crate::history::History;
+use crate::ids::*;
+use crate::scenario::Scenario;
+use crate::sim::Simulation;
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+pub const SAFETY_PHASE_MS: u64 = 10_000;
+/// A healed majority must answer every waiting customer within this time.
+pub const LIVENESS_BOUND_MS: u64 = 25_000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    /// A safety property broke.
+    Violation(Vec<Violation>),
+    /// The healed majority did not answer in time.
+    Liveness(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct SeedReport {
+    pub seed: u64,
+    pub scenario: Scenario,
+    pub faults: usize,
+    pub events: u64,
+    pub numbers: u64,
+    pub verdict: Verdict,
+}
+
+/// Draws a whole run from `seed`. The scenario is plain data: it can be saved and replayed.
+pub fn draw_scenario(seed: u64, variant: Option<Variant>) -> (Scenario, usize) {
+    // A PRNG of its own, so the schedule does not shift when the simulator draws differently.
+    let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x5eed_5eed_5eed_5eed);
+    let n = *[1usize, 2, 3, 3, 3, 4, 5, 5, 5, 6, 7, 7, 9].choose(&mut rng).expect("non-empty");
+    let latency_min = rng.random_range(1..=30);
+    let config = Config {
+        branches: n,
+        variants: variant.into_iter().collect(),
+        client_mode: *[ClientMode::ExactlyOnce, ClientMode::ExactlyOnce, ClientMode::AtMostOnce, ClientMode::AtLeastOnce]
+            .choose(&mut rng)
+            .expect("non-empty"),
+        latency_min_ms: latency_min,
+        latency_max_ms: latency_min + rng.random_range(0..=40),
+        loss_pct: if rng.random_bool(0.5) { 0 } else { rng.random_range(0..=30) },
+        dup_pct: if rng.random_bool(0.5) { 0 } else { rng.random_range(0..=50) },
+        client_timeout_ms: rng.random_range(300..=2_000),
+        ..Config::default()
+    };
+    let mut actions = vec![(Tick(0), Action::Load(rng.random_range(2..=60), LoadTarget::Random))];
+    let fault_count = rng.random_range(0..=12);
+    let mut ticks: Vec<u64> = (0..fault_count).map(|_| rng.random_range(1..SAFETY_PHASE_MS)).collect();
+    ticks.sort_unstable();
+    for t in ticks {
+        actions.push((Tick(t), draw_fault(&mut rng, n)));
+    }
+    actions.extend(liveness_phase(&mut rng, n));
+    let scenario = Scenario {
+        config,
+        seed: Some(seed),
+        actions,
+        run_until: Some(SAFETY_PHASE_MS + LIVENESS_BOUND_MS),
+    };
+    (scenario, fault_count)
+}
+
+fn node(rng: &mut Pcg64Mcg, n: usize) -> NodeId {
+    NodeId(rng.random_range(0..n as u8))
+}
+
+fn pair(rng: &mut Pcg64Mcg, n: usize) -> Option<(NodeId, NodeId)> {
+    let a = node(rng, n);
+    let b = node(rng, n);
+    (a != b).then_some((a, b))
+}
+
+fn draw_fault(rng: &mut Pcg64Mcg, n: usize) -> Action {
+    let b = node(rng, n);
+    match rng.random_range(0..14) {
+        0 | 1 => Action::Kill(b),
+        2 | 3 => Action::Restart(b),
+        4 => Action::Timeout(b),
+        5 | 6 => pair(rng, n).map_or(Action::Isolate(b), |(a, b)| Action::Cut(Links::One(a, b))),
+        7 => pair(rng, n).map_or(Action::Heal, |(a, b)| Action::Cut(Links::Both(a, b))),
+        8 => Action::Isolate(b),
+        9 => {
+            let mut all: Vec<NodeId> = NodeId::all(n).collect();
+            all.shuffle(rng);
+            let k = rng.random_range(0..=n);
+            Action::Split(vec![all[..k].to_vec(), all[k..].to_vec()])
+        }
+        10 => Action::Heal,
+        11 => Action::Retry(RequestId { client: ClientId(1), seq: rng.random_range(1..=3) }, b),
+        12 => Action::Read(b),
+        _ => Action::Ask(b),
+    }
+}
+
+/// Heal a majority: restart its branches, reconnect it, cut the rest off, stop losing messages.
+fn liveness_phase(rng: &mut Pcg64Mcg, n: usize) -> Vec<(Tick, Action)> {
+    let mut all: Vec<NodeId> = NodeId::all(n).collect();
+    all.shuffle(rng);
+    let majority = &all[..crate::replica::quorum_of(n)];
+    let t = Tick(SAFETY_PHASE_MS);
+    let mut actions = vec![(t, Action::Load(0, LoadTarget::Random)), (t, Action::Heal), (t, Action::Loss(Links::All, 0))];
+    actions.extend(all[majority.len()..].iter().map(|b| (t, Action::Isolate(*b))));
+    actions.extend(majority.iter().map(|b| (t, Action::Restart(*b))));
+    // A fresh customer once the majority has had time to elect a leader.
+    actions.push((Tick(SAFETY_PHASE_MS + 3_000), Action::Ask(majority[0])));
+    actions
+}
+
+/// Runs one seed: the drawn scenario, then every checker.
+pub fn run_seed(seed: u64, variant: Option<Variant>) -> SeedReport {
+    let (scenario, faults) = draw_scenario(seed, variant);
+    let mut sim = Simulation::new(scenario.config.clone(), seed).expect("drawn configs are valid");
+    // Actions the fault schedule draws may be refused (a retry of a request not made yet):
+    // a refused action changes nothing, so the run goes on.
+    for (t, a) in &scenario.actions {
+        sim.run_until(*t);
+        let _ = sim.act(a.clone());
+    }
+    sim.run_until(Tick(scenario.run_until.unwrap_or(0)));
+    let verdict = judge(&sim);
+    let stats = sim.stats();
+    SeedReport { seed, scenario, faults, events: stats.events, numbers: sim.monitor.sometimes.numbers_issued, verdict }
+}
+
+/// Every checker: the online monitor, the history checks, and L1 for the liveness phase.
+pub fn judge(sim: &Simulation) -> Verdict {
+    let mut violations: Vec<Violation> = sim.monitor.violations().to_vec();
+    violations.extend(check_history(&History::of(sim)).list().iter().cloned());
+    if !violations.is_empty() {
+        return Verdict::Violation(violations);
+    }
+    let waiting: Vec<String> = sim
+        .customers
+        .list
+        .iter()
+        .filter_map(|c| c.pending)
+        .map(|p| sim.customers.records()[p.record].request.to_string())
+        .collect();
+    if !waiting.is_empty() {
+        return Verdict::Liveness(format!(
+            "{} still waiting {} ms after a majority healed: {}",
+            waiting.len(),
+            LIVENESS_BOUND_MS,
+            waiting.join(" ")
+        ));
+    }
+    let probe = sim.customers.records().iter().rev().find(|r| r.invoke == SAFETY_PHASE_MS + 3_000);
+    match probe.map(|r| &r.result) {
+        Some(Some(crate::customer::Outcome::Number { .. })) => Verdict::Pass,
+        other => Verdict::Liveness(format!("the fresh customer after healing got {other:?} instead of a Number")),
+    }
+}
+
+impl Verdict {
+    pub fn first_invariant(&self) -> Option<Invariant> {
+        match self {
+            Verdict::Violation(v) => v.first().map(|v| v.invariant),
+            Verdict::Liveness(_) => Some(Invariant::L1Liveness),
+            Verdict::Pass => None,
+        }
+    }
+}
