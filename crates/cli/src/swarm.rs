@@ -105,7 +105,7 @@ fn report(results: &[(u64, Outcome)], variant: Option<Variant>, seeds: Range<u64
         println!("  reproduce: nextnumber swarm --seeds {seed}{v}");
     }
     if let (Some(seed), Some(path)) = (first_failure, save) {
-        let (scenario, _) = nextnumber_core::swarm::draw_scenario(seed, variant);
+        let scenario = run_seed(seed, variant).scenario;
         match std::fs::write(path, scenario.to_text()) {
             Ok(()) => println!("  scenario of seed {seed} saved to {path}: nextnumber run --scenario {path}"),
             Err(e) => eprintln!("  could not save {path}: {e}"),

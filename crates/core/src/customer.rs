@@ -84,6 +84,10 @@ impl Customers {
     }
 
     fn idle_customer(&mut self) -> Result<ClientId, String> {
+        // Refuse before creating anyone, so a refused action leaves no trace.
+        if self.records.len() >= limits::MAX_REQUESTS {
+            return Err(format!("the history is full ({} requests)", limits::MAX_REQUESTS));
+        }
         // Lowest idle id first: deterministic, and the map stays small under steady load.
         if let Some(i) = self.list.iter().position(|c| c.pending.is_none()) {
             return Ok(ClientId(i as u32 + 1));
@@ -165,12 +169,12 @@ impl Simulation {
         self.schedule(at, Event::ClientTimeout(client, attempt));
         self.trace_node(branch, "ask", format_args!("{client} {op} try={attempt}"));
         if !self.up[branch.index()] {
-            return self.on_answer(branch, client, attempt, Answer::BranchDown);
+            return self.on_answer(branch, client, attempt, Answer::BranchDown, false);
         }
         self.step_replica(branch, Input::Ask(Ask { client, attempt, op }));
     }
 
-    pub(crate) fn on_answer(&mut self, branch: NodeId, client: ClientId, attempt: u32, answer: Answer) {
+    pub(crate) fn on_answer(&mut self, branch: NodeId, client: ClientId, attempt: u32, answer: Answer, relayed: bool) {
         self.trace_node(branch, "answer", format_args!("{client} try={attempt}: {answer}"));
         let Some(&record) = self.customers.attempt_record.get(&(client, attempt)) else { return };
         let pending = self.customers.customer(client).pending.filter(|p| p.record == record);
@@ -190,10 +194,10 @@ impl Simulation {
                 let after = if refusal == Answer::Deposed { 0 } else { self.config.election_timeout_min_ms };
                 self.schedule(Tick(self.now.0 + after), Event::ClientRetry(client, attempt));
             }
-            refusal if refusal.is_definite_refusal() => {
+            refusal if refusal.is_definite_refusal() && !relayed => {
                 self.complete(client, p, Some(Outcome::Error { error: refusal.to_string() }))
             }
-            _ => self.complete(client, p, None), // deposed: the request may yet be issued
+            _ => self.complete(client, p, None), // the request may yet be issued
         }
     }
 

@@ -32,8 +32,10 @@ pub enum Input {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Output {
     Send { to: NodeId, msg: Message },
-    /// An answer handed to a customer standing at this branch's desk.
-    Answer { client: ClientId, attempt: u32, answer: Answer },
+    /// An answer handed to a customer standing at this branch's desk. `relayed` answers came
+    /// from another branch: a duplicated copy of the forwarded request may have been
+    /// accepted elsewhere, so a relayed refusal does not prove the request left no trace.
+    Answer { client: ClientId, attempt: u32, answer: Answer, relayed: bool },
     /// The simulator draws the randomized timeout (§5.2), so the replica needs no PRNG.
     ResetElectionTimer,
     SetHeartbeatTimer,
@@ -230,7 +232,9 @@ impl Replica {
                 self.on_append_ack(from, term, success, match_index, round, out)
             }
             Message::Forward(ask) => self.on_ask(from, ask, out),
-            Message::Reply { client, attempt, answer } => out.push(Output::Answer { client, attempt, answer }),
+            Message::Reply { client, attempt, answer } => {
+                out.push(Output::Answer { client, attempt, answer, relayed: true })
+            }
         }
     }
 
@@ -466,9 +470,12 @@ impl Replica {
             self.match_index[p] = self.match_index[p].max(m);
             self.next_index[p] = self.next_index[p].max(LogIndex(m.0 + 1));
             self.advance_commit(out);
-        } else {
-            let back = LogIndex((m.0 + 1).min(self.next_index[p].0.saturating_sub(1)));
-            self.next_index[p] = back.max(LogIndex(self.match_index[p].0 + 1));
+        } else if m.0 + 1 < self.next_index[p].0 {
+            // Back up to the follower's hint. A rejection that would not move `next` back is a
+            // late or duplicated copy: answering it too would let duplicates multiply.
+            self.next_index[p] = LogIndex(m.0 + 1);
+            // Only an unsafe variant lets a follower lose entries it acknowledged this term.
+            self.match_index[p] = self.match_index[p].min(m);
             self.send_append(from, out);
         }
         self.serve_reads(out);
@@ -601,7 +608,7 @@ impl Replica {
 
     fn answer(&self, w: Waiter, answer: Answer, out: &mut Vec<Output>) {
         if w.origin == self.id {
-            out.push(Output::Answer { client: w.client, attempt: w.attempt, answer });
+            out.push(Output::Answer { client: w.client, attempt: w.attempt, answer, relayed: false });
         } else {
             out.push(Output::Send { to: w.origin, msg: Message::Reply { client: w.client, attempt: w.attempt, answer } });
         }

@@ -213,7 +213,7 @@ impl Simulation {
     fn apply_output(&mut self, node: NodeId, output: Output) {
         match output {
             Output::Send { to, msg } => self.send(node, to, msg),
-            Output::Answer { client, attempt, answer } => self.on_answer(node, client, attempt, answer),
+            Output::Answer { client, attempt, answer, relayed } => self.on_answer(node, client, attempt, answer, relayed),
             Output::ResetElectionTimer => self.reset_election_timer(node),
             Output::SetHeartbeatTimer => {
                 let g = &mut self.heartbeat_generation[node.index()];
@@ -299,8 +299,10 @@ impl Simulation {
         if self.trace.enabled() {
             self.trace.line(self.now, &"act", "action", format_args!("{action}"));
         }
-        self.actions.push((self.now, action.clone()));
-        self.apply_action(action)
+        // Only actions that took effect are recorded, so the log replays to the same run.
+        self.apply_action(action.clone())?;
+        self.actions.push((self.now, action));
+        Ok(())
     }
 
     fn validate_action(&self, action: &Action) -> Result<(), String> {
