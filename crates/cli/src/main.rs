@@ -97,11 +97,7 @@ fn run(command: Command) -> Result<u8, String> {
             for v in violations.list() {
                 println!("{v}");
             }
-            println!(
-                "{file}: {} requests, {} violation(s)",
-                h.requests.len(),
-                violations.list().len()
-            );
+            println!("{file}: {} requests, {} violation(s)", h.requests.len(), violations.list().len());
             Ok(if violations.is_empty() { 0 } else { EXIT_VIOLATION })
         }
     }
@@ -150,7 +146,11 @@ fn run_one(scenario: &Scenario, seed: u64, history: Option<&str>, trace: bool) -
         println!("{v}");
     }
     let s = sim.stats();
-    let issued = h.requests.iter().filter(|r| matches!(r.result, Some(nextnumber_core::customer::Outcome::Number { .. }))).count();
+    let issued = h
+        .requests
+        .iter()
+        .filter(|r| matches!(r.result, Some(nextnumber_core::customer::Outcome::Number { .. })))
+        .count();
     println!(
         "seed {seed}: {} branches, {} ms simulated, {} events, {} requests ({issued} issued), {} violation(s)",
         sim.config().branches,

@@ -34,7 +34,13 @@ enum Outcome {
     Crash(String),
 }
 
-pub fn run(seeds: Range<u64>, variant: Option<Variant>, jobs: Option<usize>, fail_fast: bool, save: Option<&str>) -> u8 {
+pub fn run(
+    seeds: Range<u64>,
+    variant: Option<Variant>,
+    jobs: Option<usize>,
+    fail_fast: bool,
+    save: Option<&str>,
+) -> u8 {
     let started = Instant::now();
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
     let next = AtomicU64::new(seeds.start);
@@ -79,7 +85,13 @@ fn one(seed: u64, variant: Option<Variant>) -> Outcome {
     }
 }
 
-fn report(results: &[(u64, Outcome)], variant: Option<Variant>, seeds: Range<u64>, started: Instant, save: Option<&str>) -> u8 {
+fn report(
+    results: &[(u64, Outcome)],
+    variant: Option<Variant>,
+    seeds: Range<u64>,
+    started: Instant,
+    save: Option<&str>,
+) -> u8 {
     let (mut pass, mut faults, mut events, mut numbers) = (0u64, 0usize, 0u64, 0u64);
     let mut worst = 0u8;
     let mut first_failure = None;

@@ -236,9 +236,25 @@ mod tests {
     #[test]
     fn every_action_round_trips_through_text() {
         for s in [
-            "ask A", "read C", "retry c1-2 B", "kill A", "restart A", "timeout E", "cut A>B", "cut A-B",
-            "restore all", "isolate D", "split ABC DE", "heal", "latency A-B 10 20", "loss all 30", "dup B>A 50",
-            "drop 17", "load 10 leader", "load 0 random", "mode at-least-once",
+            "ask A",
+            "read C",
+            "retry c1-2 B",
+            "kill A",
+            "restart A",
+            "timeout E",
+            "cut A>B",
+            "cut A-B",
+            "restore all",
+            "isolate D",
+            "split ABC DE",
+            "heal",
+            "latency A-B 10 20",
+            "loss all 30",
+            "dup B>A 50",
+            "drop 17",
+            "load 10 leader",
+            "load 0 random",
+            "mode at-least-once",
         ] {
             let a = Action::parse(s, 5).unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(a.to_string(), s);

@@ -216,14 +216,17 @@ impl Monitor {
         self.sometimes.leaders_elected += 1;
         self.leader_log.push(LeaderRecord { term, branch: r.id, tick: now.0 });
         if let Some(&other) = self.leaders.get(&term).filter(|o| **o != r.id) {
-            let v = violation(Invariant::ElectionSafety, Some(now.0), format!("{other} and {} both lead term {}", r.id, term.0));
+            let v = violation(
+                Invariant::ElectionSafety,
+                Some(now.0),
+                format!("{other} and {} both lead term {}", r.id, term.0),
+            );
             self.violations.push(v.branches([other, r.id]));
         }
         self.leaders.entry(term).or_insert(r.id);
         // I4: the new leader must hold every entry committed so far, with the same term.
-        let missing = (1..=self.committed.len() as u64).find(|&i| {
-            i > r.last_index().0 || r.term_at(LogIndex(i)) != self.committed[i as usize - 1]
-        });
+        let missing = (1..=self.committed.len() as u64)
+            .find(|&i| i > r.last_index().0 || r.term_at(LogIndex(i)) != self.committed[i as usize - 1]);
         if let Some(i) = missing {
             let v = violation(
                 Invariant::I4Durable,
@@ -246,7 +249,10 @@ impl Monitor {
                     let v = violation(
                         Invariant::I4Durable,
                         Some(now.0),
-                        format!("{} committed slot {i} with term {} but term {} was committed there", r.id, term.0, t.0),
+                        format!(
+                            "{} committed slot {i} with term {} but term {} was committed there",
+                            r.id, term.0, t.0
+                        ),
                     );
                     self.violations.push(v.branches([r.id]));
                 }
@@ -290,13 +296,15 @@ impl Monitor {
             }
             None => {
                 let detail = format!("{b} issued Number {k} while only {} were issued", self.canonical.len());
-                self.violations.push(violation(Invariant::I2Gapless, Some(now.0), detail).requests([request]).branches([b]));
+                self.violations
+                    .push(violation(Invariant::I2Gapless, Some(now.0), detail).requests([request]).branches([b]));
             }
         }
         match self.number_of.get(&request) {
             Some(&n) if n != number => {
                 let detail = format!("{request} was issued Number {} and then Number {k} by {b}", n.0);
-                self.violations.push(violation(Invariant::I3Idempotent, Some(now.0), detail).requests([request]).branches([b]));
+                self.violations
+                    .push(violation(Invariant::I3Idempotent, Some(now.0), detail).requests([request]).branches([b]));
             }
             Some(_) => {}
             None => {
@@ -375,7 +383,9 @@ fn check_applied(h: &History, out: &mut Violations) -> Bound {
             }
             if longest[i] != (request, number) {
                 let detail = format!("{b} bound Number {number} to {request}, another branch to {}", longest[i].0);
-                out.push(violation(Invariant::I5Agreement, None, detail).requests([request, longest[i].0]).branches([b]));
+                out.push(
+                    violation(Invariant::I5Agreement, None, detail).requests([request, longest[i].0]).branches([b]),
+                );
                 break;
             }
         }
@@ -488,7 +498,8 @@ fn check_linearizable(h: &History, bound: &Bound, out: &mut Violations) {
                 (_, Some(v)) => format!("{} read {v}", o.request),
                 _ => String::new(),
             };
-            let detail = format!("{} (finished at t={}), yet {} (began at t={})", what(a), a.complete, what(b), b.invoke);
+            let detail =
+                format!("{} (finished at t={}), yet {} (began at t={})", what(a), a.complete, what(b), b.invoke);
             out.push(violation(Invariant::I6Linearizable, Some(b.invoke), detail).requests([a.request, b.request]));
         }
     }

@@ -138,7 +138,9 @@ impl LatencyPreset {
     }
     pub fn parse(s: &str) -> Result<LatencyPreset, String> {
         ALL_PRESETS.into_iter().find(|p| p.name() == s).ok_or_else(|| {
-            format!("unknown latency preset {s:?} (expected datacenter, street, horse, pigeon, europe-asia or earth-moon)")
+            format!(
+                "unknown latency preset {s:?} (expected datacenter, street, horse, pigeon, europe-asia or earth-moon)"
+            )
         })
     }
 }
@@ -201,13 +203,7 @@ impl Config {
             return Err(format!("branches must be 1 to {MAX_BRANCHES}, not {}", self.branches));
         }
         check_range("latency", self.latency_min_ms, self.latency_max_ms, 1, MAX_LATENCY_MS)?;
-        check_range(
-            "election timeout",
-            self.election_timeout_min_ms,
-            self.election_timeout_max_ms,
-            2,
-            MAX_TICK / 4,
-        )?;
+        check_range("election timeout", self.election_timeout_min_ms, self.election_timeout_max_ms, 2, MAX_TICK / 4)?;
         if self.heartbeat_ms == 0 || self.heartbeat_ms >= self.election_timeout_min_ms {
             return Err(format!(
                 "heartbeat ({} ms) must be at least 1 ms and shorter than the election timeout ({} ms)",

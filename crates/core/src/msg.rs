@@ -41,9 +41,13 @@ pub struct Ask {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "answer")]
 pub enum Answer {
-    Number { number: SeqNum },
+    Number {
+        number: SeqNum,
+    },
     /// Definite refusal: this branch is not the Main Office and did not record the request.
-    NotLeader { hint: Option<NodeId> },
+    NotLeader {
+        hint: Option<NodeId>,
+    },
     /// Definite refusal: this branch knows no leader, so no majority is reachable through it.
     NoQuorum,
     /// The Main Office lost its office while the request was in its register: it may still
@@ -53,7 +57,11 @@ pub enum Answer {
     BranchDown,
     /// The latest Number this branch knows. Linearizable only if confirmed by a majority;
     /// otherwise stale, known to be current as of `as_of` (the last word from a leader).
-    Read { number: SeqNum, linearizable: bool, as_of: Tick },
+    Read {
+        number: SeqNum,
+        linearizable: bool,
+        as_of: Tick,
+    },
 }
 
 impl Answer {
@@ -67,17 +75,40 @@ impl Answer {
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum Message {
     /// §5.2: a candidate asks for a vote.
-    RequestVote { term: Term, last_log_index: LogIndex, last_log_term: Term },
-    Vote { term: Term, granted: bool },
+    RequestVote {
+        term: Term,
+        last_log_index: LogIndex,
+        last_log_term: Term,
+    },
+    Vote {
+        term: Term,
+        granted: bool,
+    },
     /// §5.3: replication and heartbeat. `round` numbers the leader's quorum rounds for
     /// linearizable reads (the ReadIndex protocol, Raft thesis §6.4).
-    Append { term: Term, prev_index: LogIndex, prev_term: Term, entries: Vec<Entry>, commit: LogIndex, round: u64 },
+    Append {
+        term: Term,
+        prev_index: LogIndex,
+        prev_term: Term,
+        entries: Vec<Entry>,
+        commit: LogIndex,
+        round: u64,
+    },
     /// `match_index` is the follower's last matching index on success, a hint on failure.
-    AppendAck { term: Term, success: bool, match_index: LogIndex, round: u64 },
+    AppendAck {
+        term: Term,
+        success: bool,
+        match_index: LogIndex,
+        round: u64,
+    },
     /// A customer's request, forwarded by the branch at whose desk they stand.
     Forward(Ask),
     /// The Main Office's answer, sent back to the branch whose desk holds the customer.
-    Reply { client: ClientId, attempt: u32, answer: Answer },
+    Reply {
+        client: ClientId,
+        attempt: u32,
+        answer: Answer,
+    },
 }
 
 /// The seven colours of the map.

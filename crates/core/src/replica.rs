@@ -22,7 +22,10 @@ pub enum Role {
 }
 
 pub enum Input {
-    Message { from: NodeId, msg: Message },
+    Message {
+        from: NodeId,
+        msg: Message,
+    },
     ElectionTimeout,
     HeartbeatTimeout,
     /// A customer at this branch's desk.
@@ -31,11 +34,19 @@ pub enum Input {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Output {
-    Send { to: NodeId, msg: Message },
+    Send {
+        to: NodeId,
+        msg: Message,
+    },
     /// An answer handed to a customer standing at this branch's desk. `relayed` answers came
     /// from another branch: a duplicated copy of the forwarded request may have been
     /// accepted elsewhere, so a relayed refusal does not prove the request left no trace.
-    Answer { client: ClientId, attempt: u32, answer: Answer, relayed: bool },
+    Answer {
+        client: ClientId,
+        attempt: u32,
+        answer: Answer,
+        relayed: bool,
+    },
     /// The simulator draws the randomized timeout (§5.2), so the replica needs no PRNG.
     ResetElectionTimer,
     SetHeartbeatTimer,
@@ -45,16 +56,36 @@ pub enum Output {
 /// Facts the checkers and the trace observe from outside.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Note {
-    BecameCandidate { term: Term },
-    BecameLeader { term: Term },
-    BecameFollower { term: Term, leader: Option<NodeId> },
-    Voted { term: Term, candidate: NodeId },
+    BecameCandidate {
+        term: Term,
+    },
+    BecameLeader {
+        term: Term,
+    },
+    BecameFollower {
+        term: Term,
+        leader: Option<NodeId>,
+    },
+    Voted {
+        term: Term,
+        candidate: NodeId,
+    },
     /// The log changed from this index on (appended or overwritten).
-    LogChanged { from: LogIndex },
-    Committed { index: LogIndex },
+    LogChanged {
+        from: LogIndex,
+    },
+    Committed {
+        index: LogIndex,
+    },
     /// `number` is None for a no-op or a request that already holds a Number.
-    Applied { index: LogIndex, request: Option<RequestId>, number: Option<SeqNum> },
-    SteppedDown { reason: &'static str },
+    Applied {
+        index: LogIndex,
+        request: Option<RequestId>,
+        number: Option<SeqNum>,
+    },
+    SteppedDown {
+        reason: &'static str,
+    },
 }
 
 /// What survives a fire: the branch's disk.
@@ -270,7 +301,14 @@ impl Replica {
         self.votes.iter().filter(|v| **v).count()
     }
 
-    fn on_request_vote(&mut self, from: NodeId, term: Term, last_index: LogIndex, last_term: Term, out: &mut Vec<Output>) {
+    fn on_request_vote(
+        &mut self,
+        from: NodeId,
+        term: Term,
+        last_index: LogIndex,
+        last_term: Term,
+        out: &mut Vec<Output>,
+    ) {
         // §5.4.1: vote only for a candidate whose log is at least as up-to-date as ours.
         let up_to_date = (last_term, last_index) >= (self.last_term(), self.last_index());
         let free = self.disk.voted_for.is_none() || self.disk.voted_for == Some(from);
@@ -459,7 +497,15 @@ impl Replica {
         }
     }
 
-    fn on_append_ack(&mut self, from: NodeId, term: Term, success: bool, m: LogIndex, round: u64, out: &mut Vec<Output>) {
+    fn on_append_ack(
+        &mut self,
+        from: NodeId,
+        term: Term,
+        success: bool,
+        m: LogIndex,
+        round: u64,
+        out: &mut Vec<Output>,
+    ) {
         if self.role != Role::Leader || term != self.disk.term {
             return;
         }
@@ -610,7 +656,10 @@ impl Replica {
         if w.origin == self.id {
             out.push(Output::Answer { client: w.client, attempt: w.attempt, answer, relayed: false });
         } else {
-            out.push(Output::Send { to: w.origin, msg: Message::Reply { client: w.client, attempt: w.attempt, answer } });
+            out.push(Output::Send {
+                to: w.origin,
+                msg: Message::Reply { client: w.client, attempt: w.attempt, answer },
+            });
         }
     }
 

@@ -100,7 +100,9 @@ impl Scenario {
                 }
             }
             "mode" => c.client_mode = ClientMode::parse(word(1)?)?,
-            "latency" if words.len() == 2 => (c.latency_min_ms, c.latency_max_ms) = LatencyPreset::parse(words[1])?.latency_ms(),
+            "latency" if words.len() == 2 => {
+                (c.latency_min_ms, c.latency_max_ms) = LatencyPreset::parse(words[1])?.latency_ms()
+            }
             "latency" => (c.latency_min_ms, c.latency_max_ms) = (num(1)?, num(2)?),
             "loss" => c.loss_pct = num(1)?.min(255) as u8,
             "dup" => c.dup_pct = num(1)?.min(255) as u8,
@@ -140,7 +142,13 @@ impl Scenario {
         }
         let pairs = [
             ("latency", c.latency_min_ms, c.latency_max_ms, d.latency_min_ms, d.latency_max_ms),
-            ("election", c.election_timeout_min_ms, c.election_timeout_max_ms, d.election_timeout_min_ms, d.election_timeout_max_ms),
+            (
+                "election",
+                c.election_timeout_min_ms,
+                c.election_timeout_max_ms,
+                d.election_timeout_min_ms,
+                d.election_timeout_max_ms,
+            ),
         ];
         for (name, a, b, da, db) in pairs {
             if (a, b) != (da, db) {

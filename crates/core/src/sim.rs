@@ -213,7 +213,9 @@ impl Simulation {
     fn apply_output(&mut self, node: NodeId, output: Output) {
         match output {
             Output::Send { to, msg } => self.send(node, to, msg),
-            Output::Answer { client, attempt, answer, relayed } => self.on_answer(node, client, attempt, answer, relayed),
+            Output::Answer { client, attempt, answer, relayed } => {
+                self.on_answer(node, client, attempt, answer, relayed)
+            }
             Output::ResetElectionTimer => self.reset_election_timer(node),
             Output::SetHeartbeatTimer => {
                 let g = &mut self.heartbeat_generation[node.index()];
@@ -317,13 +319,11 @@ impl Simulation {
         match action {
             Action::Ask(b) | Action::Read(b) | Action::Retry(_, b) | Action::Kill(b) => check(b),
             Action::Restart(b) | Action::Timeout(b) | Action::Isolate(b) => check(b),
-            Action::Cut(Links::One(a, b) | Links::Both(a, b)) | Action::Restore(Links::One(a, b) | Links::Both(a, b)) => {
-                check(a).and(check(b))
-            }
+            Action::Cut(Links::One(a, b) | Links::Both(a, b))
+            | Action::Restore(Links::One(a, b) | Links::Both(a, b)) => check(a).and(check(b)),
             Action::Latency(Links::One(a, b) | Links::Both(a, b), ..) => check(a).and(check(b)),
-            Action::Loss(Links::One(a, b) | Links::Both(a, b), _) | Action::Dup(Links::One(a, b) | Links::Both(a, b), _) => {
-                check(a).and(check(b))
-            }
+            Action::Loss(Links::One(a, b) | Links::Both(a, b), _)
+            | Action::Dup(Links::One(a, b) | Links::Both(a, b), _) => check(a).and(check(b)),
             Action::Split(groups) => groups.iter().flatten().try_for_each(check),
             _ => Ok(()),
         }

@@ -46,9 +46,14 @@ pub fn draw_scenario(seed: u64, variant: Option<Variant>) -> (Scenario, usize) {
     let config = Config {
         branches: n,
         variants: variant.into_iter().collect(),
-        client_mode: *[ClientMode::ExactlyOnce, ClientMode::ExactlyOnce, ClientMode::AtMostOnce, ClientMode::AtLeastOnce]
-            .choose(&mut rng)
-            .expect("non-empty"),
+        client_mode: *[
+            ClientMode::ExactlyOnce,
+            ClientMode::ExactlyOnce,
+            ClientMode::AtMostOnce,
+            ClientMode::AtLeastOnce,
+        ]
+        .choose(&mut rng)
+        .expect("non-empty"),
         latency_min_ms: latency_min,
         latency_max_ms: latency_min + rng.random_range(0..=40),
         loss_pct: if rng.random_bool(0.5) { 0 } else { rng.random_range(0..=30) },
@@ -81,12 +86,7 @@ pub fn draw_scenario(seed: u64, variant: Option<Variant>) -> (Scenario, usize) {
     // Faults drawn at nearby ticks may interleave: keep the schedule in time order.
     actions.sort_by_key(|(t, _)| *t);
     actions.extend(liveness_phase(&mut rng, n));
-    let scenario = Scenario {
-        config,
-        seed: Some(seed),
-        actions,
-        run_until: Some(SAFETY_PHASE_MS + LIVENESS_BOUND_MS),
-    };
+    let scenario = Scenario { config, seed: Some(seed), actions, run_until: Some(SAFETY_PHASE_MS + LIVENESS_BOUND_MS) };
     (scenario, fault_count)
 }
 
@@ -144,7 +144,8 @@ fn liveness_phase(rng: &mut Pcg64Mcg, n: usize) -> Vec<(Tick, Action)> {
     all.shuffle(rng);
     let majority = &all[..crate::replica::quorum_of(n)];
     let t = Tick(SAFETY_PHASE_MS);
-    let mut actions = vec![(t, Action::Load(0, LoadTarget::Random)), (t, Action::Heal), (t, Action::Loss(Links::All, 0))];
+    let mut actions =
+        vec![(t, Action::Load(0, LoadTarget::Random)), (t, Action::Heal), (t, Action::Loss(Links::All, 0))];
     actions.extend(all[majority.len()..].iter().map(|b| (t, Action::Isolate(*b))));
     actions.extend(majority.iter().map(|b| (t, Action::Restart(*b))));
     // A fresh customer, who retries with a request ID until answered, once the majority

@@ -157,7 +157,13 @@ impl Simulation {
                 }
             })
             .collect();
-        View { now: self.now.0, branches: NodeId::all(n).map(|b| self.branch_view(b)).collect(), links, messages, requests }
+        View {
+            now: self.now.0,
+            branches: NodeId::all(n).map(|b| self.branch_view(b)).collect(),
+            links,
+            messages,
+            requests,
+        }
     }
 
     pub fn branch_detail(&self, b: NodeId) -> BranchDetail {
