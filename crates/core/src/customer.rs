@@ -209,7 +209,7 @@ impl Simulation {
     }
 
     fn retries(&self, p: Pending) -> bool {
-        self.customers.records[p.record].kind == RequestKind::Issue && self.config.client_mode != ClientMode::AtMostOnce
+        self.customers.records[p.record].kind == RequestKind::Issue && self.client_mode != ClientMode::AtMostOnce
     }
 
     pub(crate) fn on_client_timeout(&mut self, client: ClientId, attempt: u32) {
@@ -236,7 +236,7 @@ impl Simulation {
     /// Exactly-once: the same request ID again. At-least-once: a brand new request, marked
     /// as a retry of the first so the checkers can see one child asked twice.
     fn retry(&mut self, client: ClientId, p: Pending, branch: NodeId) {
-        if self.config.client_mode != ClientMode::AtLeastOnce {
+        if self.client_mode != ClientMode::AtLeastOnce {
             return self.attempt(client, p.record, branch);
         }
         let first = self.customers.records[p.record].retry_of.unwrap_or(self.customers.records[p.record].request);

@@ -34,10 +34,11 @@ impl Scenario {
         if text.len() > MAX_SCENARIO_BYTES {
             return Err(format!("scenario is {} bytes; the limit is {MAX_SCENARIO_BYTES}", text.len()));
         }
+        // Comments end at the end of a line; `;` separates commands within one (URL form).
         let mut lines = text
-            .split(['\n', ';'])
+            .lines()
             .enumerate()
-            .map(|(i, l)| (i + 1, l.split('#').next().unwrap_or("").trim()))
+            .flat_map(|(i, l)| l.split('#').next().unwrap_or("").split(';').map(move |c| (i + 1, c.trim())))
             .filter(|(_, l)| !l.is_empty());
         match lines.next() {
             Some((_, SCENARIO_HEADER)) => {}
@@ -209,6 +210,8 @@ mod tests {
         let s = Scenario::parse(text).unwrap();
         assert_eq!(s.to_text(), text);
         assert_eq!(Scenario::parse(&text.replace('\n', ";")).unwrap(), s);
+        let commented = "nextnumber/1 # a header; with a comment\nseed 7 # and; more\n";
+        assert_eq!(Scenario::parse(commented).unwrap().seed, Some(7));
     }
 
     #[test]

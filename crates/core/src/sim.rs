@@ -55,7 +55,10 @@ pub(crate) struct Load {
 }
 
 pub struct Simulation {
+    /// As the run began: the config never changes, so the action log replays from it.
     pub(crate) config: Config,
+    /// The customers' current mode (the `mode` action changes it mid-run).
+    pub(crate) client_mode: crate::config::ClientMode,
     pub(crate) seed: u64,
     pub(crate) rng: Pcg64Mcg,
     pub(crate) now: Tick,
@@ -103,6 +106,7 @@ impl Simulation {
             trace: Trace::default(),
             stats: Stats::default(),
             out: Vec::new(),
+            client_mode: config.client_mode,
             config,
         };
         for id in NodeId::all(n) {
@@ -113,6 +117,9 @@ impl Simulation {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+    pub fn client_mode(&self) -> crate::config::ClientMode {
+        self.client_mode
     }
     pub fn seed(&self) -> u64 {
         self.seed
@@ -375,7 +382,7 @@ impl Simulation {
                 Ok(())
             }
             Action::Mode(m) => {
-                self.config.client_mode = m;
+                self.client_mode = m;
                 Ok(())
             }
         }

@@ -1,0 +1,36 @@
+//! Every scenario in tests/scenarios/ runs and meets the expectation written in its
+//! `# expect:` line: `pass`, or the codes of the invariants it must break.
+
+use nextnumber_core::*;
+use std::path::Path;
+
+fn expectation(text: &str) -> Vec<String> {
+    let line = text.lines().find_map(|l| l.strip_prefix("# expect:")).expect("an # expect: line");
+    line.split_whitespace().map(str::to_string).collect()
+}
+
+#[test]
+fn every_fixture_meets_its_expectation() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/scenarios exists") {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let scenario = Scenario::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let sim = scenario.run(1).unwrap();
+        let mut found: Vec<&str> = sim.violations().iter().map(|v| v.invariant.code()).collect();
+        let history_check = check_history(&History::of(&sim));
+        found.extend(history_check.list().iter().map(|v| v.invariant.code()));
+        let expect = expectation(&text);
+        if expect == ["pass"] {
+            assert!(found.is_empty(), "{}: expected a clean run, found {found:?}", path.display());
+            assert!(sim.sometimes().numbers_issued > 0, "{}: vacuous, no Number was issued", path.display());
+        } else {
+            for code in &expect {
+                assert!(found.contains(&code.as_str()), "{}: expected {code}, found {found:?}", path.display());
+            }
+        }
+        count += 1;
+    }
+    assert!(count >= 5, "only {count} fixtures found");
+}
