@@ -121,7 +121,8 @@ impl Simulation {
             .collect();
         let messages = self
             .in_flight
-            .values()
+            .sorted()
+            .into_iter()
             .map(|m| MessageView {
                 id: m.id,
                 from: m.from,

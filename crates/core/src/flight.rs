@@ -1,0 +1,71 @@
+//! Messages in flight, in a slab: the hot path (send, deliver) is O(1), and the rare
+//! lookups by id (a visitor drops a message) may scan.
+
+use crate::ids::{NodeId, Tick};
+use crate::msg::Message;
+
+#[derive(Clone, Debug)]
+pub struct InFlight {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub sent: Tick,
+    pub arrive: Tick,
+    pub msg: Message,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Flights {
+    slots: Vec<Option<InFlight>>,
+    free: Vec<u32>,
+    len: usize,
+}
+
+impl Flights {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Stores a message; the returned slot with the message id names it for delivery.
+    pub fn insert(&mut self, m: InFlight) -> u32 {
+        self.len += 1;
+        match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Some(m);
+                slot
+            }
+            None => {
+                self.slots.push(Some(m));
+                (self.slots.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Takes the message if the slot still holds message `id` (it may have been dropped by
+    /// hand and the slot reused).
+    pub fn take(&mut self, slot: u32, id: u64) -> Option<InFlight> {
+        let cell = self.slots.get_mut(slot as usize)?;
+        if cell.as_ref()?.id != id {
+            return None;
+        }
+        self.len -= 1;
+        self.free.push(slot);
+        cell.take()
+    }
+
+    pub fn remove_id(&mut self, id: u64) -> Option<InFlight> {
+        let slot = self.slots.iter().position(|s| s.as_ref().is_some_and(|m| m.id == id))?;
+        self.take(slot as u32, id)
+    }
+
+    /// In send order.
+    pub fn sorted(&self) -> Vec<&InFlight> {
+        let mut v: Vec<&InFlight> = self.slots.iter().flatten().collect();
+        v.sort_unstable_by_key(|m| m.id);
+        v
+    }
+}
