@@ -141,7 +141,12 @@ fn run_one(scenario: &Scenario, seed: u64, history: Option<&str>, trace: bool) -
         std::fs::write(path, h.to_json()).map_err(|e| format!("{path}: {e}"))?;
     }
     let mut violations: Vec<_> = sim.violations().to_vec();
-    violations.extend(check_history(&h).list().iter().cloned());
+    // The online monitor and the history check may both see the same fault: report it once.
+    for v in check_history(&h).list() {
+        if !violations.iter().any(|w| w.invariant == v.invariant && w.detail == v.detail) {
+            violations.push(v.clone());
+        }
+    }
     for v in &violations {
         println!("{v}");
     }
