@@ -9,6 +9,7 @@ use crate::ids::*;
 use crate::msg::EntryKind;
 use crate::replica::{Note, Replica};
 use crate::trace::fnv1a;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -163,13 +164,13 @@ pub struct Monitor {
     commit_seen: Vec<u64>,
     /// The canonical issue sequence: Number k is bound to canonical[k-1] (I1, I2, I5).
     canonical: Vec<RequestId>,
-    number_of: BTreeMap<RequestId, SeqNum>,
+    number_of: FxHashMap<RequestId, SeqNum>,
     /// What customers were told (I1, I3).
-    told: BTreeMap<RequestId, SeqNum>,
-    told_whom: BTreeMap<SeqNum, RequestId>,
+    told: FxHashMap<RequestId, SeqNum>,
+    told_whom: FxHashMap<SeqNum, RequestId>,
     /// Per branch, a hash of its log up to each index; shared map (index, term) → hash (Log Matching).
     chains: Vec<Vec<u64>>,
-    chain_at: BTreeMap<(LogIndex, Term), u64>,
+    chain_at: FxHashMap<(LogIndex, Term), u64>,
     pub(crate) violations: Violations,
     pub(crate) sometimes: Sometimes,
 }
@@ -182,11 +183,11 @@ impl Monitor {
             committed: Vec::new(),
             commit_seen: vec![0; n],
             canonical: Vec::new(),
-            number_of: BTreeMap::new(),
-            told: BTreeMap::new(),
-            told_whom: BTreeMap::new(),
+            number_of: FxHashMap::default(),
+            told: FxHashMap::default(),
+            told_whom: FxHashMap::default(),
             chains: vec![Vec::new(); n],
-            chain_at: BTreeMap::new(),
+            chain_at: FxHashMap::default(),
             violations: Violations::default(),
             sometimes: Sometimes::default(),
         }

@@ -101,7 +101,8 @@ pub struct Disk {
 #[derive(Clone, Debug, Default)]
 pub struct Register {
     pub last: SeqNum,
-    pub table: BTreeMap<RequestId, SeqNum>,
+    /// Looked up, never iterated (see Cargo.toml on rustc-hash).
+    pub table: rustc_hash::FxHashMap<RequestId, SeqNum>,
     pub sequence: Vec<(RequestId, SeqNum)>,
 }
 

@@ -188,7 +188,11 @@ impl Simulation {
         BranchDetail {
             branch: self.branch_view(b),
             log,
-            table: r.register.table.iter().map(|(k, v)| (*k, v.0)).collect(),
+            table: {
+                let mut t: Vec<(RequestId, u64)> = r.register.table.iter().map(|(k, v)| (*k, v.0)).collect();
+                t.sort_unstable();
+                t
+            },
             waiting: r.waiters.keys().copied().collect(),
         }
     }
