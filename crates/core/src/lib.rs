@@ -10,6 +10,7 @@ pub mod action;
 pub mod check;
 pub mod config;
 pub mod customer;
+pub mod determinism;
 pub mod flight;
 pub mod history;
 pub mod ids;

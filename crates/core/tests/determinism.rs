@@ -1,0 +1,58 @@
+//! Same seed, same run: the trace hash (every trace line plus the history JSON) of a seed
+//! never changes between runs, and matches the golden file that the browser test
+//! (`wasm_determinism.rs`) also checks.
+//!
+//! After an intended change of behaviour, regenerate the golden file with:
+//!
+//! ```text
+//! UPDATE_GOLDEN=1 cargo test -p nextnumber-core --release --test determinism
+//! ```
+//! and commit it with the change that explains why every run differs now.
+
+use nextnumber_core::determinism::{format_hashes, parse_hashes, trace_hash_of_seed, trace_hashes};
+use std::collections::BTreeSet;
+
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/trace_hashes.txt");
+const GOLDEN_SEEDS: std::ops::Range<u64> = 0..100;
+const GOLDEN_HEADER: &str = "# seed trace-hash (hex): nextnumber_core::determinism::trace_hash_of_seed\n\
+# regenerate: UPDATE_GOLDEN=1 cargo test -p nextnumber-core --release --test determinism\n";
+
+#[test]
+fn same_seed_same_hash() {
+    for seed in 0..50 {
+        assert_eq!(trace_hash_of_seed(seed), trace_hash_of_seed(seed), "seed {seed} ran two different ways");
+    }
+}
+
+#[test]
+fn different_seeds_different_hashes() {
+    let hashes = trace_hashes(0..50);
+    let distinct: BTreeSet<u64> = hashes.iter().map(|(_, h)| *h).collect();
+    assert_eq!(distinct.len(), hashes.len(), "two seeds gave the same hash: {hashes:?}");
+}
+
+#[test]
+fn hashes_match_the_golden_file() {
+    let actual = trace_hashes(GOLDEN_SEEDS);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(GOLDEN, format!("{GOLDEN_HEADER}{}", format_hashes(&actual))).expect("write golden file");
+        eprintln!("rewrote {GOLDEN}");
+        return;
+    }
+    let text = std::fs::read_to_string(GOLDEN).expect("golden file (regenerate with UPDATE_GOLDEN=1)");
+    let golden = parse_hashes(&text).expect("golden file parses");
+    assert_eq!(golden.len(), actual.len(), "golden file covers seeds {GOLDEN_SEEDS:?}");
+    let wrong: Vec<String> = golden
+        .iter()
+        .zip(&actual)
+        .filter(|(g, a)| g != a)
+        .map(|((s, g), (_, a))| format!("seed {s}: golden {g:016x}, now {a:016x}"))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} of {} seeds run differently from the golden file (if intended: UPDATE_GOLDEN=1):\n{}",
+        wrong.len(),
+        actual.len(),
+        wrong.join("\n")
+    );
+}
