@@ -7,6 +7,7 @@
 //! - [`history`], [`scenario`]: the formats other tools rely on.
 
 pub mod action;
+pub mod bench;
 pub mod check;
 pub mod config;
 pub mod customer;
