@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs the RaftScope benchmark natively (criterion, crates/bench) and in headless Chromium
+# (crates/core/tests/wasm_bench.rs), then writes both results, the machine and the exact
+# commands into BENCHMARKS.md between <!-- bench:begin --> and <!-- bench:end -->.
+# Usage: scripts/bench.sh   (or: make bench)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=BENCHMARKS.md
+logs=target/bench
+mkdir -p "$logs"
+
+native_cmd="cargo bench -p nextnumber-bench --bench raftscope"
+wasm_cmd="cargo test -p nextnumber-core --release --target wasm32-unknown-unknown --features wasm --test wasm_bench -- --include-ignored --nocapture"
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+# The native bench is written separately; run it when it is there.
+if [ -f crates/bench/benches/raftscope.rs ]; then
+  log "native: $native_cmd"
+  $native_cmd 2>&1 | tee "$logs/native.log" >&2
+  native=$(grep -m1 '^native raftscope:' "$logs/native.log" || echo "native raftscope: no result line (see $logs/native.log)")
+else
+  native="native raftscope: not run (crates/bench/benches/raftscope.rs does not exist yet)"
+fi
+
+log "wasm: $wasm_cmd"
+$wasm_cmd 2>&1 | tee "$logs/wasm.log" >&2
+wasm=$(grep -m1 -o 'wasm raftscope:.*' "$logs/wasm.log" || echo "wasm raftscope: no result line (see $logs/wasm.log)")
+
+cpu=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
+cores=$(lscpu | sed -n 's/^Core(s) per socket:[[:space:]]*//p' | head -1)
+sockets=$(lscpu | sed -n 's/^Socket(s):[[:space:]]*//p' | head -1)
+threads=$(nproc)
+chromium_version=$(chromium --version 2>/dev/null | head -1 || echo "chromium: unknown")
+
+block=$(cat <<MD
+<!-- bench:begin -->
+Measured $(date -u '+%Y-%m-%d %H:%M UTC') on ${cpu:-unknown CPU}, ${sockets:-?} socket(s) × ${cores:-?} core(s), ${threads} hardware threads;
+$(rustc --version), ${chromium_version}, wasm-bindgen $(wasm-bindgen --version | awk '{print $2}').
+
+| where | result |
+|---|---|
+| native | \`${native#native raftscope: }\` |
+| wasm, headless Chromium | \`${wasm#wasm raftscope: }\` |
+
+Commands (run by \`scripts/bench.sh\`, i.e. \`make bench\`):
+
+\`\`\`text
+$native_cmd
+$wasm_cmd
+\`\`\`
+<!-- bench:end -->
+MD
+)
+
+if [ ! -f "$out" ]; then
+  printf '# Benchmarks\n\n<!-- bench:begin -->\n<!-- bench:end -->\n' >"$out"
+fi
+BLOCK="$block" python3 - "$out" <<'PY'
+import os, re, sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+if begin not in text or end not in text:
+    text = text.rstrip("\n") + "\n\n" + begin + "\n" + end + "\n"
+pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
+text = pattern.sub(lambda _: os.environ["BLOCK"], text, count=1)
+open(path, "w", encoding="utf-8").write(text)
+PY
+log "$native"
+log "$wasm"
+log "wrote $out"
