@@ -71,8 +71,14 @@ impl History {
         if h.requests.len() > crate::config::limits::MAX_REQUESTS {
             return Err(format!("history holds more than {} requests", crate::config::limits::MAX_REQUESTS));
         }
-        if let Some(b) = h.applied.keys().find(|b| b.index() >= h.config.branches) {
-            return Err(format!("history names branch {b}, but its config has {} branches", h.config.branches));
+        let n = h.config.branches;
+        let branches =
+            h.applied.keys().chain(h.requests.iter().map(|r| &r.branch)).chain(h.leaders.iter().map(|l| &l.branch));
+        if let Some(b) = branches.into_iter().find(|b| b.index() >= n) {
+            return Err(format!("history names branch {b}, but its config has {n} branches"));
+        }
+        if let Some(r) = h.requests.iter().find(|r| r.complete.is_some_and(|c| c < r.invoke)) {
+            return Err(format!("request {} completes before it was invoked", r.request));
         }
         Ok(h)
     }

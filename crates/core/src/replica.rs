@@ -517,12 +517,12 @@ impl Replica {
             self.match_index[p] = self.match_index[p].max(m);
             self.next_index[p] = self.next_index[p].max(LogIndex(m.0 + 1));
             self.advance_commit(out);
-        } else if m.0 + 1 < self.next_index[p].0 {
-            // Back up to the follower's hint. A rejection that would not move `next` back is a
-            // late or duplicated copy: answering it too would let duplicates multiply.
+        } else if m >= self.match_index[p] && m.0 + 1 < self.next_index[p].0 {
+            // Back up to the follower's hint. A rejection that would not move `next` back,
+            // or that denies what the follower already acknowledged this term, is a late or
+            // duplicated copy (raft-rs `maybe_decr_to`): answering it would undo progress
+            // and let duplicates multiply.
             self.next_index[p] = LogIndex(m.0 + 1);
-            // Only an unsafe variant lets a follower lose entries it acknowledged this term.
-            self.match_index[p] = self.match_index[p].min(m);
             self.send_append(from, out);
         }
         self.serve_reads(out);

@@ -682,9 +682,6 @@ fn from_json_refuses_what_the_format_forbids() {
 }
 
 #[test]
-#[ignore = "BUG: History::from_json checks that `applied` names only branches of the config, \
-            but not `requests[].branch` nor `leaders[].branch`, nor that a request completes \
-            no earlier than it was invoked"]
 fn from_json_refuses_branches_outside_the_config_anywhere_and_answers_before_asks() {
     for (what, from, to) in [
         ("a request at a branch outside the config", r#""branch":"B""#, r#""branch":"I""#),

@@ -416,8 +416,6 @@ fn leader_backs_up_to_the_hint_and_ignores_a_duplicated_rejection() {
 }
 
 #[test]
-#[ignore = "BUG: a late rejection whose hint is below the follower's acknowledged match_index \
-            regresses match_index/next_index and resends entries the follower already holds"]
 fn a_late_rejection_below_the_acknowledged_match_is_ignored() {
     // Reference: §5.3 (nextIndex only backs up on a real inconsistency). In one term a
     // follower never loses an entry it acknowledged, and its hint is min(last, prev - 1) with
