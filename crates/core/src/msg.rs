@@ -71,6 +71,19 @@ impl Answer {
     }
 }
 
+/// §5.3: replication and heartbeat. `round` numbers the leader's quorum rounds for
+/// linearizable reads (the ReadIndex protocol, Raft thesis §6.4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppendEntries {
+    pub term: Term,
+    pub prev_index: LogIndex,
+    pub prev_term: Term,
+    pub entries: Vec<Entry>,
+    pub commit: LogIndex,
+    pub round: u64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum Message {
@@ -84,16 +97,8 @@ pub enum Message {
         term: Term,
         granted: bool,
     },
-    /// §5.3: replication and heartbeat. `round` numbers the leader's quorum rounds for
-    /// linearizable reads (the ReadIndex protocol, Raft thesis §6.4).
-    Append {
-        term: Term,
-        prev_index: LogIndex,
-        prev_term: Term,
-        entries: Vec<Entry>,
-        commit: LogIndex,
-        round: u64,
-    },
+    /// §5.3: replication and heartbeat.
+    Append(AppendEntries),
     /// `match_index` is the follower's last matching index on success, a hint on failure.
     AppendAck {
         term: Term,
@@ -143,7 +148,7 @@ impl Message {
         match self {
             Message::RequestVote { .. } => MessageKind::VoteRequest,
             Message::Vote { .. } => MessageKind::Vote,
-            Message::Append { .. } => MessageKind::Append,
+            Message::Append(_) => MessageKind::Append,
             Message::AppendAck { .. } => MessageKind::AppendAck,
             Message::Forward(Ask { op: Op::Issue(_), .. }) => MessageKind::CustomerRequest,
             Message::Forward(Ask { op: Op::Read, .. }) => MessageKind::Read,
@@ -184,7 +189,7 @@ impl fmt::Display for Message {
                 write!(f, "RequestVote term={} last={}/{}", term.0, last_log_index.0, last_log_term.0)
             }
             Message::Vote { term, granted } => write!(f, "Vote term={} granted={granted}", term.0),
-            Message::Append { term, prev_index, prev_term, entries, commit, round } => write!(
+            Message::Append(AppendEntries { term, prev_index, prev_term, entries, commit, round }) => write!(
                 f,
                 "Append term={} prev={}/{} entries={} commit={} round={round}",
                 term.0,

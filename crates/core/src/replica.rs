@@ -246,7 +246,7 @@ impl Replica {
         // §5.1: a higher term, seen anywhere, makes this branch a follower in that term.
         if let Some(term) = message_term(&msg) {
             if term > self.disk.term {
-                let leader = matches!(msg, Message::Append { .. }).then_some(from);
+                let leader = matches!(msg, Message::Append(_)).then_some(from);
                 self.disk.term = term;
                 self.disk.voted_for = None;
                 self.become_follower(leader, "saw a higher term", out);
@@ -257,9 +257,7 @@ impl Replica {
                 self.on_request_vote(from, term, last_log_index, last_log_term, out)
             }
             Message::Vote { term, granted } => self.on_vote(from, term, granted, out),
-            Message::Append { term, prev_index, prev_term, entries, commit, round } => {
-                self.on_append(from, term, prev_index, prev_term, entries, commit, round, out)
-            }
+            Message::Append(append) => self.on_append(from, append, out),
             Message::AppendAck { term, success, match_index, round } => {
                 self.on_append_ack(from, term, success, match_index, round, out)
             }
@@ -415,29 +413,19 @@ impl Replica {
         let prev = LogIndex(next - 1);
         let end = (self.last_index().0 as usize).min(prev.0 as usize + MAX_ENTRIES_PER_APPEND);
         let entries = self.disk.log[prev.0 as usize..end].to_vec();
-        let msg = Message::Append {
+        let msg = Message::Append(AppendEntries {
             term: self.disk.term,
             prev_index: prev,
             prev_term: self.term_at(prev),
             entries,
             commit: self.commit,
             round: self.read_round,
-        };
+        });
         out.push(Output::Send { to: peer, msg });
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn on_append(
-        &mut self,
-        from: NodeId,
-        term: Term,
-        prev_index: LogIndex,
-        prev_term: Term,
-        entries: Vec<Entry>,
-        commit: LogIndex,
-        round: u64,
-        out: &mut Vec<Output>,
-    ) {
+    fn on_append(&mut self, from: NodeId, append: AppendEntries, out: &mut Vec<Output>) {
+        let AppendEntries { term, prev_index, prev_term, entries, commit, round } = append;
         let reply = |term, success, match_index| Output::Send {
             to: from,
             msg: Message::AppendAck { term, success, match_index, round },
@@ -681,7 +669,7 @@ fn message_term(msg: &Message) -> Option<Term> {
     match msg {
         Message::RequestVote { term, .. }
         | Message::Vote { term, .. }
-        | Message::Append { term, .. }
+        | Message::Append(AppendEntries { term, .. })
         | Message::AppendAck { term, .. } => Some(*term),
         Message::Forward(_) | Message::Reply { .. } => None,
     }

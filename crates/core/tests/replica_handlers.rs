@@ -103,14 +103,14 @@ fn vote(term: u64, granted: bool) -> Message {
 }
 
 fn append(term: u64, prev: (u64, u64), entries: Vec<Entry>, commit: u64) -> Message {
-    Message::Append {
+    Message::Append(AppendEntries {
         term: Term(term),
         prev_index: LogIndex(prev.0),
         prev_term: Term(prev.1),
         entries,
         commit: LogIndex(commit),
         round: 0,
-    }
+    })
 }
 
 fn ack(term: u64, success: bool, match_index: u64, round: u64) -> Message {
@@ -712,7 +712,7 @@ fn a_linearizable_read_waits_for_the_terms_noop_to_commit() {
     let rounds: Vec<u64> = sends(&out)
         .iter()
         .map(|(_, m)| match m {
-            Message::Append { round, .. } => *round,
+            Message::Append(AppendEntries { round, .. }) => *round,
             other => panic!("unexpected {other}"),
         })
         .collect();
