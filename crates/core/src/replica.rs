@@ -518,9 +518,7 @@ impl Replica {
 
     /// §5.3/§5.4.2: the highest index a quorum holds commits, if it is of the current term.
     fn advance_commit(&mut self, out: &mut Vec<Output>) {
-        let mut matched = self.match_index.clone();
-        matched.sort_unstable_by(|a, b| b.cmp(a));
-        let m = matched[self.quorum() - 1];
+        let m = kth_largest(&self.match_index, self.quorum());
         if m > self.commit && self.term_at(m) == self.disk.term {
             self.set_commit(m, out);
         }
@@ -628,10 +626,10 @@ impl Replica {
         if self.pending_reads.is_empty() {
             return;
         }
-        let mut rounds = self.acked_round.clone();
+        let mut rounds = [0; MAX_BRANCHES];
+        rounds[..self.n].copy_from_slice(&self.acked_round);
         rounds[self.id.index()] = u64::MAX;
-        rounds.sort_unstable_by(|a, b| b.cmp(a));
-        let confirmed = rounds[self.quorum() - 1];
+        let confirmed = kth_largest(&rounds[..self.n], self.quorum());
         let (ready, waiting): (Vec<_>, Vec<_>) =
             self.pending_reads.iter().partition(|r| r.round <= confirmed && self.applied >= r.read_index);
         self.pending_reads = waiting;
@@ -659,6 +657,16 @@ impl Replica {
             }
         }
     }
+}
+
+/// The value that at least `k` of `values` reach: what a quorum of size `k` holds. On the
+/// stack, since it runs on every acknowledgement.
+fn kth_largest<T: Copy + Ord + Default>(values: &[T], k: usize) -> T {
+    let mut v = [T::default(); MAX_BRANCHES];
+    v[..values.len()].copy_from_slice(values);
+    let v = &mut v[..values.len()];
+    v.sort_unstable_by(|a, b| b.cmp(a));
+    v[k - 1]
 }
 
 pub fn quorum_of(n: usize) -> usize {

@@ -15,7 +15,7 @@ use crate::replica::{Input, Output, Replica, Role};
 use crate::trace::Trace;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
-use std::cmp::Reverse;
+use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::fmt;
 
@@ -28,6 +28,39 @@ pub(crate) enum Event {
     ClientTimeout(ClientId, u32),
     ClientRetry(ClientId, u32),
     Load(u64),
+}
+
+/// A queued event. The tick (high half) and the order of scheduling (low half) share one
+/// key: earliest first, ties in the order they were scheduled — and one comparison each.
+#[derive(Copy, Clone, Debug)]
+struct Scheduled {
+    key: u128,
+    event: Event,
+}
+
+impl Scheduled {
+    fn tick(&self) -> Tick {
+        Tick((self.key >> 64) as u64)
+    }
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    /// Reversed: `BinaryHeap` pops the greatest, the simulator wants the earliest.
+    #[inline]
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.key.cmp(&self.key)
+    }
 }
 
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -65,7 +98,7 @@ pub struct Simulation {
     election_queued: Vec<Option<Tick>>,
     heartbeat_generation: Vec<u64>,
     pub(crate) net: Network,
-    queue: BinaryHeap<Reverse<(Tick, u64, Event)>>,
+    queue: BinaryHeap<Scheduled>,
     scheduled: u64,
     pub(crate) in_flight: Flights,
     next_message: u64,
@@ -158,11 +191,11 @@ impl Simulation {
 
     pub(crate) fn schedule(&mut self, at: Tick, event: Event) {
         self.scheduled += 1;
-        self.queue.push(Reverse((at, self.scheduled, event)));
+        self.queue.push(Scheduled { key: ((at.0 as u128) << 64) | self.scheduled as u128, event });
     }
 
     pub fn next_event_tick(&self) -> Option<Tick> {
-        self.queue.peek().map(|Reverse((t, _, _))| *t)
+        self.queue.peek().map(Scheduled::tick)
     }
 
     /// Processes every event of the next tick that has one; returns false when nothing is left.
@@ -178,10 +211,12 @@ impl Simulation {
     /// Processes every event up to and including `until`, then stands at `until`.
     pub fn run_until(&mut self, until: Tick) {
         let until = Tick(until.0.min(limits::MAX_TICK));
-        while let Some(&Reverse((t, _, event))) = self.queue.peek() {
+        while let Some(next) = self.queue.peek() {
+            let t = next.tick();
             if t > until {
                 break;
             }
+            let event = next.event;
             self.queue.pop();
             self.now = t;
             self.stats.events += 1;
