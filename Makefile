@@ -1,0 +1,101 @@
+# Every target first makes sure its tools are there (scripts/setup.sh skips what is
+# installed, so that takes a fraction of a second), then does one thing.
+#
+#   make setup   install everything (Rust wasm32 target, Chromium, wasm-bindgen-cli, wasm-pack, trunk)
+#   make test    fmt check, clippy, native tests, browser tests, CLI smoke test, swarm
+#   make serve   build the JS package (pkg/) and serve web/ on http://127.0.0.1:8080
+#   make bench   RaftScope natively and in Chromium, results into BENCHMARKS.md
+#   make dist    pkg/ and web/ together in dist/, ready for any static file server
+#   make fmt     format everything;  make clippy  lint native and wasm code
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.NOTPARALLEL:
+.DEFAULT_GOAL := test
+
+CARGO ?= cargo
+NEXTNUMBER := target/release/nextnumber
+WASM_TARGET := wasm32-unknown-unknown
+# The browser tests: every crates/core/tests/wasm_*.rs but the benchmark.
+WASM_TESTS := $(filter-out wasm_bench,$(basename $(notdir $(wildcard crates/core/tests/wasm_*.rs))))
+export WASM_BINDGEN_TEST_TIMEOUT ?= 300
+PORT ?= 8080
+
+.PHONY: setup test fmt fmt-check clippy test-native test-wasm test-cli test-swarm build-cli pkg dist serve bench
+
+setup:
+	scripts/setup.sh all
+
+# In order; each step stops the run on failure.
+test:
+	scripts/setup.sh test
+	$(MAKE) --no-print-directory fmt-check clippy test-native test-wasm test-cli test-swarm
+	@echo "make test: all passed"
+
+fmt:
+	scripts/setup.sh rust
+	$(CARGO) fmt --all
+
+fmt-check:
+	scripts/setup.sh rust
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	scripts/setup.sh rust
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p nextnumber-core --target $(WASM_TARGET) --features wasm --lib \
+	  $(foreach t,$(WASM_TESTS) wasm_bench,--test $(t)) -- -D warnings
+
+# Native unit, property and simulation tests (release: they run many thousands of simulations).
+test-native:
+	scripts/setup.sh rust
+	$(CARGO) test --workspace --release
+
+# In headless Chromium, through wasm-bindgen-test-runner (.cargo/config.toml).
+test-wasm:
+	scripts/setup.sh test
+	$(CARGO) test -p nextnumber-core --target $(WASM_TARGET) --features wasm $(foreach t,$(WASM_TESTS),--test $(t))
+
+build-cli:
+	$(CARGO) build --release -p nextnumber-cli
+
+# One run with a history file, checked on its own; a malformed file is bad input (exit 2).
+test-cli: build-cli
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	scripts/expect-exit.sh 0 $(NEXTNUMBER) run --seed 7 --history "$$tmp/h.json"; \
+	scripts/expect-exit.sh 0 $(NEXTNUMBER) check "$$tmp/h.json"; \
+	printf '{"format": "nextnumber-history/1", "seed": ' > "$$tmp/bad.json"; \
+	scripts/expect-exit.sh 2 $(NEXTNUMBER) check "$$tmp/bad.json"
+
+# The swarm: the real service passes every seed; each unsafe variant must be caught (exit 1).
+test-swarm: build-cli
+	scripts/expect-exit.sh 0 $(NEXTNUMBER) swarm --seeds 0..10000
+	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..200 --variant no-quorum
+	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..200 --variant no-dedup
+	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..20000 --variant volatile-vote --fail-fast
+
+# The JS package: the core for the browser, size-optimized (profile wasm), with its JS glue.
+pkg:
+	scripts/setup.sh serve
+	$(CARGO) build -p nextnumber-core --target $(WASM_TARGET) --features wasm --profile wasm
+	rm -rf pkg
+	wasm-bindgen --target web --out-dir pkg --out-name nextnumber_core \
+	  target/$(WASM_TARGET)/wasm/nextnumber_core.wasm
+	@ls -l pkg/*.wasm pkg/*.js
+
+dist: pkg
+	rm -rf dist
+	mkdir -p dist
+	cp -R web/. dist/
+	cp -R pkg dist/pkg
+	@# Until the page exists, / opens the API example.
+	@[ -f dist/index.html ] || printf '<!doctype html><meta http-equiv="refresh" content="0; url=api-demo.html"><a href="api-demo.html">api-demo.html</a>\n' > dist/index.html
+	@echo "dist/ is ready"
+
+serve: dist
+	@echo "serving dist/ (web/ + pkg/) on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
+
+bench:
+	scripts/setup.sh test
+	scripts/bench.sh
