@@ -14,7 +14,8 @@ SHELL := bash
 .DEFAULT_GOAL := test
 
 CARGO ?= cargo
-NEXTNUMBER := target/release/nextnumber
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+NEXTNUMBER := $(TARGET_DIR)/release/nextnumber
 WASM_TARGET := wasm32-unknown-unknown
 # The browser tests: every crates/core/tests/wasm_*.rs but the benchmark.
 WASM_TESTS := $(filter-out wasm_bench,$(basename $(notdir $(wildcard crates/core/tests/wasm_*.rs))))
@@ -80,7 +81,7 @@ pkg:
 	$(CARGO) build -p nextnumber-core --target $(WASM_TARGET) --features wasm --profile wasm
 	rm -rf pkg
 	wasm-bindgen --target web --out-dir pkg --out-name nextnumber_core \
-	  target/$(WASM_TARGET)/wasm/nextnumber_core.wasm
+	  $(TARGET_DIR)/$(WASM_TARGET)/wasm/nextnumber_core.wasm
 	@ls -l pkg/*.wasm pkg/*.js
 
 dist: pkg
