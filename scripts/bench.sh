@@ -14,6 +14,8 @@ native_cmd="cargo bench -p nextnumber-bench --bench raftscope"
 wasm_cmd="cargo test -p nextnumber-core --release --target wasm32-unknown-unknown --features wasm --test wasm_bench -- --include-ignored --nocapture"
 
 log() { printf '[bench] %s\n' "$*" >&2; }
+# Other work on the machine skews the figures: record how busy it was.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # The native bench is written separately; run it when it is there.
 if [ -f crates/bench/benches/raftscope.rs ]; then
@@ -38,6 +40,7 @@ block=$(cat <<MD
 <!-- bench:begin -->
 Measured $(date -u '+%Y-%m-%d %H:%M UTC') on ${cpu:-unknown CPU}, ${sockets:-?} socket(s) × ${cores:-?} core(s), ${threads} hardware threads;
 $(rustc --version), ${chromium_version}, wasm-bindgen $(wasm-bindgen --version | awk '{print $2}').
+Load average (1, 5, 15 min) before: ${load_before}; after: $(cut -d' ' -f1-3 /proc/loadavg).
 
 | where | result |
 |---|---|
