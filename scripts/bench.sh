@@ -11,7 +11,7 @@ logs=target/bench
 mkdir -p "$logs"
 
 native_cmd="cargo bench -p nextnumber-bench --bench raftscope"
-wasm_cmd="cargo test -p nextnumber-core --release --target wasm32-unknown-unknown --features wasm --test wasm_bench -- --include-ignored --nocapture"
+wasm_cmd="cargo test -p nextnumber-core --profile bench --target wasm32-unknown-unknown --features wasm --test wasm_bench -- --include-ignored --nocapture"
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 # Other work on the machine skews the figures: record how busy it was.
