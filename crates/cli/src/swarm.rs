@@ -11,6 +11,8 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 pub const MAX_SEEDS: u64 = 100_000_000;
+/// A broken variant fails most seeds: the first few say enough.
+const MAX_FAILURES_SHOWN: usize = 10;
 
 pub fn parse_seeds(s: &str) -> Result<Range<u64>, String> {
     let err = || format!("{s:?} is not a seed range (expected A..B, like 0..10000, or one seed)");
@@ -93,7 +95,7 @@ fn report(
     save: Option<&str>,
 ) -> u8 {
     let (mut pass, mut faults, mut events, mut numbers) = (0u64, 0usize, 0u64, 0u64);
-    let mut worst = 0u8;
+    let (mut worst, mut failures) = (0u8, 0usize);
     let mut first_failure = None;
     for (seed, o) in results {
         let (code, kind, why) = match o {
@@ -109,12 +111,16 @@ fn report(
             Outcome::Crash(why) => (EXIT_CRASH, "crash", why),
         };
         first_failure.get_or_insert(*seed);
-        if worst == 0 || code > worst {
-            worst = code;
+        worst = worst.max(code);
+        failures += 1;
+        if failures <= MAX_FAILURES_SHOWN {
+            let v = variant.map(|v| format!(" --variant {v}")).unwrap_or_default();
+            println!("seed {seed}: {kind}: {why}");
+            println!("  reproduce: nextnumber swarm --seeds {seed}{v}");
         }
-        let v = variant.map(|v| format!(" --variant {v}")).unwrap_or_default();
-        println!("seed {seed}: {kind}: {why}");
-        println!("  reproduce: nextnumber swarm --seeds {seed}{v}");
+    }
+    if failures > MAX_FAILURES_SHOWN {
+        println!("… and {} more failing seeds", failures - MAX_FAILURES_SHOWN);
     }
     if let (Some(seed), Some(path)) = (first_failure, save) {
         let scenario = run_seed(seed, variant).scenario;
