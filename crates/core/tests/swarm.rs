@@ -65,3 +65,13 @@ fn swarm_runs_replay_exactly_from_their_scenario() {
         assert_eq!(again.stats().events, r.events, "seed {seed} replays from:\n{text}");
     }
 }
+
+/// Found by the no-quorum swarm: two leaders of one term kept rejecting each other's
+/// Appends, every rejection triggered a resend, duplication doubled them, and the run
+/// drowned in 15 million events. Stale rejections are ignored now (replica.rs).
+#[test]
+fn seed_56_no_quorum_append_storm_stays_bounded() {
+    let r = run_seed(56, Some(Variant::NoQuorum));
+    assert!(r.events < 200_000, "{} events", r.events);
+    assert!(matches!(r.verdict, Verdict::Violation(_)), "split brain is still caught: {:?}", r.verdict);
+}
