@@ -4,7 +4,6 @@
 //! x86_64, a float, a `usize`, an iteration order) shows up as a mismatch.
 
 use crate::history::History;
-use crate::ids::Tick;
 use crate::sim::Simulation;
 use crate::swarm;
 use crate::trace::fnv1a;
@@ -16,12 +15,7 @@ pub fn trace_hash_of_seed(seed: u64) -> u64 {
     let (scenario, _) = swarm::draw_scenario(seed, None);
     let mut sim = Simulation::new(scenario.config.clone(), seed).expect("drawn configs are valid");
     sim.trace_mut().enable(0);
-    // As in swarm::run_seed: a refused action changes nothing, so the run goes on.
-    for (t, a) in &scenario.actions {
-        sim.run_until(*t);
-        let _ = sim.act(a.clone());
-    }
-    sim.run_until(Tick(scenario.run_until.unwrap_or(0)));
+    swarm::replay_drawn(&scenario, &mut sim);
     fnv1a(sim.trace().hash(), History::of(&sim).to_json().as_bytes())
 }
 

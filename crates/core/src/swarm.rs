@@ -160,18 +160,22 @@ fn liveness_phase(rng: &mut Pcg64Mcg, n: usize) -> Vec<(Tick, Action)> {
 pub fn run_seed(seed: u64, variant: Option<Variant>) -> SeedReport {
     let (scenario, faults) = draw_scenario(seed, variant);
     let mut sim = Simulation::new(scenario.config.clone(), seed).expect("drawn configs are valid");
-    // Actions the fault schedule draws may be refused (a retry of a request not made yet):
-    // a refused action changes nothing, so the run goes on.
-    for (t, a) in &scenario.actions {
-        sim.run_until(*t);
-        let _ = sim.act(a.clone());
-    }
-    sim.run_until(Tick(scenario.run_until.unwrap_or(0)));
+    replay_drawn(&scenario, &mut sim);
     let verdict = judge(&sim);
     let stats = sim.stats();
     // What actually ran (refused actions dropped): replays exactly with `nextnumber run`.
     let scenario = Scenario { run_until: scenario.run_until, ..sim.to_scenario() };
     SeedReport { seed, scenario, faults, events: stats.events, numbers: sim.monitor.sometimes.numbers_issued, verdict }
+}
+
+/// Replays a drawn scenario. Actions the fault schedule draws may be refused (a retry of a
+/// request not made yet): a refused action changes nothing, so the run goes on.
+pub fn replay_drawn(scenario: &Scenario, sim: &mut Simulation) {
+    for (t, a) in &scenario.actions {
+        sim.run_until(*t);
+        let _ = sim.act(a.clone());
+    }
+    sim.run_until(Tick(scenario.run_until.unwrap_or(0)));
 }
 
 /// Every checker: the online monitor, the history checks, and L1 for the liveness phase.
