@@ -13,11 +13,12 @@ use crate::msg::Message;
 use crate::net::Network;
 use crate::replica::{Input, Output, Replica, Role};
 use crate::trace::Trace;
+use queue::EventQueue;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::fmt;
+
+mod queue;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Event {
@@ -28,39 +29,6 @@ pub(crate) enum Event {
     ClientTimeout(ClientId, u32),
     ClientRetry(ClientId, u32),
     Load(u64),
-}
-
-/// A queued event. The tick (high half) and the order of scheduling (low half) share one
-/// key: earliest first, ties in the order they were scheduled — and one comparison each.
-#[derive(Copy, Clone, Debug)]
-struct Scheduled {
-    key: u128,
-    event: Event,
-}
-
-impl Scheduled {
-    fn tick(&self) -> Tick {
-        Tick((self.key >> 64) as u64)
-    }
-}
-
-impl PartialEq for Scheduled {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl Eq for Scheduled {}
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Scheduled {
-    /// Reversed: `BinaryHeap` pops the greatest, the simulator wants the earliest.
-    #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
-    }
 }
 
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -98,8 +66,7 @@ pub struct Simulation {
     election_queued: Vec<Option<Tick>>,
     heartbeat_generation: Vec<u64>,
     pub(crate) net: Network,
-    queue: BinaryHeap<Scheduled>,
-    scheduled: u64,
+    queue: EventQueue<Event>,
     pub(crate) in_flight: Flights,
     next_message: u64,
     pub(crate) customers: Customers,
@@ -127,8 +94,7 @@ impl Simulation {
             rng: Pcg64Mcg::seed_from_u64(seed),
             seed,
             now: Tick(0),
-            queue: BinaryHeap::new(),
-            scheduled: 0,
+            queue: EventQueue::default(),
             in_flight: Flights::default(),
             next_message: 1,
             customers: Customers::default(),
@@ -190,12 +156,11 @@ impl Simulation {
     }
 
     pub(crate) fn schedule(&mut self, at: Tick, event: Event) {
-        self.scheduled += 1;
-        self.queue.push(Scheduled { key: ((at.0 as u128) << 64) | self.scheduled as u128, event });
+        self.queue.push(at.0, event);
     }
 
     pub fn next_event_tick(&self) -> Option<Tick> {
-        self.queue.peek().map(Scheduled::tick)
+        self.queue.next_tick().map(Tick)
     }
 
     /// Processes every event of the next tick that has one; returns false when nothing is left.
@@ -211,14 +176,8 @@ impl Simulation {
     /// Processes every event up to and including `until`, then stands at `until`.
     pub fn run_until(&mut self, until: Tick) {
         let until = Tick(until.0.min(limits::MAX_TICK));
-        while let Some(next) = self.queue.peek() {
-            let t = next.tick();
-            if t > until {
-                break;
-            }
-            let event = next.event;
-            self.queue.pop();
-            self.now = t;
+        while let Some((t, event)) = self.queue.pop_until(until.0) {
+            self.now = Tick(t);
             self.stats.events += 1;
             self.handle(event);
         }
