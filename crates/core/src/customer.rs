@@ -66,16 +66,17 @@ pub(crate) struct Customer {
     /// Numbered per customer, across all their requests, so a late answer names its request.
     pub next_attempt: u32,
     pub pending: Option<Pending>,
+    /// The record of each of this customer's requests, by `seq - 1`: request IDs and attempts
+    /// are numbered from 1 per customer, so a list beats a map on every answer.
+    pub by_seq: Vec<usize>,
+    /// Which record each attempt was for, by `attempt - 1`.
+    pub by_attempt: Vec<usize>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Customers {
     pub(crate) list: Vec<Customer>,
     pub(crate) records: Vec<RequestRecord>,
-    /// Index of each request's record, for retries by request ID.
-    pub(crate) by_request: std::collections::BTreeMap<RequestId, usize>,
-    /// Which record each (customer, attempt) was for.
-    attempt_record: std::collections::BTreeMap<(ClientId, u32), usize>,
 }
 
 impl Customers {
@@ -103,14 +104,28 @@ impl Customers {
         &mut self.list[c.0 as usize - 1]
     }
 
+    /// The record of `request`, if that customer made it.
+    fn record_of(&self, request: RequestId) -> Option<usize> {
+        let c = self.list.get((request.client.0 as usize).checked_sub(1)?)?;
+        c.by_seq.get((request.seq as usize).checked_sub(1)?).copied()
+    }
+
+    /// The record a customer's attempt was for.
+    fn record_of_attempt(&self, client: ClientId, attempt: u32) -> Option<usize> {
+        let c = self.list.get((client.0 as usize).checked_sub(1)?)?;
+        c.by_attempt.get((attempt as usize).checked_sub(1)?).copied()
+    }
+
     fn new_record(&mut self, client: ClientId, branch: NodeId, kind: RequestKind, now: Tick) -> Result<usize, String> {
         if self.records.len() >= limits::MAX_REQUESTS {
             return Err(format!("the history is full ({} requests)", limits::MAX_REQUESTS));
         }
+        let record = self.records.len();
         let c = self.customer(client);
         c.next_seq += 1;
+        c.by_seq.push(record);
+        debug_assert_eq!(c.by_seq.len(), c.next_seq as usize);
         let request = RequestId { client, seq: c.next_seq };
-        self.by_request.insert(request, self.records.len());
         self.records.push(RequestRecord {
             request,
             client,
@@ -139,7 +154,7 @@ impl Simulation {
     /// The customer carries the same request ID to `branch`: what the essay's customer does
     /// after a lost confirmation.
     pub(crate) fn customer_retry(&mut self, request: RequestId, branch: NodeId) -> Result<(), String> {
-        let &record = self.customers.by_request.get(&request).ok_or_else(|| format!("no request {request} yet"))?;
+        let record = self.customers.record_of(request).ok_or_else(|| format!("no request {request} yet"))?;
         let r = &self.customers.records[record];
         if r.kind != RequestKind::Issue {
             return Err(format!("{request} is a read; ask again instead"));
@@ -158,7 +173,8 @@ impl Simulation {
         c.next_attempt += 1;
         let attempt = c.next_attempt;
         c.pending = Some(Pending { record, attempt, branch });
-        self.customers.attempt_record.insert((client, attempt), record);
+        c.by_attempt.push(record);
+        debug_assert_eq!(c.by_attempt.len(), attempt as usize);
         self.customers.records[record].attempts += 1;
         let r = &self.customers.records[record];
         let op = match r.kind {
@@ -176,7 +192,7 @@ impl Simulation {
 
     pub(crate) fn on_answer(&mut self, branch: NodeId, client: ClientId, attempt: u32, answer: Answer, relayed: bool) {
         self.trace_node(branch, "answer", format_args!("{client} try={attempt}: {answer}"));
-        let Some(&record) = self.customers.attempt_record.get(&(client, attempt)) else { return };
+        let Some(record) = self.customers.record_of_attempt(client, attempt) else { return };
         let pending = self.customers.customer(client).pending.filter(|p| p.record == record);
         let Some(p) = pending else {
             return self.late_answer(record, answer);
