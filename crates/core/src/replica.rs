@@ -502,9 +502,14 @@ impl Replica {
         self.recent_active[p] = true;
         self.acked_round[p] = self.acked_round[p].max(round);
         if success {
+            // advance_commit ran after every other change to match_index, commit or term, so
+            // an acknowledgement that raises nothing (every heartbeat's) cannot commit more.
+            let raised = m > self.match_index[p];
             self.match_index[p] = self.match_index[p].max(m);
             self.next_index[p] = self.next_index[p].max(LogIndex(m.0 + 1));
-            self.advance_commit(out);
+            if raised {
+                self.advance_commit(out);
+            }
         } else if m >= self.match_index[p] && m.0 + 1 < self.next_index[p].0 {
             // Back up to the follower's hint. A rejection that would not move `next` back,
             // or that denies what the follower already acknowledged this term, is a late or
