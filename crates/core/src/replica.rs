@@ -627,10 +627,15 @@ impl Replica {
         self.serve_reads(out);
     }
 
+    /// Inlined: it runs on every acknowledgement, and there is rarely a read to serve.
+    #[inline]
     fn serve_reads(&mut self, out: &mut Vec<Output>) {
-        if self.pending_reads.is_empty() {
-            return;
+        if !self.pending_reads.is_empty() {
+            self.serve_pending_reads(out);
         }
+    }
+
+    fn serve_pending_reads(&mut self, out: &mut Vec<Output>) {
         let mut rounds = [0; MAX_BRANCHES];
         rounds[..self.n].copy_from_slice(&self.acked_round);
         rounds[self.id.index()] = u64::MAX;
