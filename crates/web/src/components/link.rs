@@ -1,0 +1,53 @@
+//! One direction of a link, drawn as an arrow to the right of its travel direction so that
+//! A→B and B→A are separate. Clicking it (or Enter/Space on it) cuts or restores that
+//! direction only.
+
+use crate::geometry::Point;
+use crate::state::Msg;
+use nextnumber_core::{Action, Links, NodeId};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub up: bool,
+    pub a: Point,
+    pub b: Point,
+    pub send: Callback<Msg>,
+}
+
+#[function_component(Link)]
+pub fn link(props: &Props) -> Html {
+    let (from, to, up) = (props.from, props.to, props.up);
+    let label = if up { format!("Cut link {from}→{to}") } else { format!("Restore link {from}→{to}") };
+    let toggle = {
+        let send = props.send.clone();
+        move || {
+            let links = Links::One(from, to);
+            send.emit(Msg::Act(if up { Action::Cut(links) } else { Action::Restore(links) }))
+        }
+    };
+    let onclick = {
+        let toggle = toggle.clone();
+        Callback::from(move |_: MouseEvent| toggle())
+    };
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            toggle();
+        }
+    });
+    let (x1, y1, x2, y2) = (props.a.x.to_string(), props.a.y.to_string(), props.b.x.to_string(), props.b.y.to_string());
+    let mid = Point { x: (props.a.x + props.b.x) / 2, y: (props.a.y + props.b.y) / 2 };
+    html! {
+        <g class={classes!("link", (!up).then_some("cut"))} role="button" tabindex="0" aria-label={label.clone()} {onclick} {onkeydown}>
+            <title>{ label }</title>
+            <line class="hit" x1={x1.clone()} y1={y1.clone()} x2={x2.clone()} y2={y2.clone()} />
+            <line class="wire" {x1} {y1} {x2} {y2} marker-end={if up { "url(#arrow)" } else { "url(#arrow-cut)" }} />
+            if !up {
+                <text class="cut-mark" x={mid.x.to_string()} y={(mid.y + 9).to_string()}>{ "✕" }</text>
+            }
+        </g>
+    }
+}
