@@ -2,10 +2,11 @@
 # installed, so that takes a fraction of a second), then does one thing.
 #
 #   make setup   install everything (Rust wasm32 target, Chromium, wasm-bindgen-cli, wasm-pack, trunk)
-#   make test    fmt check, clippy, native tests, browser tests, CLI smoke test, swarm
-#   make serve   build the JS package (pkg/) and serve web/ on http://127.0.0.1:8080
+#   make test    fmt check, clippy, native tests, browser tests, page end-to-end tests and
+#                its first-load size, CLI smoke test, swarm
+#   make serve   build the page (Trunk) and the JS package, serve them on http://127.0.0.1:8080
 #   make bench   RaftScope natively and in Chromium, results into BENCHMARKS.md
-#   make dist    pkg/ and web/ together in dist/, ready for any static file server
+#   make dist    the page (Trunk build) + pkg/ + api-demo.html in dist/, for any static file server
 #   make fmt     format everything;  make clippy  lint native and wasm code
 
 SHELL := bash
@@ -21,8 +22,14 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_TESTS := $(filter-out wasm_bench,$(basename $(notdir $(wildcard crates/core/tests/wasm_*.rs))))
 export WASM_BINDGEN_TEST_TIMEOUT ?= 300
 PORT ?= 8080
+# Trunk takes wasm-opt from npm `binaryen@132` (Debian's and crates.io's fail on rustc 1.95
+# output) and never checks for its own updates (no internet here).
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+# The hard cap on the page's first load (HTML, CSS, JS, wasm; gzip -9), in bytes. Goal: 97 KB.
+FIRST_LOAD_MAX_BYTES ?= 150000
 
-.PHONY: setup test fmt fmt-check clippy test-native test-wasm test-cli test-swarm build-cli pkg dist serve bench
+.PHONY: setup test fmt fmt-check clippy test-native test-wasm test-e2e size-check test-cli test-swarm build-cli pkg page dist serve bench
 
 setup:
 	scripts/setup.sh all
@@ -30,7 +37,7 @@ setup:
 # In order; each step stops the run on failure.
 test:
 	scripts/setup.sh test
-	$(MAKE) --no-print-directory fmt-check clippy test-native test-wasm test-cli test-swarm
+	$(MAKE) --no-print-directory fmt-check clippy test-native test-wasm test-e2e test-cli test-swarm
 	@echo "make test: all passed"
 
 fmt:
@@ -44,6 +51,7 @@ fmt-check:
 clippy:
 	scripts/setup.sh rust
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p nextnumber-web --target $(WASM_TARGET) -- -D warnings
 	$(CARGO) clippy -p nextnumber-core --target $(WASM_TARGET) --features wasm --lib \
 	  $(foreach t,$(WASM_TESTS) wasm_bench,--test $(t)) -- -D warnings
 
@@ -56,6 +64,15 @@ test-native:
 test-wasm:
 	scripts/setup.sh test
 	$(CARGO) test -p nextnumber-core --target $(WASM_TARGET) --features wasm $(foreach t,$(WASM_TESTS),--test $(t))
+
+# The page in headless Chromium (playwright-core, tests/e2e), then its first-load size.
+test-e2e: dist
+	node tests/e2e/page.mjs
+	$(MAKE) --no-print-directory size-check
+
+# gzip -9 of what a first visit downloads: index.html and the page's CSS, JS and wasm.
+size-check:
+	scripts/first-load-size.sh dist $(FIRST_LOAD_MAX_BYTES)
 
 build-cli:
 	$(CARGO) build --release -p nextnumber-cli
@@ -84,17 +101,18 @@ pkg:
 	  $(TARGET_DIR)/$(WASM_TARGET)/wasm/nextnumber_core.wasm
 	@ls -l pkg/*.wasm pkg/*.js
 
-dist: pkg
-	rm -rf dist
-	mkdir -p dist
-	cp -R web/. dist/
+# The page: Trunk builds index.html with crates/web (profile wasm, wasm-opt -Oz) and web/ into dist/.
+page:
+	scripts/setup.sh serve
+	trunk build --release
+
+# Trunk empties dist/ first, so the JS package goes in after it.
+dist: page pkg
 	cp -R pkg dist/pkg
-	@# Until the page exists, / opens the API example.
-	@[ -f dist/index.html ] || printf '<!doctype html><meta http-equiv="refresh" content="0; url=api-demo.html"><a href="api-demo.html">api-demo.html</a>\n' > dist/index.html
-	@echo "dist/ is ready"
+	@echo "dist/ is ready: the page, api-demo.html and pkg/"
 
 serve: dist
-	@echo "serving dist/ (web/ + pkg/) on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	@echo "serving dist/ (the page, api-demo.html, pkg/) on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
 
 bench:

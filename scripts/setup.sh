@@ -5,8 +5,9 @@
 # crates/core/Cargo.toml. Works as root (no sudo needed) or with sudo for apt.
 #
 #   scripts/setup.sh rust     the wasm32 target, rustfmt and clippy (make fmt, make clippy)
-#   scripts/setup.sh test     + chromium, chromedriver, wasm-bindgen-cli (make test, make bench)
-#   scripts/setup.sh serve    + wasm-bindgen-cli, and trunk once there is a Trunk.toml (make serve)
+#   scripts/setup.sh test     + chromium, chromedriver, wasm-bindgen-cli, npm packages (make test, make bench)
+#   scripts/setup.sh serve    + wasm-bindgen-cli, npm packages (wasm-opt), and trunk once there is a
+#                             Trunk.toml (make serve)
 #   scripts/setup.sh browser  chromium and chromedriver only
 #   scripts/setup.sh all      everything, wasm-pack and trunk included (make setup)
 set -euo pipefail
@@ -85,8 +86,10 @@ ensure_trunk() {
   TRUNK_SKIP_VERSION_CHECK=true ensure_cargo_tool trunk trunk "$TRUNK_VERSION" --locked
 }
 
+# package.json pins playwright-core (the end-to-end tests) and binaryen (wasm-opt for Trunk);
+# the Makefile puts node_modules/.bin on PATH.
 ensure_node_modules() {
-  if [ -f package.json ] && [ ! -x node_modules/.bin/playwright ]; then
+  if [ -f package.json ] && { [ ! -x node_modules/.bin/playwright-core ] || [ ! -x node_modules/.bin/wasm-opt ]; }; then
     log "installing npm packages"
     npm ci --no-audit --no-fund --loglevel=error
   fi
@@ -95,7 +98,7 @@ ensure_node_modules() {
 case "$want" in
   rust)    ensure_rust_target; ensure_rust_components ;;
   test)    ensure_rust_target; ensure_rust_components; ensure_chromium; ensure_wasm_bindgen; ensure_node_modules ;;
-  serve)   ensure_rust_target; ensure_wasm_bindgen; if [ -f Trunk.toml ]; then ensure_trunk; fi ;;
+  serve)   ensure_rust_target; ensure_wasm_bindgen; ensure_node_modules; if [ -f Trunk.toml ]; then ensure_trunk; fi ;;
   browser) ensure_chromium ;;
   all)     ensure_rust_target; ensure_rust_components; ensure_chromium; ensure_wasm_bindgen; ensure_node_modules
            ensure_cargo_tool wasm-pack wasm-pack "$WASM_PACK_VERSION" --locked
