@@ -29,7 +29,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 # The hard cap on the page's first load (HTML, CSS, JS, wasm; gzip -9), in bytes. Goal: 97 KB.
 FIRST_LOAD_MAX_BYTES ?= 150000
 
-.PHONY: setup test fmt fmt-check clippy test-native test-wasm test-e2e size-check test-cli test-swarm build-cli pkg page dist serve bench
+.PHONY: setup test fmt fmt-check clippy test-native test-wasm test-e2e size-check test-cli test-swarm build-cli pkg page dist serve bench fuzz
 
 setup:
 	scripts/setup.sh all
@@ -118,3 +118,19 @@ serve: dist
 bench:
 	scripts/setup.sh test
 	scripts/bench.sh
+
+# Coverage-guided fuzzing (cargo-fuzz, nightly) of the scenario decoder, the history parser
+# and one replica fed arbitrary messages, FUZZ_SECONDS each, starting from the seeds in
+# fuzz/corpus/ (committed) and growing fuzz/work/ (not committed).
+# Not part of `make test`: it needs nightly and minutes. What it finds becomes a unit test
+# (see malformed_messages_are_refused_without_a_trace) and a seed in fuzz/corpus/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := scenario history replica_step
+fuzz:
+	scripts/setup.sh rust
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version =0.13.2 --locked
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p work/$$t; cargo +nightly fuzz run $$t work/$$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 \
+	    | grep -E 'stat::number_of_executed_units|ERROR|panicked' | sed "s/^/$$t: /"; \
+	done

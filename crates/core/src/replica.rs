@@ -243,6 +243,9 @@ impl Replica {
     }
 
     fn on_message(&mut self, from: NodeId, msg: Message, out: &mut Vec<Output>) {
+        if !self.well_formed(from, &msg) {
+            return; // no branch following this protocol sends it: refuse, do not crash
+        }
         // §5.1: a higher term, seen anywhere, makes this branch a follower in that term.
         if let Some(term) = message_term(&msg) {
             if term > self.disk.term {
@@ -265,6 +268,29 @@ impl Replica {
             Message::Reply { client, attempt, answer } => {
                 out.push(Output::Answer { client, attempt, answer, relayed: true })
             }
+        }
+    }
+
+    /// What a correct peer can send. The simulator only carries what replicas produce, but a
+    /// branch must not trust its input (found by the replica_step fuzz target): a sender that
+    /// is not a peer, a log whose terms go down or pass the sender's term, a vote request
+    /// whose log is newer than its term.
+    fn well_formed(&self, from: NodeId, msg: &Message) -> bool {
+        if from == self.id || from.index() >= self.n {
+            return false;
+        }
+        match msg {
+            Message::RequestVote { term, last_log_term, .. } => last_log_term <= term,
+            Message::Append(a) => {
+                let mut last = a.prev_term;
+                a.prev_term <= a.term
+                    && a.entries.iter().all(|e| {
+                        let ok = last <= e.term && e.term <= a.term;
+                        last = e.term;
+                        ok
+                    })
+            }
+            _ => true,
         }
     }
 
@@ -501,6 +527,9 @@ impl Replica {
         let p = from.index();
         self.recent_active[p] = true;
         self.acked_round[p] = self.acked_round[p].max(round);
+        if success && m > self.last_index() {
+            return; // acknowledges entries this leader never had: a reply to nothing it sent
+        }
         if success {
             // advance_commit ran after every other change to match_index, commit or term, so
             // an acknowledgement that raises nothing (every heartbeat's) cannot commit more.

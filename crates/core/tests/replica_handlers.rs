@@ -848,3 +848,25 @@ fn without_a_quorum_a_candidate_leads_and_commits_alone() {
     // The safe configuration counts a majority of five.
     assert_eq!(replica(A, 5).quorum(), 3);
 }
+
+// Not in the paper: a branch does not trust its input. Found by the replica_step fuzz target,
+// which crashed a follower with an Append whose entries' terms went down.
+#[test]
+fn malformed_messages_are_refused_without_a_trace() {
+    let a = NodeId(0);
+    let mut r = replica(a, 3);
+    let before = (r.disk.term, r.last_index());
+    let malformed = [
+        (NodeId(1), append(5, (0, 0), vec![noop(4), noop(2)], 0)), // terms go down
+        (NodeId(1), append(5, (0, 0), vec![noop(7)], 0)),          // entry newer than its sender
+        (NodeId(1), request_vote(3, 9, 4)),                        // log newer than its term
+        (a, request_vote(9, 0, 0)),                                // from itself
+        (NodeId(7), vote(9, true)),                                // not a peer
+    ];
+    for (from, msg) in malformed {
+        let out = deliver(&mut r, 10, from, msg.clone());
+        assert!(out.is_empty(), "{msg} from {from} was answered: {out:?}");
+    }
+    assert_eq!((r.disk.term, r.last_index()), before);
+    assert_eq!(r.invariants(), Ok(()));
+}
