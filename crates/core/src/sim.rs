@@ -320,11 +320,12 @@ impl Simulation {
             return Err(format!("at most {} actions per run", limits::MAX_ACTIONS));
         }
         self.validate_action(&action)?;
+        // Only actions that took effect are traced and recorded, so the log replays to the
+        // same run, trace and all.
+        self.apply_action(action.clone())?;
         if self.trace.enabled() {
             self.trace.line(self.now, &"act", "action", format_args!("{action}"));
         }
-        // Only actions that took effect are recorded, so the log replays to the same run.
-        self.apply_action(action.clone())?;
         self.actions.push((self.now, action));
         Ok(())
     }
