@@ -410,7 +410,10 @@ fn check_applied(h: &History, out: &mut Violations) -> Bound {
 
 fn check_requests(h: &History, bound: &Bound, out: &mut Violations) {
     let mut told: BTreeMap<u64, RequestId> = BTreeMap::new();
-    let known: BTreeSet<RequestId> = h.requests.iter().map(|r| r.request).collect();
+    let mut known = BTreeSet::new();
+    for r in &h.requests {
+        known.insert(r.request);
+    }
     for r in &h.requests {
         match &r.result {
             Some(Outcome::Number { number }) => {
@@ -471,10 +474,16 @@ fn check_linearizable(h: &History, bound: &Bound, out: &mut Violations) {
             }
         })
         .collect();
-    let mut by_complete: Vec<&Op> = ops.iter().filter(|o| o.complete != u64::MAX).collect();
-    by_complete.sort_by_key(|o| o.complete);
-    let mut by_invoke: Vec<&Op> = ops.iter().collect();
-    by_invoke.sort_by_key(|o| o.invoke);
+    // Sorted as (key, position) pairs: the order of a stable sort by key, with one sort
+    // instantiation for both lists (sort code is kilobytes of the page's wasm).
+    let order = |key: &dyn Fn(&Op) -> u64, keep: &dyn Fn(&Op) -> bool| -> Vec<&Op> {
+        let mut v: Vec<(u64, usize)> =
+            ops.iter().enumerate().filter(|(_, o)| keep(o)).map(|(i, o)| (key(o), i)).collect();
+        v.sort_unstable();
+        v.into_iter().map(|(_, i)| &ops[i]).collect()
+    };
+    let by_complete = order(&|o| o.complete, &|o| o.complete != u64::MAX);
+    let by_invoke = order(&|o| o.invoke, &|_| true);
     // Sweep: before each op's invoke, the largest Number issued and the largest value read.
     let (mut i, mut max_issued, mut max_read): (usize, Option<&Op>, Option<&Op>) = (0, None, None);
     for b in by_invoke {

@@ -66,8 +66,11 @@ impl Flights {
 
     /// In send order.
     pub fn sorted(&self) -> Vec<&InFlight> {
-        let mut v: Vec<&InFlight> = self.slots.iter().flatten().collect();
-        v.sort_unstable_by_key(|m| m.id);
-        v
+        // (id, slot) pairs: the same sort instantiation as the checker's, so the page's wasm
+        // carries one sort, not two.
+        let mut v: Vec<(u64, usize)> =
+            self.slots.iter().enumerate().filter_map(|(i, s)| s.as_ref().map(|m| (m.id, i))).collect();
+        v.sort_unstable();
+        v.into_iter().filter_map(|(_, i)| self.slots[i].as_ref()).collect()
     }
 }

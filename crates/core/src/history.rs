@@ -38,12 +38,13 @@ fn leaders<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<LeaderRecord>, 
 
 impl History {
     pub fn of(sim: &Simulation) -> History {
-        let applied = NodeId::all(sim.config.branches)
-            .map(|b| {
-                let seq = &sim.replica(b).register.sequence;
-                (b, seq.iter().map(|(r, n)| (*r, n.0)).collect())
-            })
-            .collect();
+        // Inserted one by one: collecting into a BTreeMap sorts first, and that sort's code
+        // would ship in the page.
+        let mut applied = BTreeMap::new();
+        for b in NodeId::all(sim.config.branches) {
+            let seq = &sim.replica(b).register.sequence;
+            applied.insert(b, seq.iter().map(|(r, n)| (*r, n.0)).collect());
+        }
         History {
             format: HISTORY_FORMAT.to_string(),
             seed: sim.seed,

@@ -704,7 +704,15 @@ fn kth_largest<T: Copy + Ord + Default>(values: &[T], k: usize) -> T {
     let mut v = [T::default(); MAX_BRANCHES];
     v[..values.len()].copy_from_slice(values);
     let v = &mut v[..values.len()];
-    v.sort_unstable_by(|a, b| b.cmp(a));
+    // Insertion sort, largest first: at most MAX_BRANCHES values, and no general sort's
+    // code in the page's wasm.
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && v[j - 1] < v[j] {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     v[k - 1]
 }
 

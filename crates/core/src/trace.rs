@@ -44,6 +44,8 @@ impl Trace {
         let _ = write!(s, "{:>10} {:<4} {:<8} {}", tick.0, who.to_string(), verb, detail);
         self.hash = fnv1a(fnv1a(self.hash, s.as_bytes()), b"\n");
         self.count += 1;
+        // wasm32 has no stdout: leaving the print out keeps std's stdout out of the page.
+        #[cfg(not(target_arch = "wasm32"))]
         if self.echo {
             println!("{s}");
         }
