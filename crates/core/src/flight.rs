@@ -64,6 +64,11 @@ impl Flights {
         self.take(slot as u32, id)
     }
 
+    /// In slot order (no allocation): what the page draws every frame.
+    pub fn iter(&self) -> impl Iterator<Item = &InFlight> {
+        self.slots.iter().flatten()
+    }
+
     /// In send order.
     pub fn sorted(&self) -> Vec<&InFlight> {
         // (id, slot) pairs: the same sort instantiation as the checker's, so the page's wasm

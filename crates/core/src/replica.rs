@@ -198,6 +198,16 @@ impl Replica {
         }
     }
 
+    /// The leader's next index per branch (§5.3), for the page's inspector.
+    pub fn next_index(&self) -> &[LogIndex] {
+        &self.next_index
+    }
+
+    /// The leader's match index per branch (§5.3), for the page's inspector.
+    pub fn match_index(&self) -> &[LogIndex] {
+        &self.match_index
+    }
+
     pub fn last_index(&self) -> LogIndex {
         LogIndex(self.disk.log.len() as u64)
     }

@@ -1,39 +1,35 @@
-//! The whole page: lays out the components and runs the play loop. It owns no protocol
-//! state: the model holds the simulation, the components draw its view.
+//! The whole page: lays out the components and starts the animation loop. It owns no
+//! protocol state: the model holds the simulation, the components draw its view.
 
-use crate::components::{branches::BranchList, checker::Checker, controls::Controls, desk::Desk, map::ClusterMap};
-use crate::state::{Model, Msg};
-use gloo_timers::callback::Interval;
+use crate::components::{
+    checker::Checker, controls::Controls, desk::Desk, eventlog::EventLog, inspector::Inspector, map::ClusterMap,
+    messages::Messages, network::Network,
+};
+use crate::hooks::use_animation;
+use crate::state::{Model, Msg, Selection, Settings};
 use yew::prelude::*;
-
-/// Real milliseconds between two frames while playing.
-const FRAME_MS: u32 = 40;
-const FIRST_SEED: u64 = 1;
-const FIRST_BRANCHES: usize = 5;
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let model = use_reducer(|| Model::new(FIRST_SEED, FIRST_BRANCHES).expect("the default config is valid"));
-    let send: Callback<Msg> = {
-        let dispatcher = model.dispatcher();
-        Callback::from(move |msg| dispatcher.dispatch(msg))
-    };
+    let model = use_reducer(|| Model::new(Settings::default()).expect("the default settings are valid"));
+    let send: Callback<Msg> = model.dispatcher().to_callback();
+    let canvas = use_node_ref();
+    use_animation(model.shared.clone(), send.clone(), canvas.clone());
 
-    // While playing, time moves on every frame; pausing drops the interval.
-    {
-        let send = send.clone();
-        use_effect_with(model.playing, move |&playing| {
-            let interval =
-                playing.then(|| Interval::new(FRAME_MS, move || send.emit(Msg::Frame { real_ms: FRAME_MS as u64 })));
-            move || drop(interval)
-        });
-    }
-
-    let leader_text = match model.leader {
-        Some(b) => format!("Main Office: branch {}", (b'A' + b) as char),
+    let view = &model.view;
+    let leader_text = match view.leader {
+        Some(b) => format!("Main Office: branch {b}"),
         None => "No Main Office: an election is under way".to_string(),
     };
-
+    let selected_branch = match model.selection {
+        Selection::Branch(b) => Some(b),
+        _ => None,
+    };
+    let selected_message = match model.selection {
+        Selection::Message(id) => Some(id),
+        _ => None,
+    };
+    let config = model.sim().config().clone();
     html! {
         <div class="page">
             <header class="top">
@@ -44,24 +40,25 @@ pub fn app() -> Html {
             </header>
             <main class="layout">
                 <section class="stage" aria-label="Cluster">
-                    <Controls
-                        playing={model.playing}
-                        speed={model.speed}
-                        seed={model.seed}
-                        branches={model.branches}
-                        now={model.view.now}
-                        send={send.clone()}
-                    />
-                    <p class="leader" aria-live="polite">{ leader_text }</p>
+                    <Controls playing={model.playing} speed={model.speed} settings={model.settings.clone()}
+                        now={view.now} behind={model.shared.0.clock.get().behind} send={send.clone()} />
                     if let Some(e) = &model.error {
                         <p class="error" role="alert">{ e.clone() }</p>
                     }
-                    <ClusterMap view={model.view.clone()} send={send.clone()} />
+                    <p class="leader" aria-live="polite">{ leader_text }</p>
+                    <ClusterMap view={view.clone()} shared={model.shared.clone()} selection={model.selection}
+                        link={model.link} implicated={model.implicated.clone()}
+                        latency={(config.latency_min_ms, config.latency_max_ms)} canvas={canvas} send={send.clone()} />
+                    <Messages shared={model.shared.clone()} selected={selected_message} message={model.message.clone()}
+                        in_flight={view.in_flight} now={view.now} send={send.clone()} />
+                    <Network view={view.clone()} link={model.link} send={send.clone()} />
                 </section>
                 <aside class="side">
-                    <Desk view={model.view.clone()} send={send.clone()} />
-                    <BranchList view={model.view.clone()} send={send.clone()} />
+                    <Desk view={view.clone()} implicated={model.implicated.clone()} send={send.clone()} />
                     <Checker verdicts={model.verdicts.clone()} />
+                    <Inspector view={view.clone()} selected={selected_branch} detail={model.detail.clone()}
+                        implicated={model.implicated.clone()} send={send.clone()} />
+                    <EventLog shared={model.shared.clone()} count={model.trace_count} branches={view.branches.len()} />
                 </aside>
             </main>
         </div>

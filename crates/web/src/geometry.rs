@@ -24,14 +24,24 @@ pub fn branch_position(i: usize, n: usize) -> Point {
 
 /// The radius of a branch's circle: large, but neighbours never touch, and the link between
 /// a branch's two neighbours (the shortest chord that skips one) passes clear of it with
-/// room to click: with 9 branches that chord comes within 87 units of the ring.
-pub fn branch_radius(n: usize) -> i32 {
+/// room to click: with 9 branches that chord comes within 87 units of the ring. On a
+/// phone (`compact`) legible text matters more: circles grow to nearly touch, and the
+/// chords that skip one pass under them.
+pub fn branch_radius(n: usize, compact: bool) -> i32 {
     if n <= 2 {
         return 110;
     }
-    let neighbours_apart = RING * (PI / n as f64).sin() * 0.72;
+    let neighbours_apart = RING * (PI / n as f64).sin();
+    if compact {
+        return (neighbours_apart * 0.9).min(125.0) as i32;
+    }
     let chord_clear = RING * (1.0 - (2.0 * PI / n as f64).cos()) - 24.0;
-    neighbours_apart.min(chord_clear).min(110.0) as i32
+    (neighbours_apart * 0.72).min(chord_clear).min(110.0) as i32
+}
+
+/// A narrow screen: the map is drawn for legibility (see `branch_radius`).
+pub fn compact() -> bool {
+    web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_some_and(|w| w < 600.0)
 }
 
 /// The directed link `from → to`, shifted to the right of its direction so that the two
@@ -49,8 +59,27 @@ pub fn link_segment(from: Point, to: Point, radius: i32) -> (Point, Point) {
     (at(from, trim), at(to, -trim - 6.0))
 }
 
-/// A point `num/den` of the way from `a` to `b`.
-pub fn along(a: Point, b: Point, num: u64, den: u64) -> Point {
-    let t = if den == 0 { 1.0 } else { (num.min(den) as f64) / den as f64 };
-    Point { x: a.x + ((b.x - a.x) as f64 * t).round() as i32, y: a.y + ((b.y - a.y) as f64 * t).round() as i32 }
+/// Every directed link's segment, indexed `from * n + to` (the diagonal is unused).
+pub fn segments(n: usize, compact: bool) -> Vec<(Point, Point)> {
+    let r = branch_radius(n, compact);
+    let mut v = vec![(Point { x: 0, y: 0 }, Point { x: 0, y: 0 }); n * n];
+    for a in 0..n {
+        for b in (0..n).filter(|b| *b != a) {
+            v[a * n + b] = link_segment(branch_position(a, n), branch_position(b, n), r);
+        }
+    }
+    v
+}
+
+/// Where a message is at `now_milli` (simulated time in thousandths of a ms), in view box
+/// units, as floats for the canvas. `steps` > 0 snaps the trip to that many stops
+/// (reduced motion).
+pub fn message_at(seg: (Point, Point), sent: u64, arrive: u64, now_milli: u64, steps: u32) -> (f64, f64) {
+    let span = (arrive.saturating_sub(sent) * 1_000).max(1);
+    let mut t = (now_milli.saturating_sub(sent * 1_000)).min(span) as f64 / span as f64;
+    if steps > 0 {
+        t = (t * steps as f64).floor() / steps as f64;
+    }
+    let (a, b) = seg;
+    (a.x as f64 + (b.x - a.x) as f64 * t, a.y as f64 + (b.y - a.y) as f64 * t)
 }

@@ -2,9 +2,13 @@
 
 mod app;
 mod components;
+mod flights;
 mod geometry;
+mod hooks;
+mod panic;
 mod state;
 
 fn main() {
+    panic::install();
     yew::Renderer::<app::App>::new().render();
 }

@@ -1,5 +1,8 @@
-//! The checker panel: every invariant, green while it holds, red with what broke it.
+//! The checker panel: every invariant, green while it holds, red with what broke it, when,
+//! and which branches and requests were involved (those are also ringed on the map and
+//! marked on the desk).
 
+use super::{and_list, fmt_ms};
 use crate::state::Verdict;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -19,6 +22,21 @@ pub fn checker(props: &Props) -> Html {
     };
     let rows = props.verdicts.iter().map(|v| {
         let ok = v.broken.is_none();
+        let what = v.broken.as_ref().map(|b| {
+            let when = b.tick.map(|t| format!("At t = {}: ", fmt_ms(t))).unwrap_or_default();
+            let mut who = Vec::new();
+            if !b.branches.is_empty() {
+                who.push(format!("branch {}", and_list(&b.branches.iter().map(|x| x.to_string()).collect::<Vec<_>>())));
+            }
+            if !b.requests.is_empty() {
+                who.push(format!(
+                    "request {}",
+                    and_list(&b.requests.iter().map(|x| x.to_string()).collect::<Vec<_>>())
+                ));
+            }
+            let who = if who.is_empty() { String::new() } else { format!(" Involves {}.", who.join(" and ")) };
+            format!("{when}{}.{who}", b.detail)
+        });
         html! {
             <li key={v.invariant.code()} class={if ok { "ok" } else { "broken" }}>
                 <span class="mark" aria-hidden="true">{ if ok { "✓" } else { "✗" } }</span>
@@ -27,8 +45,8 @@ pub fn checker(props: &Props) -> Html {
                     { v.invariant.title() }
                     <span class="sr-only">{ if ok { ": holds" } else { ": broken" } }</span>
                 </span>
-                if let Some(what) = &v.broken {
-                    <span class="what">{ what.clone() }</span>
+                if let Some(what) = what {
+                    <span class="what">{ what }</span>
                 }
             </li>
         }
@@ -36,7 +54,7 @@ pub fn checker(props: &Props) -> Html {
     html! {
         <section class="panel checker" aria-labelledby="checker-title">
             <h2 id="checker-title">{ "Checkers" }</h2>
-            <p class={if broken == 0 { "verdict ok" } else { "verdict broken" }} aria-live="polite">{ summary }</p>
+            <p class={if broken == 0 { "verdict ok" } else { "verdict broken" }} role="status">{ summary }</p>
             <ul>{ for rows }</ul>
         </section>
     }

@@ -1,7 +1,11 @@
-//! Play, pause, step, speed, seed, number of branches, reset. Settings take effect on a
-//! fresh run (Reset); a malformed seed is refused with a message, never a crash.
+//! Play, pause, step, speed; and the run's settings: seed, number of branches, network,
+//! the unsafe variants. Settings start the run over; anything malformed is refused with a
+//! message on the page (the core's own words where it has them), never a crash.
 
-use crate::state::{Msg, SPEEDS};
+use super::{fmt_ms, preset_label};
+use crate::state::{Msg, Settings, SPEEDS};
+use nextnumber_core::config::{Variant, ALL_PRESETS, ALL_VARIANTS};
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -9,16 +13,40 @@ use yew::prelude::*;
 pub struct Props {
     pub playing: bool,
     pub speed: u64,
-    pub seed: u64,
-    pub branches: usize,
+    pub settings: Rc<Settings>,
     pub now: u64,
+    /// The simulation could not keep up with the speed asked for.
+    pub behind: bool,
     pub send: Callback<Msg>,
+}
+
+fn variant_label(v: Variant) -> &'static str {
+    match v {
+        Variant::NoQuorum => "No quorum: a lone branch issues Numbers",
+        Variant::NoDedup => "No dedup: retries get new Numbers",
+        Variant::VolatileVote => "Volatile vote: votes forgotten in a fire",
+    }
+}
+
+/// The settings the form holds now, or what is wrong with them.
+fn read_form(seed: &NodeRef, branches: &NodeRef, base: &Settings) -> Result<Settings, String> {
+    let value = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+    let (seed, branches) = (value(seed), value(branches));
+    let seed = seed
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| format!("{:?} is not a seed: use a whole number from 0 to {}", seed.trim(), u64::MAX))?;
+    let branches = branches
+        .trim()
+        .parse::<usize>()
+        .map_err(|_| format!("{:?} is not a number of branches: use a whole number from 1 to 9", branches.trim()))?;
+    Ok(Settings { seed, branches, ..base.clone() })
 }
 
 #[function_component(Controls)]
 pub fn controls(props: &Props) -> Html {
     let seed_input = use_node_ref();
-    let seed_error = use_state(|| None::<String>);
+    let branches_input = use_node_ref();
     let send = &props.send;
     let playing = props.playing;
     let toggle = send.reform(move |_: MouseEvent| Msg::SetPlaying(!playing));
@@ -26,66 +54,101 @@ pub fn controls(props: &Props) -> Html {
     let speed = send.reform(|e: Event| {
         Msg::SetSpeed(e.target_unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or(100))
     });
-    let branches = {
-        let seed = props.seed;
-        send.reform(move |e: Event| Msg::Reset {
-            seed,
-            branches: e.target_unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or(5),
-        })
+    // Every settings change reads the whole form, so a typed seed is never lost.
+    let restart = {
+        let (send, seed, branches, base) =
+            (send.clone(), seed_input.clone(), branches_input.clone(), props.settings.clone());
+        move |change: &dyn Fn(&mut Settings)| match read_form(&seed, &branches, &base) {
+            Ok(mut s) => {
+                change(&mut s);
+                send.emit(Msg::Reset(s))
+            }
+            Err(e) => send.emit(Msg::Refused(e)),
+        }
     };
-    // Reset reads the seed box: the run starts over with whatever seed it holds.
     let reset = {
-        let (send, input, error, n) = (send.clone(), seed_input.clone(), seed_error.clone(), props.branches);
+        let restart = restart.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let text = input.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            match text.trim().parse::<u64>() {
-                Ok(seed) => {
-                    error.set(None);
-                    send.emit(Msg::Reset { seed, branches: n });
-                }
-                Err(_) => error.set(Some(format!(
-                    "{:?} is not a seed: use a whole number from 0 to {}",
-                    text.trim(),
-                    u64::MAX
-                ))),
-            }
+            restart(&|_| {});
         })
     };
     let new_seed = {
-        let (send, n, now, seed) = (props.send.clone(), props.branches, props.now, props.seed);
-        // A new seed from the old one and the moment the button was pressed: different each time,
-        // and still shown, so the run can be reproduced.
-        send.reform(move |_: MouseEvent| Msg::Reset {
-            seed: seed.wrapping_mul(6364136223846793005).wrapping_add(now | 1) % 1_000_000,
-            branches: n,
+        let (restart, now, seed) = (restart.clone(), props.now, props.settings.seed);
+        // A new seed from the old one and the moment the button was pressed: different each
+        // time, and shown, so the run can be reproduced.
+        Callback::from(move |_: MouseEvent| {
+            let next = seed.wrapping_mul(6364136223846793005).wrapping_add(now | 1) % 1_000_000;
+            restart(&move |s: &mut Settings| s.seed = next);
         })
     };
+    let network = {
+        let restart = restart.clone();
+        Callback::from(move |e: Event| {
+            let i = e.target_unchecked_into::<HtmlSelectElement>().selected_index().max(0) as usize;
+            restart(&move |s: &mut Settings| s.network = ALL_PRESETS[i.min(ALL_PRESETS.len() - 1)]);
+        })
+    };
+    let variants = ALL_VARIANTS.iter().map(|&v| {
+        let on = props.settings.variants.contains(&v);
+        let restart = restart.clone();
+        let onchange = Callback::from(move |_: Event| {
+            restart(&move |s: &mut Settings| {
+                s.variants.retain(|x| *x != v);
+                if !on {
+                    s.variants.push(v);
+                }
+            })
+        });
+        html! {
+            <label class="check unsafe" key={v.name()}>
+                <input type="checkbox" checked={on} {onchange} />
+                { variant_label(v) }
+            </label>
+        }
+    });
+    let s = &props.settings;
+    let wide =
+        web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_some_and(|w| w >= 700.0);
     html! {
-        <form class="controls" onsubmit={reset} aria-label="Simulation controls">
-            <button type="button" class="primary" aria-label={if playing { "Pause" } else { "Play" }} onclick={toggle}>
-                { if playing { "❚❚ Pause" } else { "▶ Play" } }
-            </button>
-            <button type="button" aria-label="Step" onclick={step}>{ "Step" }</button>
-            <label>{ "Speed " }
-                <select onchange={speed}>
-                    { for SPEEDS.iter().map(|&(v, name)| html! { <option value={v.to_string()} selected={v == props.speed}>{ name }</option> }) }
-                </select>
-            </label>
-            <label>{ "Branches " }
-                <select onchange={branches} aria-label="Number of branches">
-                    { for (1..=9usize).map(|k| html! { <option value={k.to_string()} selected={k == props.branches}>{ k.to_string() }</option> }) }
-                </select>
-            </label>
-            <label>{ "Seed " }
-                <input ref={seed_input} key={props.seed.to_string()} class="seed" inputmode="numeric" value={props.seed.to_string()}
-                    aria-invalid={seed_error.is_some().to_string()} />
-            </label>
-            <button type="submit">{ "Reset" }</button>
-            <button type="button" onclick={new_seed}>{ "New seed" }</button>
-            if let Some(e) = &*seed_error {
-                <p class="error" role="alert">{ e.clone() }</p>
-            }
-        </form>
+        <div class="controls-wrap">
+            <div class="controls" role="group" aria-label="Playback">
+                <button type="button" class="primary" aria-label={if playing { "Pause" } else { "Play" }} onclick={toggle}>
+                    { if playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+                <button type="button" aria-label="Step" onclick={step}>{ "Step" }</button>
+                <label>{ "Speed " }
+                    <select onchange={speed}>
+                        { for SPEEDS.iter().map(|&(v, name)| html! { <option value={v.to_string()} selected={v == props.speed}>{ name }</option> }) }
+                    </select>
+                </label>
+                <span class="clock" aria-label="Simulated time">
+                    { format!("t = {}", fmt_ms(props.now)) }
+                    if props.behind && playing { <small>{ " (as fast as it can)" }</small> }
+                </span>
+            </div>
+            <details class="settings" open={wide}>
+                <summary>{ format!("Run: seed {}, {} branches{}", s.seed, s.branches, if s.variants.is_empty() { "" } else { ", unsafe" }) }</summary>
+                <form class="controls" onsubmit={reset} aria-label="Run settings">
+                    <label>{ "Seed " }
+                        <input ref={seed_input} key={format!("seed{}", s.seed)} class="seed" inputmode="numeric" value={s.seed.to_string()} />
+                    </label>
+                    <label>{ "Branches " }
+                        <input ref={branches_input} key={format!("n{}", s.branches)} class="count" type="text" inputmode="numeric" value={s.branches.to_string()} />
+                    </label>
+                    <button type="submit">{ "Reset" }</button>
+                    <button type="button" onclick={new_seed}>{ "New seed" }</button>
+                    <label>{ "Network " }
+                        <select onchange={network}>
+                            { for ALL_PRESETS.iter().map(|&p| html! { <option selected={p == s.network}>{ preset_label(p) }</option> }) }
+                        </select>
+                    </label>
+                    <fieldset class="variants">
+                        <legend>{ "Unsafe variants (each starts the run over)" }</legend>
+                        { for variants }
+                    </fieldset>
+                </form>
+            </details>
+        </div>
     }
 }

@@ -1,65 +1,174 @@
-//! The customer desk: a customer walks into a branch to ask for a Number; the latest
-//! requests follow, with their request ID (idempotency key), status and result.
+//! The customer desk: a customer walks into a branch to ask for a Number, or for the
+//! latest one; each request shows its RequestId (idempotency key) and follows its way
+//! through the cluster; a request can be retried, with the same ID, at another branch; a
+//! slider sends customers at a steady rate. The customers' retry policy (client mode) is
+//! chosen here.
 
-use crate::state::{Msg, Snapshot};
+use super::fmt_ms;
+use crate::state::{Implicated, Msg, Snapshot};
+use nextnumber_core::config::ClientMode;
 use nextnumber_core::customer::{Outcome, RequestKind};
-use nextnumber_core::view::RequestView;
-use nextnumber_core::Action;
+use nextnumber_core::view::{Progress, RequestView};
+use nextnumber_core::{Action, LoadTarget, NodeId, RequestId};
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub view: Snapshot,
+    pub implicated: Rc<Implicated>,
     pub send: Callback<Msg>,
 }
 
 /// The desk lists this many of the latest requests, newest first.
-const SHOWN: usize = 8;
+const SHOWN: usize = 10;
+/// The load slider's top: one customer every 10 simulated ms.
+const MAX_LOAD: u32 = 100;
+const MODES: [(ClientMode, &str); 3] = [
+    (ClientMode::ExactlyOnce, "exactly once: retry with the same RequestId"),
+    (ClientMode::AtMostOnce, "at most once: never retry"),
+    (ClientMode::AtLeastOnce, "at least once: retry without an ID"),
+];
 
-fn outcome(r: &RequestView) -> String {
-    match (&r.result, r.status) {
-        (Some(Outcome::Number { number }), _) => format!("Number {number}"),
-        (Some(Outcome::Read { read, linearizable }), _) => {
-            format!("latest Number {read} ({})", if *linearizable { "linearizable" } else { "stale" })
-        }
+/// Where the request stands, in words.
+pub fn state_text(r: &RequestView) -> String {
+    let state = match (&r.result, r.progress) {
+        (Some(Outcome::Number { number }), _) => format!("answered: Number {number}"),
+        (Some(Outcome::Read { read, linearizable: true }), _) => format!("latest Number {read} (linearizable)"),
+        (Some(Outcome::Read { read, .. }), _) => match r.stale_by {
+            Some(0) | None => format!("latest Number {read} (stale read, but nothing newer was issued yet)"),
+            Some(1) => format!("latest Number {read} (stale: 1 Number behind)"),
+            Some(k) => format!("latest Number {read} (stale: {k} Numbers behind)"),
+        },
         (Some(Outcome::Error { error }), _) => format!("refused: {error}"),
-        (None, "waiting") => "waiting…".to_string(),
-        (None, _) => "outcome unknown (timed out)".to_string(),
-    }
+        (None, Some(Progress::AtDesk { branch })) => format!("at the desk of {branch}"),
+        (None, Some(Progress::Forwarded { from, to })) => format!("forwarded {from}→{to}"),
+        (None, Some(Progress::WaitingForQuorum { branch, index })) => {
+            format!("waiting for a quorum at {branch} (register slot {index})")
+        }
+        (None, Some(Progress::Confirming { branch })) => format!("{branch} confirms it still leads"),
+        (None, Some(Progress::Answering { from, to })) => format!("answer on its way {from}→{to}"),
+        (None, None) => "timed out: outcome unknown".to_string(),
+    };
+    let tries = if r.attempts > 1 { format!(" · {} tries", r.attempts) } else { String::new() };
+    let took = match r.complete {
+        Some(done) if r.result.is_some() => format!(" · {}", fmt_ms(done - r.invoke)),
+        _ => String::new(),
+    };
+    format!("{state}{tries}{took}")
 }
 
 #[function_component(Desk)]
 pub fn desk(props: &Props) -> Html {
     let view = &props.view;
+    let send = &props.send;
+    let retry_request = use_state(|| None::<RequestId>);
+    let retry_branch = use_state(|| NodeId(1));
+    let issues: Vec<RequestId> =
+        view.requests.iter().rev().filter(|r| r.kind == RequestKind::Issue).map(|r| r.request).take(SHOWN).collect();
+    let chosen = retry_request.filter(|r| issues.contains(r)).or(issues.first().copied());
+    let n = view.branches.len();
+    let at = NodeId(retry_branch.0.min(n as u8 - 1));
+
     let asks = view.branches.iter().map(|b| {
         let id = b.id;
-        let onclick = props.send.reform(move |_: MouseEvent| Msg::Act(Action::Ask(id)));
+        let ask = send.reform(move |_: MouseEvent| Msg::Act(Action::Ask(id)));
+        let read = send.reform(move |_: MouseEvent| Msg::Act(Action::Read(id)));
         html! {
-            <button key={id.to_string()} aria-label={format!("Ask for a Number at branch {id}")} {onclick}>
-                { format!("Ask at {id}") }
-            </button>
+            <div class="ask" key={id.to_string()}>
+                <button aria-label={format!("Ask for a Number at branch {id}")} onclick={ask}>{ format!("Ask {id}") }</button>
+                <button class="quiet" aria-label={format!("Read the latest Number at branch {id}")} onclick={read}>{ format!("Read {id}") }</button>
+            </div>
         }
     });
+    let target = if view.load_at_leader { LoadTarget::Leader } else { LoadTarget::Random };
+    let load = send.reform(move |e: Event| {
+        let rate = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0);
+        Msg::Act(Action::Load(rate, target))
+    });
+    let rate = view.load_per_sec;
+    let load_target = send.reform(move |e: Event| {
+        let leader = e.target_unchecked_into::<HtmlSelectElement>().value() == "leader";
+        Msg::Act(Action::Load(rate, if leader { LoadTarget::Leader } else { LoadTarget::Random }))
+    });
+    let load_text = match rate {
+        0 => "no customers walk in on their own".to_string(),
+        r => format!("{r} customers per simulated second, one every {} ms", 1_000 / r),
+    };
+    let mode = send.reform(|e: Event| {
+        let i = e.target_unchecked_into::<HtmlSelectElement>().selected_index().clamp(0, 2) as usize;
+        Msg::Act(Action::Mode(MODES[i].0))
+    });
+    let pick_request = {
+        let s = retry_request.clone();
+        Callback::from(move |e: Event| {
+            s.set(RequestId::parse(&e.target_unchecked_into::<HtmlSelectElement>().value()).ok())
+        })
+    };
+    let pick_branch = {
+        let s = retry_branch.clone();
+        Callback::from(move |e: Event| {
+            s.set(NodeId(e.target_unchecked_into::<HtmlSelectElement>().selected_index().max(0) as u8))
+        })
+    };
+    let retry = chosen.map(|r| send.reform(move |_: MouseEvent| Msg::Act(Action::Retry(r, at))));
+
     let recent = view.requests.iter().rev().take(SHOWN).map(|r| {
         let what = if r.kind == RequestKind::Read { "reads" } else { "asks" };
-        let retries = if r.attempts > 1 { format!(" · {} attempts", r.attempts) } else { String::new() };
+        let again = r.retry_of.map(|f| format!(" (again, for {f})")).unwrap_or_default();
+        let blamed = props.implicated.requests.contains(&r.request);
         html! {
-            <li key={r.request.to_string()} class={classes!("request", r.status)}>
+            <li key={r.request.to_string()} class={classes!("request", r.status, blamed.then_some("implicated"))}>
                 <span class="rid">{ r.request.to_string() }</span>
-                <span class="who">{ format!("{what} at {}", r.branch) }</span>
-                <span class="result">{ outcome(r) }{ retries }</span>
+                <span class="who">{ format!("{what} at {}{again}", r.branch) }</span>
+                <span class="result">{ state_text(r) }</span>
             </li>
         }
     });
     html! {
         <section class="panel desk" aria-labelledby="desk-title">
             <h2 id="desk-title">{ "Customer desk" }</h2>
-            <p class="hint">{ "A customer (client) walks into a branch and asks for the very next Number." }</p>
+            <p class="hint">{ "A customer (client) walks into a branch and asks for the very next Number, or for the latest one." }</p>
             <div class="asks">{ for asks }</div>
+            <div class="row">
+                <label class="grow">{ "Load " }
+                    <input type="range" min="0" max={MAX_LOAD.to_string()} step="1" value={rate.to_string()}
+                        aria-label="Customers per simulated second" aria-valuetext={load_text.clone()} onchange={load} />
+                </label>
+                <select aria-label="Where the customers walk in" onchange={load_target}>
+                    <option value="random" selected={!view.load_at_leader}>{ "at random branches" }</option>
+                    <option value="leader" selected={view.load_at_leader}>{ "at the Main Office" }</option>
+                </select>
+            </div>
+            <p class="hint">{ load_text }</p>
+            <label class="row">{ "Client mode " }
+                <select onchange={mode}>
+                    { for MODES.iter().map(|&(m, name)| html! { <option selected={m == view.client_mode}>{ name }</option> }) }
+                </select>
+            </label>
+            if let Some(chosen) = chosen {
+                <div class="row retry">
+                    <label>{ "Retry " }
+                        <select onchange={pick_request} aria-label="Request to retry">
+                            { for issues.iter().map(|r| html! { <option selected={*r == chosen}>{ r.to_string() }</option> }) }
+                        </select>
+                    </label>
+                    <label>{ " at " }
+                        <select onchange={pick_branch} aria-label="Branch to retry at">
+                            { for view.branches.iter().map(|b| html! { <option selected={b.id == at}>{ b.id.to_string() }</option> }) }
+                        </select>
+                    </label>
+                    <button onclick={retry}>{ format!("Retry request {chosen} at branch {at}") }</button>
+                </div>
+            }
             if view.requests.is_empty() {
                 <p class="hint">{ "No customers yet." }</p>
             } else {
                 <ol class="requests" aria-label="Recent requests" aria-live="polite">{ for recent }</ol>
+                if view.requests_total > SHOWN {
+                    <p class="hint">{ format!("{} requests so far; the latest {SHOWN} are shown.", view.requests_total) }</p>
+                }
             }
         </section>
     }

@@ -1,0 +1,82 @@
+//! The event log: the core's trace lines (`<tick> <who> <verb> <detail>`), newest first,
+//! filtered by text, branch and kind. Bounded twice: the core keeps the last
+//! `TRACE_KEEP` lines, and the log shows the last `SHOWN` that match, as one text block
+//! (one DOM node, however busy the cluster).
+
+use crate::state::{SimHandle, TRACE_KEEP};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub shared: SimHandle,
+    /// Trace lines so far: the log redraws when it moves.
+    pub count: u64,
+    pub branches: usize,
+}
+
+const SHOWN: usize = 200;
+/// The trace's verbs, for the kind filter.
+const VERBS: [&str; 11] =
+    ["send", "deliver", "drop", "ask", "answer", "timeout", "note", "action", "kill", "restart", "full"];
+
+/// Does a line concern branch `b` (as the actor or either end of a hop)?
+fn about(who: &str, b: &str) -> bool {
+    who == b || who.split('→').any(|x| x == b)
+}
+
+#[function_component(EventLog)]
+pub fn event_log(props: &Props) -> Html {
+    let text = use_state(String::new);
+    let branch = use_state(String::new);
+    let verb = use_state(String::new);
+    let lines = {
+        let sim = props.shared.0.sim.borrow();
+        let needle = text.to_ascii_lowercase();
+        let mut out: Vec<&str> = Vec::with_capacity(SHOWN);
+        for line in sim.trace().lines().collect::<Vec<_>>().into_iter().rev() {
+            let mut words = line.split_whitespace();
+            let (_, who, v) = (words.next(), words.next().unwrap_or(""), words.next().unwrap_or(""));
+            if (!branch.is_empty() && !about(who, &branch))
+                || (!verb.is_empty() && v != verb.as_str())
+                || (!needle.is_empty() && !line.to_ascii_lowercase().contains(&needle))
+            {
+                continue;
+            }
+            out.push(line);
+            if out.len() == SHOWN {
+                break;
+            }
+        }
+        out.join("\n")
+    };
+    let on_text = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| text.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let on_branch = {
+        let branch = branch.clone();
+        Callback::from(move |e: Event| branch.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_verb = {
+        let verb = verb.clone();
+        Callback::from(move |e: Event| verb.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    html! {
+        <section class="panel eventlog" aria-labelledby="log-title">
+            <h2 id="log-title">{ "Event log" }</h2>
+            <div class="row">
+                <input type="search" aria-label="Filter the event log by text" placeholder="filter: c1-2, Append, term=3…" oninput={on_text} />
+                <select aria-label="Only events of branch" onchange={on_branch}>
+                    <option value="" selected={branch.is_empty()}>{ "all branches" }</option>
+                    { for (0..props.branches).map(|i| { let b = ((b'A' + i as u8) as char).to_string(); html! { <option value={b.clone()} selected={*branch == b}>{ b }</option> } }) }
+                </select>
+                <select aria-label="Only events of kind" onchange={on_verb}>
+                    <option value="" selected={verb.is_empty()}>{ "all kinds" }</option>
+                    { for VERBS.iter().map(|v| html! { <option value={*v} selected={*verb == *v}>{ *v }</option> }) }
+                </select>
+            </div>
+            <pre class="log" role="log" aria-label={format!("Latest events, newest first (of the last {TRACE_KEEP})")} tabindex="0">{ lines }</pre>
+        </section>
+    }
+}

@@ -1,0 +1,134 @@
+//! The messages in flight, drawn on a canvas over the map on every animation frame, one
+//! path per colour (SETUP.md: one element per message costs Blink a style recalculation
+//! each; a canvas holds 60 fps with thousands). Yew never sees them: hovering or tapping
+//! one is a hit test, and screen readers get them as text in the messages panel.
+
+use crate::geometry::{compact, message_at, segments, Point, SIZE};
+use crate::state::Shared;
+use nextnumber_core::msg::MessageKind;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// The seven kinds, in `MessageKind` order, with the CSS variable holding each colour.
+pub const KINDS: [(MessageKind, &str, &str); 7] = [
+    (MessageKind::VoteRequest, "vote-request", "vote request"),
+    (MessageKind::Vote, "vote", "vote"),
+    (MessageKind::Append, "append", "append"),
+    (MessageKind::AppendAck, "append-ack", "append ack"),
+    (MessageKind::CustomerRequest, "customer-request", "customer request"),
+    (MessageKind::Read, "read", "read"),
+    (MessageKind::Reply, "reply", "reply"),
+];
+
+/// Radius of a message dot, in view box units.
+pub const DOT: f64 = 10.0;
+/// Reduced motion: each trip is shown at this many stops instead of moving.
+const STEPS: u32 = 3;
+
+/// What the loop keeps between frames.
+#[derive(Default)]
+pub struct Layer {
+    colours: Vec<String>,
+    frames: u32,
+    reduced: bool,
+    /// What the last frame showed; an equal key needs no redraw.
+    last: (u64, u64, u64, Option<u64>, u32),
+    dots: Vec<(u8, f64, f64)>,
+}
+
+/// `now` in thousandths of a simulated ms, with the animation's fraction.
+fn now_milli(shared: &Shared) -> u64 {
+    shared.sim.borrow().now().0 * 1_000 + shared.clock.get().carry
+}
+
+impl Layer {
+    /// Reads the colours (light or dark) and the motion preference now and then.
+    fn refresh_style(&mut self, canvas: &HtmlCanvasElement) {
+        let Some(w) = web_sys::window() else { return };
+        if let Ok(Some(style)) = w.get_computed_style(canvas) {
+            self.colours =
+                KINDS.iter().map(|k| style.get_property_value(&format!("--m-{}", k.1)).unwrap_or_default()).collect();
+        }
+        self.reduced = w.match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches());
+    }
+
+    pub fn draw(&mut self, canvas: &HtmlCanvasElement, shared: &Shared) {
+        if self.frames % 60 == 0 {
+            self.refresh_style(canvas);
+        }
+        self.frames = self.frames.wrapping_add(1);
+        // The canvas matches its box in device pixels.
+        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+        let width = (canvas.client_width() as f64 * ratio) as u32;
+        if width == 0 {
+            return;
+        }
+        if canvas.width() != width {
+            canvas.set_width(width);
+            canvas.set_height(width);
+        }
+        let steps = if self.reduced { STEPS } else { 0 };
+        let mut now = now_milli(shared);
+        if self.reduced {
+            // Discrete steps: the picture changes only a few times per trip.
+            now -= now % 1_000;
+        }
+        let key = (now, shared.generation.get(), width as u64, shared.marked.get(), steps);
+        if key == self.last {
+            return;
+        }
+        self.last = key;
+        let Ok(Some(ctx)) = canvas.get_context("2d") else { return };
+        let Ok(ctx) = ctx.dyn_into::<CanvasRenderingContext2d>() else { return };
+        let scale = width as f64 / SIZE as f64;
+        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        ctx.clear_rect(0.0, 0.0, width as f64, width as f64);
+        let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
+
+        let sim = shared.sim.borrow();
+        let n = sim.config().branches;
+        let segs = segments(n, compact());
+        self.dots.clear();
+        let mut marked = None;
+        sim.for_each_flight(|m| {
+            let (x, y) = message_at(segs[m.from.index() * n + m.to.index()], m.sent, m.arrive, now, steps);
+            self.dots.push((m.kind as u8, x, y));
+            if Some(m.id) == shared.marked.get() {
+                marked = Some((x, y));
+            }
+        });
+        for (k, colour) in self.colours.iter().enumerate() {
+            ctx.begin_path();
+            for &(_, x, y) in self.dots.iter().filter(|d| d.0 as usize == k) {
+                ctx.move_to(x + DOT, y);
+                let _ = ctx.arc(x, y, DOT, 0.0, std::f64::consts::TAU);
+            }
+            ctx.set_fill_style_str(colour);
+            ctx.fill();
+        }
+        if let Some((x, y)) = marked {
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, DOT + 9.0, 0.0, std::f64::consts::TAU);
+            ctx.set_line_width(5.0);
+            ctx.set_stroke_style_str(self.colours.get(2).map_or("#000", String::as_str));
+            ctx.stroke();
+        }
+    }
+}
+
+/// The message nearest to `p` (view box units) within reach of a finger, if any.
+pub fn hit(shared: &Shared, p: Point, reach: f64) -> Option<(u64, Point)> {
+    let now = now_milli(shared);
+    let sim = shared.sim.borrow();
+    let n = sim.config().branches;
+    let segs = segments(n, compact());
+    let mut best: Option<(f64, u64, Point)> = None;
+    sim.for_each_flight(|m| {
+        let (x, y) = message_at(segs[m.from.index() * n + m.to.index()], m.sent, m.arrive, now, 0);
+        let d = (x - p.x as f64).powi(2) + (y - p.y as f64).powi(2);
+        if d <= reach * reach && best.is_none_or(|b| d < b.0) {
+            best = Some((d, m.id, Point { x: x as i32, y: y as i32 }));
+        }
+    });
+    best.map(|b| (b.1, b.2))
+}
