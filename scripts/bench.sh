@@ -30,6 +30,14 @@ log "wasm: $wasm_cmd"
 $wasm_cmd 2>&1 | tee "$logs/wasm.log" >&2
 wasm=$(grep -m1 -o 'wasm raftscope:.*' "$logs/wasm.log" || echo "wasm raftscope: no result line (see $logs/wasm.log)")
 
+# The page: load time and frame rates (tests/e2e/bench-page.mjs), and the first-load bytes.
+page_cmd="make dist && node tests/e2e/bench-page.mjs && scripts/first-load-size.sh dist 150000"
+log "page: $page_cmd"
+make --no-print-directory dist >&2
+node tests/e2e/bench-page.mjs 2>&1 | tee "$logs/page.log" >&2
+scripts/first-load-size.sh dist 150000 2>&1 | tee -a "$logs/page.log" >&2
+page_rows=$(grep -E '^(page |first load:)' "$logs/page.log" | sed -E 's/^(page [a-z]+|first load): (.*)$/| \1 | `\2` |/')
+
 cpu=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
 cores=$(lscpu | sed -n 's/^Core(s) per socket:[[:space:]]*//p' | head -1)
 sockets=$(lscpu | sed -n 's/^Socket(s):[[:space:]]*//p' | head -1)
@@ -46,12 +54,14 @@ Load average (1, 5, 15 min) before: ${load_before}; after: $(cut -d' ' -f1-3 /pr
 |---|---|
 | native | \`${native#native raftscope: }\` |
 | wasm, headless Chromium | \`${wasm#wasm raftscope: }\` |
+${page_rows}
 
 Commands (run by \`scripts/bench.sh\`, i.e. \`make bench\`):
 
 \`\`\`text
 $native_cmd
 $wasm_cmd
+$page_cmd
 \`\`\`
 <!-- bench:end -->
 MD
