@@ -13,6 +13,7 @@ pub mod config;
 pub mod customer;
 pub mod determinism;
 pub mod flight;
+pub mod fuzzing;
 pub mod history;
 pub mod ids;
 pub mod msg;
