@@ -1,10 +1,16 @@
-// End-to-end test of the page in Debian's Chromium, driven by playwright-core and the
+// End-to-end tests of the page in Debian's Chromium, driven by playwright-core and the
 // page's accessible names only. Run by `make test-e2e` after `make dist`.
 //
-// 1. A Main Office is elected; a customer asks a branch for a Number and gets Number 1.
-// 2. The fire at the Main Office: kill the leader; a new Main Office is elected; the next
-//    customer gets Number 2 (no gap).
-// 3. Screenshots at 390×844 and 1440×900, light and dark, into tests/e2e/out/.
+//  1. Kill the Main Office: a new one is elected; the next Number follows with no gap.
+//  2. Split 3|2: the minority refuses to issue (and shows read-only) while the majority issues.
+//  3. Cut one direction of a link, then restore it; set a link's latency to pigeon mail.
+//  4. Retry a request, with the same RequestId, at another branch: the same Number.
+//  5. No quorum: split, issue on both sides, and the checker turns red.
+//  6. Malformed settings (seed, branches, groups) get a clear message.
+//  7. A message in flight can be inspected and dropped; the event log shows it.
+//  8. A panic shows the error panel with the seed.
+//  9. Screenshots at 390×844 and 1440×900, light and dark (and a phone with 9 branches),
+//     into tests/e2e/out/.
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -24,114 +30,259 @@ const ARGS = [
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ];
 const TIMEOUT_MS = 20_000;
+const LETTERS = "ABCDEFGHI";
 
-/** The letter of the live Main Office, from the branch list's status text. */
-async function mainOffice(page) {
-  const row = page.locator("#branches li", { hasText: "Main Office" });
-  await row.first().waitFor({ timeout: TIMEOUT_MS });
-  const text = await row.first().textContent();
-  return text.match(/^Branch ([A-I]):/)[1];
-}
+const button = (page, name) => page.getByRole("button", { name, exact: true });
 
-async function newMainOfficeOtherThan(page, old) {
+/** The branches' status lines, as the branch list says them to screen readers. */
+const statuses = (page) => page.locator("#branches li > .status").allTextContents();
+
+/** The letter of a live Main Office other than `not` (and among `among`), waiting for one. */
+async function mainOffice(page, not = null, among = LETTERS) {
   const deadline = Date.now() + TIMEOUT_MS;
   while (Date.now() < deadline) {
-    const rows = await page.locator("#branches li", { hasText: "Main Office" }).allTextContents();
-    const found = rows.map((t) => t.match(/^Branch ([A-I]):/)[1]).find((b) => b !== old);
+    const found = (await statuses(page))
+      .filter((t) => t.includes(": Main Office"))
+      .map((t) => t.match(/^Branch ([A-I]):/)[1])
+      .find((b) => b !== not && among.includes(b));
     if (found) return found;
     await page.waitForTimeout(100);
   }
-  throw new Error(`no new Main Office after branch ${old} was killed`);
+  throw new Error(`no Main Office${not ? ` other than ${not}` : ""}`);
 }
 
-async function issued(page, number) {
-  const item = page.getByRole("list", { name: "Recent requests" }).locator("li", { hasText: `Number ${number}` });
-  await item.first().waitFor({ timeout: TIMEOUT_MS });
-  return item.first().textContent();
+const requests = (page) => page.getByRole("list", { name: "Recent requests" }).locator("li");
+
+/** Waits until the desk shows request `id`'s row matching `re`; returns its text. */
+async function request(page, id, re) {
+  const deadline = Date.now() + TIMEOUT_MS;
+  let last = "";
+  while (Date.now() < deadline) {
+    for (const t of await requests(page).allTextContents()) {
+      if (t.startsWith(id)) {
+        last = t;
+        if (re.test(t)) return t;
+      }
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`request ${id} never matched ${re}; last seen: ${last}`);
 }
 
-const other = (b) => (b === "A" ? "B" : "A");
+/** Asks at `branch`; returns the new request's ID. */
+async function ask(page, branch) {
+  const before = new Set((await requests(page).allTextContents()).map((t) => t.match(/^c\d+-\d+/)?.[0]));
+  await button(page, `Ask for a Number at branch ${branch}`).click();
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const id = (await requests(page).allTextContents())
+      .map((t) => t.match(/^(c\d+-\d+)asks at ([A-I])/))
+      .find((m) => m && m[2] === branch && !before.has(m[1]));
+    if (id) return id[1];
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`no new request at ${branch}`);
+}
+
+async function numberOf(page, id) {
+  return Number((await request(page, id, /answered: Number \d+/)).match(/answered: Number (\d+)/)[1]);
+}
+
+async function open(context, hash = "") {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(server.url + hash);
+  await page.getByLabel("Speed").selectOption({ label: "1× real time" });
+  return { page, errors };
+}
+
+async function startOver(page, settings) {
+  // On a phone the run's settings are folded away.
+  if (!(await page.getByLabel("Seed").isVisible())) await page.getByText(/^Run: seed/).click();
+  await page.getByLabel("Seed").fill(String(settings.seed ?? 1));
+  await page.getByLabel("Number of branches").fill(String(settings.branches ?? 5));
+  await button(page, "Reset").click();
+}
+
+const other = (b, not = []) => [...LETTERS.slice(0, 5)].find((x) => x !== b && !not.includes(x));
 let failed = false;
 const step = async (name, f) => {
   const t0 = Date.now();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
-    await f();
+    await f(context);
     console.log(`ok   ${name} (${Date.now() - t0} ms)`);
   } catch (e) {
     failed = true;
     console.log(`FAIL ${name}: ${e.message}`);
+  } finally {
+    await context.close();
   }
 };
 
 const server = await serve(dist);
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS, headless: true });
 try {
-  await step("kill the Main Office: a new one is elected and the Numbers go on with no gap", async () => {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(server.url);
-    await page.getByLabel("Speed").selectOption({ label: "1/4" });
+  await step("kill the Main Office: a new one is elected and the Numbers go on with no gap", async (context) => {
+    const { page, errors } = await open(context);
     const first = await mainOffice(page);
-    await page.getByRole("button", { name: `Ask for a Number at branch ${other(first)}`, exact: true }).click();
-    const one = await issued(page, 1);
-    assert.match(one, /c\d+-1/, "the request shows its request ID");
+    const one = await ask(page, other(first));
+    assert.equal(await numberOf(page, one), 1);
 
-    await page.getByRole("button", { name: `Kill branch ${first}`, exact: true }).click();
-    await page.getByRole("button", { name: `Restart branch ${first}`, exact: true }).waitFor();
-    const second = await newMainOfficeOtherThan(page, first);
-    await page.getByRole("button", { name: `Ask for a Number at branch ${second}`, exact: true }).click();
-    await issued(page, 2);
-    const numbers = (await page.getByRole("list", { name: "Recent requests" }).locator("li").allTextContents())
-      .map((t) => t.match(/Number (\d+)/)?.[1]).filter(Boolean).map(Number).sort();
-    assert.deepEqual(numbers, [1, 2], "exactly Numbers 1 and 2 were issued");
+    await button(page, `Kill branch ${first}`).click();
+    await button(page, `Restart branch ${first}`).waitFor();
+    const second = await mainOffice(page, first);
+    const two = await ask(page, second);
+    assert.equal(await numberOf(page, two), 2, "the next Number follows with no gap");
     await page.getByText("Every invariant holds.").waitFor({ timeout: TIMEOUT_MS });
     assert.deepEqual(errors, [], "no error in the page");
-    await page.close();
   });
 
-  await step("cut one direction of a link, then restore it", async () => {
-    const page = await browser.newPage();
-    await page.goto(server.url);
-    await page.getByRole("button", { name: "Cut link A→B", exact: true }).click();
-    await page.getByRole("button", { name: "Restore link A→B", exact: true }).waitFor();
-    await page.getByRole("button", { name: "Cut link B→A", exact: true }).waitFor();
-    await page.getByRole("button", { name: "Restore link A→B", exact: true }).click();
-    await page.getByRole("button", { name: "Cut link A→B", exact: true }).waitFor();
-    await page.close();
+  await step("split 3|2: the minority refuses to issue while the majority issues", async (context) => {
+    const { page } = await open(context);
+    // Customers who never retry, so a refusal stays a refusal.
+    await page.getByLabel("Client mode").selectOption({ index: 1 });
+    const leader = await mainOffice(page);
+    const majority = [leader, other(leader), other(leader, [other(leader)])];
+    const minority = [...LETTERS.slice(0, 5)].filter((b) => !majority.includes(b));
+    await page.getByLabel("Groups to split into, like ABC DE").fill(`${majority.join("")} ${minority.join("")}`);
+    await button(page, "Split the network").click();
+    // The minority knows it is cut off: its branches say so as text.
+    const deadline = Date.now() + TIMEOUT_MS;
+    while (!(await statuses(page)).filter((t) => t.includes("read-only")).length) {
+      if (Date.now() > deadline) throw new Error("no branch became read-only");
+      await page.waitForTimeout(100);
+    }
+    // Long enough for the minority to stop believing in the old Main Office.
+    await page.waitForTimeout(1_500);
+    const refused = await ask(page, minority[0]);
+    const text = await request(page, refused, /refused|timed out/);
+    assert.doesNotMatch(text, /Number \d/, "the minority issued no Number");
+    const issued = await ask(page, await mainOffice(page));
+    assert.ok((await numberOf(page, issued)) >= 1, "the majority issues");
+    await page.getByText("Every invariant holds.").waitFor();
   });
 
-  await step("pause, step and a malformed seed", async () => {
-    const page = await browser.newPage();
-    await page.goto(server.url);
-    await page.getByRole("button", { name: "Pause", exact: true }).click();
-    await page.getByRole("button", { name: "Step", exact: true }).click();
-    await page.getByRole("button", { name: "Play", exact: true }).waitFor();
+  await step("cut one direction of a link, restore it, and slow a link to pigeon mail", async (context) => {
+    const { page } = await open(context);
+    await button(page, "Cut link A→B").click();
+    await button(page, "Restore link A→B").waitFor();
+    await button(page, "Cut link B→A").waitFor();
+    await page.getByText("A→B: cut · B→A: up").waitFor();
+    await button(page, "Restore link A→B").click();
+    await button(page, "Cut link A→B").waitFor();
+    await button(page, "Cut both directions of link A–B").click();
+    await button(page, "Restore link B→A").waitFor();
+    await button(page, "Restore both directions of link A–B").click();
+    await page.getByLabel("Set latency of link A→B").selectOption({ label: "pigeon mail (about 1 h)" });
+    await page.getByText("A→B: up, 55 min 00 s–1 h 05 min").waitFor();
+  });
+
+  await step("retry a request at another branch: the same RequestId gets the same Number", async (context) => {
+    const { page } = await open(context);
+    const leader = await mainOffice(page);
+    const id = await ask(page, leader);
+    const n = await numberOf(page, id);
+    const elsewhere = other(leader);
+    await page.getByLabel("Request to retry").selectOption(id);
+    await page.getByLabel("Branch to retry at").selectOption(elsewhere);
+    await button(page, `Retry request ${id} at branch ${elsewhere}`).click();
+    const text = await request(page, id, /2 tries/);
+    assert.match(text, new RegExp(`answered: Number ${n} `), "the retry got the same Number");
+    await page.getByLabel("Filter the event log by text").fill(`try=2: number ${n}`);
+    await page.getByRole("log").getByText(`try=2: number ${n}`).first().waitFor();
+    await page.getByText("Every invariant holds.").waitFor();
+  });
+
+  await step("no quorum: a partition lets both sides issue, and the checker turns red", async (context) => {
+    const { page } = await open(context);
+    await page.getByLabel("No quorum: a lone branch issues Numbers").check();
+    const leader = await mainOffice(page);
+    const lonely = [leader, other(leader)];
+    const rest = [...LETTERS.slice(0, 5)].filter((b) => !lonely.includes(b));
+    await page.getByLabel("Groups to split into, like ABC DE").fill(`${lonely.join("")} ${rest.join("")}`);
+    await button(page, "Split the network").click();
+    const second = await mainOffice(page, leader, rest);
+    const a = await ask(page, leader);
+    const b = await ask(page, second);
+    await numberOf(page, a);
+    await numberOf(page, b);
+    await page.getByRole("status").filter({ hasText: /invariants? (is|are) broken/ }).waitFor({ timeout: TIMEOUT_MS });
+    const broken = await page.locator(".checker li.broken").first().textContent();
+    assert.match(broken, /Involves/, "a red invariant says who was involved");
+  });
+
+  await step("malformed settings get a clear message", async (context) => {
+    const { page, errors } = await open(context);
     await page.getByLabel("Seed").fill("twelve");
-    await page.getByRole("button", { name: "Reset", exact: true }).click();
+    await button(page, "Reset").click();
     await page.getByRole("alert").filter({ hasText: "is not a seed" }).waitFor();
-    await page.close();
+    await startOver(page, { branches: 12 });
+    await page.getByRole("alert").filter({ hasText: "branches must be 1 to 9, not 12" }).waitFor();
+    await page.getByLabel("Groups to split into, like ABC DE").fill("AB BC");
+    await button(page, "Split the network").click();
+    await page.getByRole("alert").filter({ hasText: "in two groups" }).waitFor();
+    await page.getByLabel("Type an action").fill("fly to the moon");
+    await button(page, "Do it").click();
+    await page.getByRole("alert").filter({ hasText: "unknown action" }).waitFor();
+    assert.deepEqual(errors, [], "no error in the page");
   });
 
-  for (const [w, h] of [[390, 844], [1440, 900]]) {
-    for (const scheme of ["light", "dark"]) {
-      await step(`screenshot ${w}×${h} ${scheme}`, async () => {
-        const context = await browser.newContext({ viewport: { width: w, height: h }, colorScheme: scheme });
-        const page = await context.newPage();
-        await page.goto(server.url);
-        await page.getByLabel("Speed").selectOption({ label: "1/4" });
+  await step("pause, step, inspect a message in flight and drop it", async (context) => {
+    const { page } = await open(context);
+    await mainOffice(page);
+    await button(page, "Pause").click();
+    await button(page, "Play").waitFor();
+    await button(page, "Step").click();
+    await page.getByText(/oldest, to pick by keyboard/).click();
+    const pick = page.getByRole("button", { name: /^Inspect message #\d+/ }).first();
+    const id = (await pick.textContent()).match(/#(\d+)/)[1];
+    await pick.click();
+    await button(page, `Drop message #${id}`).click();
+    await page.getByLabel("Filter the event log by text").fill("dropped by hand");
+    await page.getByRole("log").getByText("dropped by hand").waitFor();
+  });
+
+  await step("inspect a branch and force its election timeout", async (context) => {
+    const { page } = await open(context);
+    const leader = await mainOffice(page);
+    const b = other(leader);
+    await button(page, `Inspect branch ${b}`).click();
+    await page.getByRole("region", { name: `Branch ${b} in detail` }).getByText("Register (log)").waitFor();
+    await button(page, `Force election timeout at branch ${b}`).click();
+    await mainOffice(page, leader);
+  });
+
+  await step("a panic shows the error panel with the seed, not a blank page", async (context) => {
+    const { page } = await open(context, "#crash-test");
+    const panel = page.getByRole("alertdialog", { name: "Something broke inside the simulation" });
+    await panel.waitFor();
+    assert.match(await page.getByLabel("Error report").inputValue(), /seed 1\n/);
+  });
+
+  const shots = [[390, 844, "light", 5], [390, 844, "dark", 5], [1440, 900, "light", 5], [1440, 900, "dark", 5], [390, 844, "light", 9]];
+  for (const [w, h, scheme, n] of shots) {
+    await step(`screenshot ${w}×${h} ${scheme}, ${n} branches`, async () => {
+      const context = await browser.newContext({ viewport: { width: w, height: h }, colorScheme: scheme });
+      try {
+        const { page } = await open(context);
+        if (n !== 5) await startOver(page, { branches: n });
         const leader = await mainOffice(page);
-        await page.getByRole("button", { name: `Ask for a Number at branch ${other(leader)}`, exact: true }).click();
-        await issued(page, 1);
-        await page.getByRole("button", { name: `Cut link ${other(leader)}→${leader}`, exact: true }).click();
-        await page.getByRole("button", { name: `Ask for a Number at branch ${leader}`, exact: true }).click();
-        await page.getByRole("button", { name: "Pause", exact: true }).click();
-        const file = join(out, `page-${w}x${h}-${scheme}.png`);
+        await numberOf(page, await ask(page, other(leader)));
+        await button(page, `Cut link ${other(leader)}→${leader}`).click();
+        await page.getByLabel("Customers per simulated second").fill("20");
+        await page.getByLabel("Customers per simulated second").dispatchEvent("change");
+        await page.waitForTimeout(800);
+        await button(page, "Pause").click();
+        await button(page, `Inspect branch ${leader}`).click();
+        const file = join(out, `page-${w}x${h}-${scheme}${n === 5 ? "" : `-${n}`}.png`);
         await page.screenshot({ path: file, fullPage: true });
         console.log(`     wrote ${file}`);
+      } finally {
         await context.close();
-      });
-    }
+      }
+    });
   }
 } finally {
   await browser.close();

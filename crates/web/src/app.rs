@@ -7,7 +7,34 @@ use crate::components::{
 };
 use crate::hooks::use_animation;
 use crate::state::{Model, Msg, Selection, Settings};
+use nextnumber_core::{Action, NodeId};
+use wasm_bindgen::JsCast;
+use web_sys::Element;
 use yew::prelude::*;
+
+/// The one click handler of every button written as markup: `data-act` holds an action
+/// in the scenario language (the core parses it), `data-pick` a selection: `b A` (a
+/// branch), `m 12` (a message) or `none`.
+fn delegate(send: Callback<Msg>, n: usize) -> Callback<MouseEvent> {
+    Callback::from(move |e: MouseEvent| {
+        let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        let Some(el) = el.closest("[data-act],[data-pick]").ok().flatten() else { return };
+        if let Some(act) = el.get_attribute("data-act") {
+            send.emit(match Action::parse(&act, n) {
+                Ok(a) => Msg::Act(a),
+                Err(e) => Msg::Refused(e),
+            });
+        } else if let Some(pick) = el.get_attribute("data-pick") {
+            let arg = pick.get(2..).unwrap_or("");
+            let selection = match pick.as_bytes().first() {
+                Some(b'b') => NodeId::parse(arg, n).map_or(Selection::None, Selection::Branch),
+                Some(b'm') => arg.parse().map_or(Selection::None, Selection::Message),
+                _ => Selection::None,
+            };
+            send.emit(Msg::Select(selection));
+        }
+    })
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -30,8 +57,9 @@ pub fn app() -> Html {
         _ => None,
     };
     let config = model.sim().config().clone();
+    let onclick = delegate(send.clone(), view.branches.len());
     html! {
-        <div class="page">
+        <div class="page" {onclick}>
             <header class="top">
                 <h1>{ "The Very Next Number" }</h1>
                 <p class="tagline">
@@ -50,14 +78,14 @@ pub fn app() -> Html {
                         link={model.link} implicated={model.implicated.clone()}
                         latency={(config.latency_min_ms, config.latency_max_ms)} canvas={canvas} send={send.clone()} />
                     <Messages shared={model.shared.clone()} selected={selected_message} message={model.message.clone()}
-                        in_flight={view.in_flight} now={view.now} send={send.clone()} />
-                    <Network view={view.clone()} link={model.link} send={send.clone()} />
+                        in_flight={view.in_flight} now={view.now} />
+                    <Inspector view={view.clone()} selected={selected_branch} detail={model.detail.clone()}
+                        implicated={model.implicated.clone()} />
                 </section>
                 <aside class="side">
                     <Desk view={view.clone()} implicated={model.implicated.clone()} send={send.clone()} />
                     <Checker verdicts={model.verdicts.clone()} />
-                    <Inspector view={view.clone()} selected={selected_branch} detail={model.detail.clone()}
-                        implicated={model.implicated.clone()} send={send.clone()} />
+                    <Network view={view.clone()} link={model.link} send={send.clone()} />
                     <EventLog shared={model.shared.clone()} count={model.trace_count} branches={view.branches.len()} />
                 </aside>
             </main>

@@ -25,15 +25,15 @@ pub fn branch_position(i: usize, n: usize) -> Point {
 /// The radius of a branch's circle: large, but neighbours never touch, and the link between
 /// a branch's two neighbours (the shortest chord that skips one) passes clear of it with
 /// room to click: with 9 branches that chord comes within 87 units of the ring. On a
-/// phone (`compact`) legible text matters more: circles grow to nearly touch, and the
-/// chords that skip one pass under them.
+/// phone (`compact`) legible text matters more: circles grow (the chords that skip one
+/// pass under them), leaving neighbours' links a finger's width.
 pub fn branch_radius(n: usize, compact: bool) -> i32 {
     if n <= 2 {
         return 110;
     }
     let neighbours_apart = RING * (PI / n as f64).sin();
     if compact {
-        return (neighbours_apart * 0.9).min(125.0) as i32;
+        return (neighbours_apart * 0.75).min(125.0) as i32;
     }
     let chord_clear = RING * (1.0 - (2.0 * PI / n as f64).cos()) - 24.0;
     (neighbours_apart * 0.72).min(chord_clear).min(110.0) as i32

@@ -20,6 +20,7 @@ struct Loop {
     layer: RefCell<Layer>,
     last: RefCell<Option<f64>>,
     frame: RefCell<Option<AnimationFrame>>,
+    crash_test: bool,
 }
 
 fn tick(lp: Rc<Loop>, now: f64) {
@@ -31,6 +32,9 @@ fn tick(lp: Rc<Loop>, now: f64) {
     let whole = (now - prev).max(0.0).floor();
     *lp.last.borrow_mut() = Some(prev + whole);
     if whole > 0.0 {
+        if lp.crash_test {
+            panic!("crash test: the page was opened with #crash-test");
+        }
         lp.send.emit(Msg::Frame { real_ms: whole as u64 });
     }
     if let Some(canvas) = lp.canvas.cast::<HtmlCanvasElement>() {
@@ -55,6 +59,7 @@ pub fn use_animation(shared: SimHandle, send: Callback<Msg>, canvas: NodeRef) {
             layer: RefCell::default(),
             last: RefCell::default(),
             frame: RefCell::default(),
+            crash_test: crate::panic::crash_test_requested(),
         });
         schedule(lp.clone());
         // Dropping the pending frame cancels it and frees the loop.

@@ -23,6 +23,12 @@ pub fn install() {
     }));
 }
 
+/// `#crash-test` in the address: the first frame panics, so the end-to-end test can see
+/// the error panel.
+pub fn crash_test_requested() -> bool {
+    web_sys::window().and_then(|w| w.location().hash().ok()).is_some_and(|h| h == "#crash-test")
+}
+
 pub fn panicked() -> bool {
     PANICKED.with(Cell::get)
 }

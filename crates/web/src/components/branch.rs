@@ -36,12 +36,12 @@ pub fn branch(props: &Props) -> Html {
         props.selected.then_some("selected"),
         props.implicated.then_some("implicated"),
     );
-    // Text sizes follow the circle so nine branches stay legible; on a phone the lines
-    // are fewer and larger.
+    // Text sizes follow the circle so nine branches stay legible. On a phone there are two
+    // lines, larger: the role shows as the circle's style (gold ring, grey, hatched) and
+    // in the status text.
     let (big, small) =
-        if props.compact { (r * 11 / 20, (r * 3 / 10).max(28)) } else { ((r * 3 / 5).max(24), (r / 4).max(14)) };
+        if props.compact { (r * 3 / 5, (r * 9 / 25).max(30)) } else { ((r * 3 / 5).max(24), (r / 4).max(14)) };
     let role = if read_only { "read-only" } else { role_name(b) };
-    let role = if props.compact && !b.up { "closed" } else { role };
     let facts = if props.compact {
         format!("T{} · {}", b.term.0, b.last_number.0)
     } else {
@@ -72,9 +72,13 @@ pub fn branch(props: &Props) -> Html {
             if read_only {
                 <circle class="hatch" cx={cx.clone()} cy={cy.clone()} r={r.to_string()} />
             }
-            <text class="name" x={cx.clone()} y={(y - r / 8).to_string()} font-size={big.to_string()}>{ id.to_string() }</text>
-            <text class="role" x={cx.clone()} y={(y + r * 3 / 10).to_string()} font-size={small.to_string()}>{ role }</text>
-            <text class="facts" x={cx} y={(y + r * 3 / 10 + small + 4).to_string()} font-size={small.to_string()}>{ facts }</text>
+            <text class="name" x={cx.clone()} y={(y + if props.compact { r / 8 } else { -r / 8 }).to_string()} font-size={big.to_string()}>{ id.to_string() }</text>
+            if props.compact {
+                <text class="facts" x={cx} y={(y + r / 2).to_string()} font-size={small.to_string()}>{ facts }</text>
+            } else {
+                <text class="role" x={cx.clone()} y={(y + r * 3 / 10).to_string()} font-size={small.to_string()}>{ role }</text>
+                <text class="facts" x={cx} y={(y + r * 3 / 10 + small + 4).to_string()} font-size={small.to_string()}>{ facts }</text>
+            }
         </g>
     }
 }

@@ -2,8 +2,9 @@
 //! and which branches and requests were involved (those are also ringed on the map and
 //! marked on the desk).
 
-use super::{and_list, fmt_ms};
+use super::{and_list, esc, fmt_ms, raw};
 use crate::state::Verdict;
+use std::fmt::Write;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -20,9 +21,20 @@ pub fn checker(props: &Props) -> Html {
         1 => "1 invariant is broken.".to_string(),
         k => format!("{k} invariants are broken."),
     };
-    let rows = props.verdicts.iter().map(|v| {
+    let mut rows = String::from("<ul>");
+    for v in props.verdicts.iter() {
         let ok = v.broken.is_none();
-        let what = v.broken.as_ref().map(|b| {
+        let _ = write!(
+            rows,
+            "<li class=\"{}\"><span class=\"mark\" aria-hidden=\"true\">{}</span><span class=\"code\">{}</span>\
+             <span class=\"title\">{}<span class=\"sr-only\">{}</span></span>",
+            if ok { "ok" } else { "broken" },
+            if ok { "✓" } else { "✗" },
+            v.invariant.code(),
+            v.invariant.title(),
+            if ok { ": holds" } else { ": broken" }
+        );
+        if let Some(b) = &v.broken {
             let when = b.tick.map(|t| format!("At t = {}: ", fmt_ms(t))).unwrap_or_default();
             let mut who = Vec::new();
             if !b.branches.is_empty() {
@@ -35,27 +47,16 @@ pub fn checker(props: &Props) -> Html {
                 ));
             }
             let who = if who.is_empty() { String::new() } else { format!(" Involves {}.", who.join(" and ")) };
-            format!("{when}{}.{who}", b.detail)
-        });
-        html! {
-            <li key={v.invariant.code()} class={if ok { "ok" } else { "broken" }}>
-                <span class="mark" aria-hidden="true">{ if ok { "✓" } else { "✗" } }</span>
-                <span class="code">{ v.invariant.code() }</span>
-                <span class="title">
-                    { v.invariant.title() }
-                    <span class="sr-only">{ if ok { ": holds" } else { ": broken" } }</span>
-                </span>
-                if let Some(what) = what {
-                    <span class="what">{ what }</span>
-                }
-            </li>
+            let _ = write!(rows, "<span class=\"what\">{when}{}.{who}</span>", esc(&b.detail));
         }
-    });
+        rows.push_str("</li>");
+    }
+    rows.push_str("</ul>");
     html! {
         <section class="panel checker" aria-labelledby="checker-title">
             <h2 id="checker-title">{ "Checkers" }</h2>
             <p class={if broken == 0 { "verdict ok" } else { "verdict broken" }} role="status">{ summary }</p>
-            <ul>{ for rows }</ul>
+            { raw(rows) }
         </section>
     }
 }

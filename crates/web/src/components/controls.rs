@@ -47,6 +47,18 @@ fn read_form(seed: &NodeRef, branches: &NodeRef, base: &Settings) -> Result<Sett
 pub fn controls(props: &Props) -> Html {
     let seed_input = use_node_ref();
     let branches_input = use_node_ref();
+    // The boxes are left to the user between runs (a re-render must not undo typing): they
+    // are filled in only when a run starts.
+    {
+        let (seed, branches) = (seed_input.clone(), branches_input.clone());
+        use_effect_with((props.settings.seed, props.settings.branches), move |&(s, n)| {
+            for (r, v) in [(seed, s.to_string()), (branches, n.to_string())] {
+                if let Some(i) = r.cast::<HtmlInputElement>() {
+                    i.set_value(&v);
+                }
+            }
+        });
+    }
     let send = &props.send;
     let playing = props.playing;
     let toggle = send.reform(move |_: MouseEvent| Msg::SetPlaying(!playing));
@@ -117,7 +129,7 @@ pub fn controls(props: &Props) -> Html {
                     { if playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
                 <button type="button" aria-label="Step" onclick={step}>{ "Step" }</button>
-                <label>{ "Speed " }
+                <label><span class="lbl">{ "Speed " }</span>
                     <select onchange={speed}>
                         { for SPEEDS.iter().map(|&(v, name)| html! { <option value={v.to_string()} selected={v == props.speed}>{ name }</option> }) }
                     </select>
@@ -131,10 +143,10 @@ pub fn controls(props: &Props) -> Html {
                 <summary>{ format!("Run: seed {}, {} branches{}", s.seed, s.branches, if s.variants.is_empty() { "" } else { ", unsafe" }) }</summary>
                 <form class="controls" onsubmit={reset} aria-label="Run settings">
                     <label>{ "Seed " }
-                        <input ref={seed_input} key={format!("seed{}", s.seed)} class="seed" inputmode="numeric" value={s.seed.to_string()} />
+                        <input ref={seed_input} class="seed" inputmode="numeric" />
                     </label>
                     <label>{ "Branches " }
-                        <input ref={branches_input} key={format!("n{}", s.branches)} class="count" type="text" inputmode="numeric" value={s.branches.to_string()} />
+                        <input ref={branches_input} class="count" type="text" inputmode="numeric" aria-label="Number of branches" />
                     </label>
                     <button type="submit">{ "Reset" }</button>
                     <button type="button" onclick={new_seed}>{ "New seed" }</button>

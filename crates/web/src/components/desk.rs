@@ -4,12 +4,13 @@
 //! slider sends customers at a steady rate. The customers' retry policy (client mode) is
 //! chosen here.
 
-use super::fmt_ms;
+use super::{esc, fmt_ms, raw};
 use crate::state::{Implicated, Msg, Snapshot};
 use nextnumber_core::config::ClientMode;
 use nextnumber_core::customer::{Outcome, RequestKind};
 use nextnumber_core::view::{Progress, RequestView};
 use nextnumber_core::{Action, LoadTarget, NodeId, RequestId};
+use std::fmt::Write;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -71,17 +72,16 @@ pub fn desk(props: &Props) -> Html {
     let n = view.branches.len();
     let at = NodeId(retry_branch.0.min(n as u8 - 1));
 
-    let asks = view.branches.iter().map(|b| {
+    let mut asks = String::from("<div class=\"asks\">");
+    for b in &view.branches {
         let id = b.id;
-        let ask = send.reform(move |_: MouseEvent| Msg::Act(Action::Ask(id)));
-        let read = send.reform(move |_: MouseEvent| Msg::Act(Action::Read(id)));
-        html! {
-            <div class="ask" key={id.to_string()}>
-                <button aria-label={format!("Ask for a Number at branch {id}")} onclick={ask}>{ format!("Ask {id}") }</button>
-                <button class="quiet" aria-label={format!("Read the latest Number at branch {id}")} onclick={read}>{ format!("Read {id}") }</button>
-            </div>
-        }
-    });
+        let _ = write!(
+            asks,
+            "<div class=\"ask\"><button data-act=\"ask {id}\" aria-label=\"Ask for a Number at branch {id}\">Ask {id}</button>\
+             <button class=\"quiet\" data-act=\"read {id}\" aria-label=\"Read the latest Number at branch {id}\">Read {id}</button></div>"
+        );
+    }
+    asks.push_str("</div>");
     let target = if view.load_at_leader { LoadTarget::Leader } else { LoadTarget::Random };
     let load = send.reform(move |e: Event| {
         let rate = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0);
@@ -114,23 +114,27 @@ pub fn desk(props: &Props) -> Html {
     };
     let retry = chosen.map(|r| send.reform(move |_: MouseEvent| Msg::Act(Action::Retry(r, at))));
 
-    let recent = view.requests.iter().rev().take(SHOWN).map(|r| {
+    let mut recent = String::from("<ol class=\"requests\" aria-label=\"Recent requests\">");
+    for r in view.requests.iter().rev().take(SHOWN) {
         let what = if r.kind == RequestKind::Read { "reads" } else { "asks" };
         let again = r.retry_of.map(|f| format!(" (again, for {f})")).unwrap_or_default();
-        let blamed = props.implicated.requests.contains(&r.request);
-        html! {
-            <li key={r.request.to_string()} class={classes!("request", r.status, blamed.then_some("implicated"))}>
-                <span class="rid">{ r.request.to_string() }</span>
-                <span class="who">{ format!("{what} at {}{again}", r.branch) }</span>
-                <span class="result">{ state_text(r) }</span>
-            </li>
-        }
-    });
+        let blamed = if props.implicated.requests.contains(&r.request) { " implicated" } else { "" };
+        let _ = write!(
+            recent,
+            "<li class=\"request {}{blamed}\"><span class=\"rid\">{}</span><span class=\"who\">{what} at {}{again}</span>\
+             <span class=\"result\">{}</span></li>",
+            r.status,
+            r.request,
+            r.branch,
+            esc(&state_text(r))
+        );
+    }
+    recent.push_str("</ol>");
     html! {
         <section class="panel desk" aria-labelledby="desk-title">
             <h2 id="desk-title">{ "Customer desk" }</h2>
             <p class="hint">{ "A customer (client) walks into a branch and asks for the very next Number, or for the latest one." }</p>
-            <div class="asks">{ for asks }</div>
+            { raw(asks) }
             <div class="row">
                 <label class="grow">{ "Load " }
                     <input type="range" min="0" max={MAX_LOAD.to_string()} step="1" value={rate.to_string()}
@@ -165,7 +169,7 @@ pub fn desk(props: &Props) -> Html {
             if view.requests.is_empty() {
                 <p class="hint">{ "No customers yet." }</p>
             } else {
-                <ol class="requests" aria-label="Recent requests" aria-live="polite">{ for recent }</ol>
+                { raw(recent) }
                 if view.requests_total > SHOWN {
                     <p class="hint">{ format!("{} requests so far; the latest {SHOWN} are shown.", view.requests_total) }</p>
                 }

@@ -2,11 +2,11 @@
 //! keyboards and screen readers, the oldest messages in flight as a list to pick from
 //! (a bounded list: the map may carry thousands).
 
-use super::fmt_ms;
+use super::{fmt_ms, raw};
 use crate::flights::KINDS;
-use crate::state::{Msg, Selection, SimHandle};
+use crate::state::SimHandle;
 use nextnumber_core::view::MessageView;
-use nextnumber_core::Action;
+use std::fmt::Write;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -17,7 +17,6 @@ pub struct Props {
     pub message: Option<Rc<MessageView>>,
     pub in_flight: usize,
     pub now: u64,
-    pub send: Callback<Msg>,
 }
 
 /// How many messages the list offers.
@@ -29,7 +28,6 @@ fn kind_name(m: &MessageView) -> &'static str {
 
 #[function_component(Messages)]
 pub fn messages(props: &Props) -> Html {
-    let send = &props.send;
     let listed: Vec<MessageView> = {
         let sim = props.shared.0.sim.borrow();
         let mut ids = Vec::with_capacity(props.in_flight.min(4_096));
@@ -39,17 +37,14 @@ pub fn messages(props: &Props) -> Html {
     };
     let selected = match (&props.message, props.selected) {
         (Some(m), _) => {
-            let id = m.id;
-            let drop = send.reform(move |_: MouseEvent| Msg::Act(Action::Drop(id)));
-            let close = send.reform(|_: MouseEvent| Msg::Select(Selection::None));
             html! {
                 <div class="message-detail" aria-live="polite">
                     <p><b>{ format!("Message #{}: {} {}→{}", m.id, kind_name(m), m.from, m.to) }</b></p>
                     <p class="mono">{ m.summary.clone() }</p>
                     <p class="hint">{ format!("Sent at {}, arrives at {} (in {}).", fmt_ms(m.sent), fmt_ms(m.arrive), fmt_ms(m.arrive.saturating_sub(props.now))) }</p>
                     <div class="row">
-                        <button class="danger" onclick={drop}>{ format!("Drop message #{}", m.id) }</button>
-                        <button class="quiet" onclick={close}>{ "Close" }</button>
+                        <button class="danger" data-act={format!("drop {}", m.id)}>{ format!("Drop message #{}", m.id) }</button>
+                        <button class="quiet" data-pick="none">{ "Close" }</button>
                     </div>
                 </div>
             }
@@ -61,18 +56,20 @@ pub fn messages(props: &Props) -> Html {
             html! { <p class="hint">{ "Point at a message on the map to see what it carries; click or tap it to drop it." }</p> }
         }
     };
-    let list = listed.iter().map(|m| {
-        let id = m.id;
-        let pick = send.reform(move |_: MouseEvent| Msg::Select(Selection::Message(id)));
-        html! {
-            <li key={id.to_string()}>
-                <button class="quiet" aria-pressed={(props.selected == Some(id)).to_string()} onclick={pick}>
-                    <i class={classes!("k", KINDS.iter().find(|k| k.0 == m.kind).map(|k| k.1))} />
-                    { format!("Inspect message #{id}: {} {}→{}", kind_name(m), m.from, m.to) }
-                </button>
-            </li>
-        }
-    });
+    let mut list = String::from("<ul class=\"msg-list\">");
+    for m in &listed {
+        let kind = KINDS.iter().find(|k| k.0 == m.kind).map_or("", |k| k.1);
+        let _ = write!(
+            list,
+            "<li><button class=\"quiet\" data-pick=\"m {id}\" aria-pressed=\"{}\"><i class=\"k {kind}\"></i>Inspect message #{id}: {} {}→{}</button></li>",
+            props.selected == Some(m.id),
+            kind_name(m),
+            m.from,
+            m.to,
+            id = m.id
+        );
+    }
+    list.push_str("</ul>");
     html! {
         <section class="panel messages" aria-labelledby="msg-title">
             <h2 id="msg-title">{ format!("Messages in flight: {}", props.in_flight) }</h2>
@@ -80,7 +77,7 @@ pub fn messages(props: &Props) -> Html {
             if !listed.is_empty() {
                 <details>
                     <summary>{ format!("The {} oldest, to pick by keyboard (pause first)", listed.len()) }</summary>
-                    <ul class="msg-list">{ for list }</ul>
+                    { raw(list) }
                 </details>
             }
         </section>

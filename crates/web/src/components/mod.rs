@@ -71,3 +71,27 @@ pub fn and_list(items: &[String]) -> String {
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
+
+/// HTML-escapes text for the read-only blocks written as markup (see `raw`).
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A read-only block (tables, lists of results) written as markup: a fraction of the wasm
+/// that the same elements cost through `html!`, and Yew replaces it only when the text
+/// changes. Its buttons carry `data-act` (an action in the scenario language) or
+/// `data-pick` (a selection) and are handled by the page's one delegated click handler
+/// (app.rs), so they need no closures either.
+pub fn raw(markup: String) -> yew::Html {
+    yew::Html::from_html_unchecked(markup.into())
+}
