@@ -135,3 +135,23 @@ fuzz:
 	  mkdir -p work/$$t; cargo +nightly fuzz run $$t work/$$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 \
 	    | grep -E 'stat::number_of_executed_units|ERROR|panicked' | sed "s/^/$$t: /"; \
 	done
+
+# The full bounded model check (crates/core/src/model.rs; tests/model_check.rs and
+# tests/canaries.rs, --ignored): the safe service to depth 8 (about a minute, state count
+# pinned), then each of the six wrong builds caught in the full model (a few minutes).
+# `make test` runs the fast versions. Figures: RELIABILITY.md.
+.PHONY: model canary-swarm
+model:
+	scripts/setup.sh rust
+	$(CARGO) test -p nextnumber-core --release --test model_check --test canaries -- --ignored --nocapture --test-threads 1
+
+# The swarm against the three canaries (deliberately wrong builds): a CLI built with
+# `--features canary`, in a target directory of its own so the default binary never has
+# them. `make test` asserts the same through swarm::run_seed (tests/canaries.rs).
+CANARY_NEXTNUMBER := $(TARGET_DIR)/canary/release/nextnumber
+canary-swarm:
+	scripts/setup.sh rust
+	$(CARGO) build --release -p nextnumber-cli --features canary --target-dir $(TARGET_DIR)/canary
+	scripts/expect-exit.sh 1 $(CANARY_NEXTNUMBER) swarm --seeds 0..1000 --variant canary-half-quorum --fail-fast
+	scripts/expect-exit.sh 1 $(CANARY_NEXTNUMBER) swarm --seeds 0..1000 --variant canary-volatile-term --fail-fast
+	scripts/expect-exit.sh 1 $(CANARY_NEXTNUMBER) swarm --seeds 0..1000 --variant canary-append-dedup --fail-fast

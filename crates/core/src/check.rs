@@ -161,6 +161,9 @@ pub struct Monitor {
     pub(crate) leader_log: Vec<LeaderRecord>,
     /// Term of every committed slot, as first committed anywhere (I4).
     committed: Vec<Term>,
+    /// The term in which each slot was first committed: the term of the branch that first
+    /// reported it (the leader that committed it, since followers learn commits from it).
+    committed_in: Vec<Term>,
     commit_seen: Vec<u64>,
     /// The canonical issue sequence: Number k is bound to canonical[k-1] (I1, I2, I5).
     canonical: Vec<RequestId>,
@@ -181,6 +184,7 @@ impl Monitor {
             leaders: BTreeMap::new(),
             leader_log: Vec::new(),
             committed: Vec::new(),
+            committed_in: Vec::new(),
             commit_seen: vec![0; n],
             canonical: Vec::new(),
             number_of: FxHashMap::default(),
@@ -227,9 +231,14 @@ impl Monitor {
             self.violations.push(v.branches([other, r.id]));
         }
         self.leaders.entry(term).or_insert(r.id);
-        // I4: the new leader must hold every entry committed so far, with the same term.
-        let missing = (1..=self.committed.len() as u64)
-            .find(|&i| i > r.last_index().0 || r.term_at(LogIndex(i)) != self.committed[i as usize - 1]);
+        // I4 (§5.4, Leader Completeness): the new leader must hold every entry committed in an
+        // earlier term, with the same term. A leader of an older term than the commit is not
+        // bound: a vote delayed in the network can still crown a stale candidate, which can
+        // commit nothing (found by the model check; tests/scenarios/stale-vote-crowns-…).
+        let missing = (1..=self.committed.len() as u64).find(|&i| {
+            self.committed_in[i as usize - 1] < term
+                && (i > r.last_index().0 || r.term_at(LogIndex(i)) != self.committed[i as usize - 1])
+        });
         if let Some(i) = missing {
             let v = violation(
                 Invariant::I4Durable,
@@ -247,7 +256,10 @@ impl Monitor {
         for i in from..=index.0 {
             let term = r.term_at(LogIndex(i));
             match self.committed.get(i as usize - 1) {
-                None => self.committed.push(term),
+                None => {
+                    self.committed.push(term);
+                    self.committed_in.push(r.disk.term);
+                }
                 Some(&t) if t != term => {
                     let v = violation(
                         Invariant::I4Durable,

@@ -40,9 +40,52 @@ pub enum Variant {
     NoDedup,
     /// The vote lives only in memory: a restarted branch can vote twice in one term.
     VolatileVote,
+    /// Canary (cargo feature `canary`, test builds only): a quorum of n/2, not n/2 + 1.
+    #[cfg(feature = "canary")]
+    CanaryHalfQuorum,
+    /// Canary: the term lives only in memory (the vote is kept). A restarted branch is back
+    /// in term 0, so the first higher term it sees clears its vote, and it votes twice in a
+    /// term. Distinct from `VolatileVote`, which is already the "vote not persisted" mistake.
+    #[cfg(feature = "canary")]
+    CanaryVolatileTerm,
+    /// Canary: duplicates are refused when a request is appended (against the leader's
+    /// applied table and waiting requests) but not when it is applied. A request appended
+    /// twice across a leader change, before its first copy committed, gets two Numbers.
+    #[cfg(feature = "canary")]
+    CanaryAppendDedup,
 }
 
 pub const ALL_VARIANTS: [Variant; 3] = [Variant::NoQuorum, Variant::NoDedup, Variant::VolatileVote];
+
+/// The deliberately wrong builds: never offered by the page or a default CLI build, and
+/// switched on only by a test (or `nextnumber swarm --variant canary-…` built with
+/// `--features canary`) to prove the model check and the swarm catch them.
+#[cfg(feature = "canary")]
+pub const CANARY_VARIANTS: [Variant; 3] =
+    [Variant::CanaryHalfQuorum, Variant::CanaryVolatileTerm, Variant::CanaryAppendDedup];
+
+/// The canary switches a replica reads. Without the `canary` feature they are all a constant
+/// false (`Canaries::NONE`) that the compiler folds away: the default build is unchanged.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct Canaries {
+    pub half_quorum: bool,
+    pub volatile_term: bool,
+    pub append_dedup: bool,
+}
+
+impl Canaries {
+    #[cfg(not(feature = "canary"))]
+    pub const NONE: Canaries = Canaries { half_quorum: false, volatile_term: false, append_dedup: false };
+
+    #[cfg(feature = "canary")]
+    pub fn of(config: &Config) -> Canaries {
+        Canaries {
+            half_quorum: config.has(Variant::CanaryHalfQuorum),
+            volatile_term: config.has(Variant::CanaryVolatileTerm),
+            append_dedup: config.has(Variant::CanaryAppendDedup),
+        }
+    }
+}
 
 impl Variant {
     pub fn name(self) -> &'static str {
@@ -50,9 +93,19 @@ impl Variant {
             Variant::NoQuorum => "no-quorum",
             Variant::NoDedup => "no-dedup",
             Variant::VolatileVote => "volatile-vote",
+            #[cfg(feature = "canary")]
+            Variant::CanaryHalfQuorum => "canary-half-quorum",
+            #[cfg(feature = "canary")]
+            Variant::CanaryVolatileTerm => "canary-volatile-term",
+            #[cfg(feature = "canary")]
+            Variant::CanaryAppendDedup => "canary-append-dedup",
         }
     }
     pub fn parse(s: &str) -> Result<Variant, String> {
+        #[cfg(feature = "canary")]
+        if let Some(v) = CANARY_VARIANTS.into_iter().find(|v| v.name() == s) {
+            return Ok(v);
+        }
         ALL_VARIANTS
             .into_iter()
             .find(|v| v.name() == s)

@@ -16,6 +16,7 @@ pub mod flight;
 pub mod fuzzing;
 pub mod history;
 pub mod ids;
+pub mod model;
 pub mod msg;
 pub mod net;
 pub mod replica;

@@ -4,7 +4,7 @@
 //! after the step returns, so the disk is always written before any message depending on it
 //! leaves: a crash can only happen between steps.
 
-use crate::config::{Config, Variant};
+use crate::config::{Canaries, Config, Variant};
 use crate::ids::*;
 use crate::msg::*;
 use serde::Serialize;
@@ -127,6 +127,8 @@ pub struct Replica {
     no_quorum: bool,
     no_dedup: bool,
     volatile_vote: bool,
+    #[cfg(feature = "canary")]
+    canaries: Canaries,
     pub disk: Disk,
     // Volatile state, lost in a fire.
     pub role: Role,
@@ -158,6 +160,8 @@ impl Replica {
             no_quorum: config.has(Variant::NoQuorum),
             no_dedup: config.has(Variant::NoDedup),
             volatile_vote: config.has(Variant::VolatileVote),
+            #[cfg(feature = "canary")]
+            canaries: Canaries::of(config),
             disk: Disk::default(),
             role: Role::Follower,
             leader: None,
@@ -185,6 +189,9 @@ impl Replica {
             // The unsafe variant never wrote its vote down.
             disk.voted_for = None;
         }
+        if self.canaries().volatile_term {
+            disk.term = Term(0);
+        }
         *self = Replica::new(self.id, config);
         self.disk = disk;
     }
@@ -193,6 +200,8 @@ impl Replica {
     pub fn quorum(&self) -> usize {
         if self.no_quorum {
             1
+        } else if self.canaries().half_quorum {
+            (self.n / 2).max(1)
         } else {
             quorum_of(self.n)
         }
@@ -206,6 +215,17 @@ impl Replica {
     /// The leader's match index per branch (§5.3), for the page's inspector.
     pub fn match_index(&self) -> &[LogIndex] {
         &self.match_index
+    }
+
+    /// The deliberately wrong builds (config.rs); a constant "none" without feature `canary`.
+    #[cfg(feature = "canary")]
+    fn canaries(&self) -> Canaries {
+        self.canaries
+    }
+    #[cfg(not(feature = "canary"))]
+    #[inline(always)]
+    fn canaries(&self) -> Canaries {
+        Canaries::NONE
     }
 
     pub fn last_index(&self) -> LogIndex {
@@ -591,7 +611,8 @@ impl Replica {
             out.push(Output::Note(Note::Applied { index, request: None, number: None }));
             return;
         };
-        let existing = self.register.table.get(&request).copied().filter(|_| !self.no_dedup);
+        let dedup = !self.no_dedup && !self.canaries().append_dedup;
+        let existing = self.register.table.get(&request).copied().filter(|_| dedup);
         let (number, fresh) = match existing {
             Some(n) => (n, false),
             None => {

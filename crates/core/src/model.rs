@@ -1,0 +1,595 @@
+//! Bounded exhaustive model checking of the real replicas: breadth-first over every order in
+//! which messages can arrive, every drop, every timeout, every customer's ask, at most
+//! `crashes` fires and `partitions` floods, up to a depth; every state reached is checked by
+//! the same `Monitor` the simulator uses, and each "always" property is paired with a
+//! "sometimes" that the search must reach, so a check that cannot fail is noticed.
+//!
+//! ## Why a checker of our own rather than stateright
+//! stateright 0.31 (crates.io) builds on rustc 1.95 and its `ActorModel` explores the same
+//! kind of space (deliveries, drops, timers, crashes with `Storage`). Fitting it would still
+//! mean an adapter around every part of our harness: `Replica::step` already *is* the
+//! handler stateright asks for, but its outputs are not stateright's `Out` (a `Note` feeds
+//! the checkers, an `Answer` goes to a customer at a desk, timers are reset rather than
+//! named); the customers, the partitions and the `Monitor`'s history would have to become
+//! actors or a message-only `History`; and its state must be `Hash + Eq`, which `Replica`
+//! (with its `FxHashMap`) is not. The loop below is that adapter minus the framework: it
+//! feeds `Replica::step` exactly as `Simulation::step_replica` does and applies the outputs
+//! the same way, with no second copy of the protocol, and adds no dependency.
+//!
+//! ## What a state is
+//! The replicas (their `Debug` image, which holds every field), which branches are up, the
+//! flood (one isolated branch, or none), the messages in flight as a multiset, each
+//! customer's attempts so far, the fault budgets spent, and the `Monitor`. The monitor is
+//! part of the state because its properties are about histories (who led which term, which
+//! Number went to whom, what customers were told): it plays the history variables of a
+//! TLA+ spec, so merging two paths into one state never hides what either path did.
+//! States are deduplicated by a 64-bit fingerprint (as stateright does); with the few
+//! million states here a collision is about a one in a million chance.
+//!
+//! ## What is abstracted, and why it is sound
+//! - Time: a timeout may fire at any moment (`now` is always 0), a superset of what the
+//!   simulator's timers allow. The replicas read the clock only to label stale reads.
+//! - A crash takes the branch down with only its disk left (`Replica::restart` runs at the
+//!   crash, not at the restart: nothing reads a down branch, so both give the same states).
+//!   Messages to a down branch stay in flight: they may arrive after it restarts.
+//! - A flood isolates one branch both ways until healed; a message on a cut road is not
+//!   delivered (it may be after the heal, as in the simulator, or be dropped).
+//! - No duplication and no reads: duplicates and reads are the swarm's job; the Numbers
+//!   are what the model check is for.
+//! - Each customer has one need (one request ID) and carries it, in exactly-once mode, to
+//!   any branch up to `attempts` times: the first ask and the retries.
+
+use crate::check::Monitor;
+use crate::config::{Config, Variant};
+use crate::ids::*;
+use crate::msg::{Answer, Ask, Message, Op};
+use crate::replica::{Input, Note, Output, Replica, Role};
+use rustc_hash::FxHashSet;
+use std::fmt::{self, Write as _};
+use std::hash::{DefaultHasher, Hasher};
+use std::sync::Arc;
+
+/// How far the search goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    pub branches: usize,
+    pub variants: Vec<Variant>,
+    pub customers: u32,
+    /// Asks per customer: the first one and its retries (same request ID).
+    pub attempts: u32,
+    pub crashes: u8,
+    pub partitions: u8,
+    /// Whether a message may be lost. Losing one is never needed to break a safety property
+    /// (a message never delivered does as much), but it is part of the state space asked for.
+    pub drops: bool,
+    /// Whether a leader's heartbeat timer may fire (it resends its Appends).
+    pub heartbeats: bool,
+    /// No branch stands for election beyond this term (None: no limit but the depth). Like
+    /// the depth, a bound on the paths explored: it lets a search go deeper in the same time.
+    pub max_term: Option<u64>,
+    /// Actions along a path.
+    pub max_depth: usize,
+    /// Stop (unfinished) past this many unique states, to bound memory.
+    pub max_states: usize,
+}
+
+impl Bounds {
+    /// The issue's model: 3 branches, 2 customers, at most 1 crash and 1 partition, drops.
+    pub fn standard(max_depth: usize) -> Bounds {
+        Bounds {
+            branches: 3,
+            variants: Vec::new(),
+            customers: 2,
+            attempts: 2,
+            crashes: 1,
+            partitions: 1,
+            drops: true,
+            heartbeats: true,
+            max_term: None,
+            max_depth,
+            max_states: 20_000_000,
+        }
+    }
+
+    /// A smaller model for the fast checks in `make test`: one customer, no flood, no lost
+    /// messages (never needed to break safety: a message never delivered does as much), no
+    /// heartbeats, terms up to 2.
+    pub fn small(max_depth: usize) -> Bounds {
+        Bounds {
+            customers: 1,
+            partitions: 0,
+            drops: false,
+            heartbeats: false,
+            max_term: Some(2),
+            ..Bounds::standard(max_depth)
+        }
+    }
+
+    pub fn with_variant(mut self, v: Variant) -> Bounds {
+        self.variants = vec![v];
+        self
+    }
+}
+
+/// The "sometimes" properties, each paired with the "always" ones it makes meaningful.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Sometimes {
+    /// A Number was issued: Unique, Gapless, Agreement are about something.
+    NumberIssued,
+    /// A second leader took office: Election Safety, Durable, Log Matching are tested.
+    LeaderChanged,
+    /// A retry was answered with its earlier Number: Idempotent is tested.
+    RetryGotItsNumber,
+}
+
+pub const ALL_SOMETIMES: [Sometimes; 3] =
+    [Sometimes::NumberIssued, Sometimes::LeaderChanged, Sometimes::RetryGotItsNumber];
+
+/// A shortest path to a state that breaks a property.
+#[derive(Clone, Debug)]
+pub struct Counterexample {
+    pub depth: usize,
+    /// Unique states found when it was found: how fast the search caught it.
+    pub states: usize,
+    pub violation: String,
+    pub steps: Vec<String>,
+}
+
+impl fmt::Display for Counterexample {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} (depth {}, after {} states):", self.violation, self.depth, self.states)?;
+        for (i, s) in self.steps.iter().enumerate() {
+            writeln!(f, "  {:>2}. {s}", i + 1)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub bounds: Bounds,
+    /// Unique states, the initial one included.
+    pub states: usize,
+    /// Successors computed (before deduplication).
+    pub transitions: u64,
+    /// New unique states found at each depth (index 0: the initial state).
+    pub per_depth: Vec<usize>,
+    /// The depth at which each sometimes-property was first reached (ALL_SOMETIMES order).
+    pub sometimes: [Option<usize>; 3],
+    pub violation: Option<Counterexample>,
+    /// True if the search stopped at `max_states` before `max_depth`.
+    pub truncated: bool,
+}
+
+impl Report {
+    /// The deepest level searched completely.
+    pub fn depth(&self) -> usize {
+        self.per_depth.len().saturating_sub(1)
+    }
+
+    pub fn reached(&self, s: Sometimes) -> Option<usize> {
+        self.sometimes[s as usize]
+    }
+
+    /// Sometimes-properties the search never reached: a vacuous "always".
+    pub fn unreached(&self) -> Vec<Sometimes> {
+        ALL_SOMETIMES.into_iter().filter(|s| self.reached(*s).is_none()).collect()
+    }
+}
+
+impl fmt::Display for Bounds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} branches", self.branches)?;
+        for v in &self.variants {
+            write!(f, " ({v})")?;
+        }
+        write!(
+            f,
+            ", {} customers x {} asks, {} crash, {} partition, drops {}, heartbeats {}",
+            self.customers,
+            self.attempts,
+            self.crashes,
+            self.partitions,
+            if self.drops { "on" } else { "off" },
+            if self.heartbeats { "on" } else { "off" },
+        )?;
+        if let Some(t) = self.max_term {
+            write!(f, ", terms <= {t}")?;
+        }
+        write!(f, ", depth <= {}", self.max_depth)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "model check [{}]: ", self.bounds)?;
+        match &self.violation {
+            Some(c) => write!(f, "caught at depth {} after {} states", c.depth, c.states)?,
+            None => write!(f, "depth {} complete, {} states", self.depth(), self.states)?,
+        }
+        write!(f, ", {} transitions", self.transitions)?;
+        if self.truncated {
+            write!(f, " (stopped at the state limit)")?;
+        }
+        let reached: Vec<String> = ALL_SOMETIMES
+            .iter()
+            .map(|s| match self.reached(*s) {
+                Some(d) => format!("{s:?} at depth {d}"),
+                None => format!("{s:?} never"),
+            })
+            .collect();
+        write!(f, "; sometimes: {}", reached.join(", "))?;
+        if let Some(c) = &self.violation {
+            write!(f, "\n{c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One action of the search. `Deliver` and `Drop` name a message by its place in the
+/// state's (canonically ordered) in-flight list.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Step {
+    Deliver(u32),
+    Drop(u32),
+    ElectionTimeout(NodeId),
+    HeartbeatTimeout(NodeId),
+    Ask(ClientId, NodeId),
+    Crash(NodeId),
+    Restart(NodeId),
+    Isolate(NodeId),
+    Heal,
+}
+
+struct Envelope {
+    from: NodeId,
+    to: NodeId,
+    msg: Message,
+    fp: u64,
+}
+
+/// The path to a state, shared with its siblings: only printed for a counterexample.
+struct Trail {
+    parent: Option<Arc<Trail>>,
+    step: Step,
+}
+
+/// The model's whole world. Replicas, messages and the monitor sit behind `Arc`s: a
+/// successor copies pointers and clones only what its step changes.
+#[derive(Clone)]
+struct State {
+    replicas: Vec<Arc<Replica>>,
+    replica_fp: Vec<u64>,
+    up: Vec<bool>,
+    isolated: Option<NodeId>,
+    crashes: u8,
+    partitions: u8,
+    attempts: Vec<u32>,
+    /// Sorted by fingerprint: a canonical order for a multiset.
+    in_flight: Vec<Arc<Envelope>>,
+    monitor: Arc<Monitor>,
+    monitor_fp: u64,
+    trail: Option<Arc<Trail>>,
+}
+
+/// The time every step happens at: time is abstract here (see the module comment).
+const NOW: Tick = Tick(0);
+
+/// Fingerprints a value's `Debug` image: written into a reused buffer, then hashed in one
+/// go (SipHash fed the many small pieces `Debug` writes was a third of the search's time).
+fn debug_fp(x: &impl fmt::Debug) -> u64 {
+    debug_fp_with(|buf| write!(buf, "{x:?}"))
+}
+
+fn debug_fp_with(f: impl FnOnce(&mut String) -> fmt::Result) -> u64 {
+    thread_local! {
+        static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        f(buf).expect("formatting into a String cannot fail");
+        let mut h = DefaultHasher::new();
+        h.write(buf.as_bytes());
+        h.finish()
+    })
+}
+
+fn request_of(client: ClientId) -> RequestId {
+    RequestId { client, seq: 1 }
+}
+
+struct Model {
+    bounds: Bounds,
+    config: Config,
+}
+
+impl Model {
+    fn initial(&self) -> State {
+        let n = self.bounds.branches;
+        let replicas: Vec<Arc<Replica>> = NodeId::all(n).map(|id| Arc::new(Replica::new(id, &self.config))).collect();
+        let monitor = Arc::new(Monitor::new(n));
+        State {
+            replica_fp: replicas.iter().map(|r| debug_fp(&**r)).collect(),
+            replicas,
+            up: vec![true; n],
+            isolated: None,
+            crashes: 0,
+            partitions: 0,
+            attempts: vec![0; self.bounds.customers as usize],
+            in_flight: Vec::new(),
+            monitor_fp: debug_fp(&*monitor),
+            monitor,
+            trail: None,
+        }
+    }
+
+    fn fingerprint(&self, s: &State) -> u64 {
+        let mut h = DefaultHasher::new();
+        for (fp, up) in s.replica_fp.iter().zip(&s.up) {
+            h.write_u64(*fp);
+            h.write_u8(*up as u8);
+        }
+        h.write_u8(s.isolated.map_or(u8::MAX, |b| b.0));
+        h.write_u8(s.crashes);
+        h.write_u8(s.partitions);
+        for a in &s.attempts {
+            h.write_u32(*a);
+        }
+        h.write_u64(s.monitor_fp);
+        h.write_usize(s.in_flight.len());
+        for e in &s.in_flight {
+            h.write_u64(e.fp);
+        }
+        h.finish()
+    }
+
+    fn cut(&self, s: &State, a: NodeId, b: NodeId) -> bool {
+        s.isolated.is_some_and(|i| i == a || i == b)
+    }
+
+    fn steps(&self, s: &State, out: &mut Vec<Step>) {
+        let b = &self.bounds;
+        for (i, e) in s.in_flight.iter().enumerate() {
+            // Two copies of one message lead to the same states: try the first.
+            if i > 0 && s.in_flight[i - 1].fp == e.fp {
+                continue;
+            }
+            if s.up[e.to.index()] && !self.cut(s, e.from, e.to) {
+                out.push(Step::Deliver(i as u32));
+            }
+            if b.drops {
+                out.push(Step::Drop(i as u32));
+            }
+        }
+        for id in NodeId::all(b.branches) {
+            if s.up[id.index()] {
+                let r = &s.replicas[id.index()];
+                // A leader's election timer checks its quorum; anyone else's starts a term.
+                if r.role == Role::Leader || b.max_term.is_none_or(|t| r.disk.term.0 < t) {
+                    out.push(Step::ElectionTimeout(id));
+                }
+                if r.role == Role::Leader && b.heartbeats {
+                    out.push(Step::HeartbeatTimeout(id));
+                }
+            }
+        }
+        for (c, &a) in s.attempts.iter().enumerate() {
+            if a < b.attempts {
+                // An ask at a closed branch changes nothing but the customer's count.
+                for id in NodeId::all(b.branches).filter(|id| s.up[id.index()]) {
+                    out.push(Step::Ask(ClientId(c as u32 + 1), id));
+                }
+            }
+        }
+        for id in NodeId::all(b.branches) {
+            if !s.up[id.index()] {
+                out.push(Step::Restart(id));
+            } else if s.crashes < b.crashes {
+                out.push(Step::Crash(id));
+            }
+        }
+        match s.isolated {
+            Some(_) => out.push(Step::Heal),
+            None if s.partitions < b.partitions => out.extend(NodeId::all(b.branches).map(Step::Isolate)),
+            None => {}
+        }
+    }
+
+    /// Applies one step, as the simulator would.
+    fn apply(&self, s: &mut State, step: Step) {
+        match step {
+            Step::Deliver(i) => {
+                let e = s.in_flight.remove(i as usize);
+                let (from, to) = (e.from, e.to);
+                let msg = Arc::try_unwrap(e).map_or_else(|e| e.msg.clone(), |e| e.msg);
+                self.step_replica(s, to, Input::Message { from, msg });
+            }
+            Step::Drop(i) => {
+                s.in_flight.remove(i as usize);
+            }
+            Step::ElectionTimeout(id) => self.step_replica(s, id, Input::ElectionTimeout),
+            Step::HeartbeatTimeout(id) => self.step_replica(s, id, Input::HeartbeatTimeout),
+            Step::Ask(client, id) => {
+                let a = &mut s.attempts[client.0 as usize - 1];
+                *a += 1;
+                let ask = Ask { client, attempt: *a, op: Op::Issue(request_of(client)) };
+                self.step_replica(s, id, Input::Ask(ask));
+            }
+            Step::Crash(id) => {
+                s.crashes += 1;
+                s.up[id.index()] = false;
+                let r = Arc::make_mut(&mut s.replicas[id.index()]);
+                r.restart(&self.config);
+                s.replica_fp[id.index()] = debug_fp(&*r);
+                Arc::make_mut(&mut s.monitor).on_crash(id);
+                s.monitor_fp = debug_fp(&*s.monitor);
+            }
+            Step::Restart(id) => s.up[id.index()] = true,
+            Step::Isolate(id) => {
+                s.partitions += 1;
+                s.isolated = Some(id);
+            }
+            Step::Heal => s.isolated = None,
+        }
+    }
+
+    /// `Simulation::step_replica` and `apply_output`, minus the clock and the PRNG.
+    fn step_replica(&self, s: &mut State, id: NodeId, input: Input) {
+        let mut out = Vec::new();
+        let r = Arc::make_mut(&mut s.replicas[id.index()]);
+        r.step(NOW, input, &mut out);
+        s.replica_fp[id.index()] = debug_fp(&*r);
+        let mut monitor_changed = false;
+        for o in out {
+            match o {
+                Output::Send { to, msg } => {
+                    if !self.cut(s, id, to) {
+                        let fp = debug_fp_with(|buf| write!(buf, "{id}{to}{msg:?}"));
+                        let at = s.in_flight.partition_point(|e| e.fp < fp);
+                        s.in_flight.insert(at, Arc::new(Envelope { from: id, to, msg, fp }));
+                    }
+                }
+                Output::Answer { client, answer: Answer::Number { number }, .. } => {
+                    Arc::make_mut(&mut s.monitor).on_number(NOW, request_of(client), number);
+                    monitor_changed = true;
+                }
+                Output::Note(note) => {
+                    // Only these notes reach the monitor's state (`Monitor::observe`).
+                    let seen = matches!(
+                        note,
+                        Note::BecameLeader { .. }
+                            | Note::LogChanged { .. }
+                            | Note::Committed { .. }
+                            | Note::Applied { request: Some(_), number: Some(_), .. }
+                    );
+                    if seen {
+                        Arc::make_mut(&mut s.monitor).observe(NOW, &s.replicas[id.index()], note);
+                        monitor_changed = true;
+                    }
+                }
+                Output::Answer { .. } | Output::ResetElectionTimer | Output::SetHeartbeatTimer => {}
+            }
+        }
+        if monitor_changed {
+            s.monitor_fp = debug_fp(&*s.monitor);
+        }
+    }
+
+    /// An "always" property broken in `s`, if any: every checker of the monitor, and each
+    /// replica's own invariants.
+    fn broken(&self, s: &State) -> Option<String> {
+        if let Some(v) = s.monitor.violations().first() {
+            // Not `Violation`'s Display: every step here happens at t=0.
+            return Some(format!("{} violated: {}", v.invariant.code(), v.detail));
+        }
+        s.replicas.iter().find_map(|r| r.invariants().err())
+    }
+
+    fn sometimes(&self, s: &State) -> [bool; 3] {
+        let m = &s.monitor.sometimes;
+        [m.numbers_issued > 0, m.leaders_elected >= 2, m.retries_answered > 0]
+    }
+
+    fn describe(&self, s: &State, step: Step) -> String {
+        match step {
+            Step::Deliver(i) | Step::Drop(i) => {
+                let e = &s.in_flight[i as usize];
+                let verb = if matches!(step, Step::Deliver(_)) { "deliver" } else { "drop" };
+                format!("{verb} {}→{}: {}", e.from, e.to, e.msg)
+            }
+            Step::ElectionTimeout(id) => format!("{id}: election timeout"),
+            Step::HeartbeatTimeout(id) => format!("{id}: heartbeat timeout"),
+            Step::Ask(c, id) => {
+                format!("{c} asks at {id} for {} (try {})", request_of(c), s.attempts[c.0 as usize - 1] + 1)
+            }
+            Step::Crash(id) => format!("{id} burns down (only its disk is left)"),
+            Step::Restart(id) => format!("{id} restarts"),
+            Step::Isolate(id) => format!("flood: {id} cut off both ways"),
+            Step::Heal => "the flood recedes".to_string(),
+        }
+    }
+
+    /// Replays a path from the initial state, describing each step.
+    fn explain(&self, trail: &Option<Arc<Trail>>) -> Vec<String> {
+        let mut steps = Vec::new();
+        let mut t = trail.clone();
+        while let Some(node) = t {
+            steps.push(node.step);
+            t = node.parent.clone();
+        }
+        steps.reverse();
+        let mut s = self.initial();
+        steps
+            .into_iter()
+            .map(|step| {
+                let line = self.describe(&s, step);
+                self.apply(&mut s, step);
+                line
+            })
+            .collect()
+    }
+}
+
+/// Breadth-first search of every state within `bounds.max_depth` actions of the start. Stops
+/// at the first state that breaks an always-property (a shortest counterexample).
+pub fn check(bounds: &Bounds) -> Report {
+    let config = Config { branches: bounds.branches, variants: bounds.variants.clone(), ..Config::default() };
+    let model = Model { bounds: bounds.clone(), config };
+    let init = model.initial();
+    let mut seen: FxHashSet<u64> = FxHashSet::default();
+    seen.insert(model.fingerprint(&init));
+    let mut report = Report {
+        bounds: bounds.clone(),
+        states: 1,
+        transitions: 0,
+        per_depth: vec![1],
+        sometimes: [None; 3],
+        violation: None,
+        truncated: false,
+    };
+    let mut level = vec![init];
+    let mut steps = Vec::new();
+    for depth in 1..=bounds.max_depth {
+        let mut next = Vec::new();
+        for s in &level {
+            steps.clear();
+            model.steps(s, &mut steps);
+            for &step in &steps {
+                let mut t = s.clone();
+                model.apply(&mut t, step);
+                report.transitions += 1;
+                if !seen.insert(model.fingerprint(&t)) {
+                    continue;
+                }
+                t.trail = Some(Arc::new(Trail { parent: s.trail.clone(), step }));
+                for (k, hit) in model.sometimes(&t).into_iter().enumerate() {
+                    if hit && report.sometimes[k].is_none() {
+                        report.sometimes[k] = Some(depth);
+                    }
+                }
+                if let Some(violation) = model.broken(&t) {
+                    report.states = seen.len();
+                    report.violation =
+                        Some(Counterexample { depth, states: seen.len(), violation, steps: model.explain(&t.trail) });
+                    return report;
+                }
+                // The last level is checked, never expanded: no need to keep it.
+                if depth < bounds.max_depth {
+                    next.push(t);
+                }
+            }
+            if seen.len() > bounds.max_states {
+                report.truncated = true;
+                report.states = seen.len();
+                return report;
+            }
+        }
+        report.per_depth.push(seen.len() - report.states);
+        report.states = seen.len();
+        level = next;
+        if level.is_empty() && depth < bounds.max_depth {
+            break;
+        }
+    }
+    report
+}
