@@ -26,6 +26,7 @@ pub fn raftscope_workload() -> (Config, Scenario) {
         ..Config::default()
     };
     let scenario = Scenario {
+        name: None,
         config: config.clone(),
         seed: Some(RAFTSCOPE_SEED),
         actions: vec![(Tick(0), Action::Load(10, LoadTarget::Leader))],

@@ -36,7 +36,116 @@ fn leaders<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<LeaderRecord>, 
     Ok(v.into_iter().map(|l| LeaderRecord { term: l.term, branch: l.branch, tick: l.tick }).collect())
 }
 
+/// Feeds a history to FNV-1a in one fixed byte layout (every integer as 8 little-endian
+/// bytes, every string and list led by its length), independent of JSON, serde and the
+/// platform: the CLI, the page and the JS API compute the same hash for the same run.
+struct Hasher(u64);
+
+impl Hasher {
+    fn u64(&mut self, v: u64) {
+        self.0 = crate::trace::fnv1a(self.0, &v.to_le_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        self.u64(s.len() as u64);
+        self.0 = crate::trace::fnv1a(self.0, s.as_bytes());
+    }
+    fn opt(&mut self, v: Option<u64>) {
+        match v {
+            None => self.u64(0),
+            Some(v) => {
+                self.u64(1);
+                self.u64(v);
+            }
+        }
+    }
+    fn request(&mut self, r: RequestId) {
+        self.u64(r.client.0 as u64);
+        self.u64(r.seq as u64);
+    }
+}
+
 impl History {
+    /// The history hash: equal hashes mean the same history (seed, config, every request
+    /// and its outcome, every branch's applied Numbers, every leader). Stable across
+    /// platforms and versions of this crate that read the same history format; shown as 16
+    /// hex digits by [`History::hash_hex`], `nextnumber run` and the JS API.
+    pub fn hash(&self) -> u64 {
+        use crate::customer::{Outcome, RequestKind};
+        let mut h = Hasher(crate::trace::FNV_OFFSET);
+        h.str(&self.format);
+        h.u64(self.seed);
+        let c = &self.config;
+        h.u64(c.branches as u64);
+        h.u64(c.variants.len() as u64);
+        for v in &c.variants {
+            h.str(v.name());
+        }
+        h.str(c.client_mode.name());
+        for v in [c.latency_min_ms, c.latency_max_ms, c.loss_pct as u64, c.dup_pct as u64] {
+            h.u64(v);
+        }
+        for v in [c.election_timeout_min_ms, c.election_timeout_max_ms, c.heartbeat_ms, c.client_timeout_ms] {
+            h.u64(v);
+        }
+        h.u64(self.requests.len() as u64);
+        for r in &self.requests {
+            h.request(r.request);
+            h.u64(r.client.0 as u64);
+            h.u64(r.branch.0 as u64);
+            h.u64(match r.kind {
+                RequestKind::Issue => 0,
+                RequestKind::Read => 1,
+            });
+            h.u64(r.invoke);
+            h.opt(r.complete);
+            match &r.result {
+                None => h.u64(0),
+                Some(Outcome::Number { number }) => {
+                    h.u64(1);
+                    h.u64(*number);
+                }
+                Some(Outcome::Read { read, linearizable }) => {
+                    h.u64(2);
+                    h.u64(*read);
+                    h.u64(*linearizable as u64);
+                }
+                Some(Outcome::Error { error }) => {
+                    h.u64(3);
+                    h.str(error);
+                }
+            }
+            match r.retry_of {
+                None => h.u64(0),
+                Some(first) => {
+                    h.u64(1);
+                    h.request(first);
+                }
+            }
+            h.u64(r.attempts as u64);
+        }
+        h.u64(self.applied.len() as u64);
+        for (branch, numbers) in &self.applied {
+            h.u64(branch.0 as u64);
+            h.u64(numbers.len() as u64);
+            for (request, number) in numbers {
+                h.request(*request);
+                h.u64(*number);
+            }
+        }
+        h.u64(self.leaders.len() as u64);
+        for l in &self.leaders {
+            h.u64(l.term.0);
+            h.u64(l.branch.0 as u64);
+            h.u64(l.tick);
+        }
+        h.0
+    }
+
+    /// [`History::hash`] as 16 lower-case hex digits.
+    pub fn hash_hex(&self) -> String {
+        format!("{:016x}", self.hash())
+    }
+
     pub fn of(sim: &Simulation) -> History {
         // Inserted one by one: collecting into a BTreeMap sorts first, and that sort's code
         // would ship in the page.

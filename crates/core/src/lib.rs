@@ -23,6 +23,7 @@ pub mod replica;
 pub mod scenario;
 pub mod sim;
 pub mod swarm;
+pub mod timeline;
 pub mod trace;
 pub mod view;
 #[cfg(feature = "wasm")]
@@ -35,3 +36,4 @@ pub use history::History;
 pub use ids::*;
 pub use scenario::Scenario;
 pub use sim::Simulation;
+pub use timeline::Timeline;

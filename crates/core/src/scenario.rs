@@ -18,9 +18,14 @@ use crate::sim::Simulation;
 
 pub const SCENARIO_HEADER: &str = "nextnumber/1";
 pub const MAX_SCENARIO_BYTES: usize = 256 * 1024;
+/// A scenario's name: lower-case letters, digits and `-`, at most this long.
+pub const MAX_NAME_LEN: usize = 64;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scenario {
+    /// Which scenario this is (`name fire-at-the-main-office`): the page finds its narration
+    /// by it. It changes nothing about the run.
+    pub name: Option<String>,
     pub config: Config,
     pub seed: Option<u64>,
     /// Actions at ticks, in the order they are applied.
@@ -47,7 +52,8 @@ impl Scenario {
             }
             _ => return Err(format!("a scenario must start with the line {SCENARIO_HEADER:?}")),
         }
-        let mut s = Scenario { config: Config::default(), seed: None, actions: Vec::new(), run_until: None };
+        let mut s =
+            Scenario { name: None, config: Config::default(), seed: None, actions: Vec::new(), run_until: None };
         let mut header_done = false;
         for (no, line) in lines {
             let at = |e: String| format!("line {no}: {e}");
@@ -93,6 +99,14 @@ impl Scenario {
         let c = &mut self.config;
         match words[0] {
             "seed" => self.seed = Some(num(1)?),
+            "name" => {
+                let name = word(1)?;
+                if words.len() > 2 {
+                    return Err("a scenario name is one word, like: name fire-at-the-main-office".into());
+                }
+                check_name(name)?;
+                self.name = Some(name.to_string());
+            }
             "branches" => c.branches = num(1)?.min(1_000) as usize,
             "variant" => {
                 let v = Variant::parse(word(1)?)?;
@@ -133,6 +147,9 @@ impl Scenario {
         let c = &self.config;
         let d = Config::default();
         let mut out = vec![SCENARIO_HEADER.to_string()];
+        if let Some(name) = &self.name {
+            out.push(format!("name {name}"));
+        }
         if let Some(seed) = self.seed {
             out.push(format!("seed {seed}"));
         }
@@ -188,10 +205,24 @@ impl Scenario {
     }
 }
 
+/// A name is 1 to [`MAX_NAME_LEN`] lower-case letters, digits and `-`: safe in a file name,
+/// a URL and a line of the scenario format.
+pub fn check_name(name: &str) -> Result<(), String> {
+    let ok = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    if name.is_empty() || name.len() > MAX_NAME_LEN || !name.chars().all(ok) {
+        return Err(format!(
+            "a scenario name is 1 to {MAX_NAME_LEN} lower-case letters, digits and -, not {:?}",
+            name.chars().take(MAX_NAME_LEN + 1).collect::<String>()
+        ));
+    }
+    Ok(())
+}
+
 impl Simulation {
     /// The run so far as a scenario: opening it reproduces this exact run.
     pub fn to_scenario(&self) -> Scenario {
         Scenario {
+            name: None,
             config: self.config.clone(),
             seed: Some(self.seed),
             actions: self.actions.clone(),
@@ -206,7 +237,7 @@ mod tests {
 
     #[test]
     fn text_round_trips() {
-        let text = "nextnumber/1\nseed 7\nbranches 3\nvariant no-dedup\nmode at-least-once\nlatency 20 30\n@0 ask A\n@500 kill A\nrun 900\n";
+        let text = "nextnumber/1\nname a-b-3\nseed 7\nbranches 3\nvariant no-dedup\nmode at-least-once\nlatency 20 30\n@0 ask A\n@500 kill A\nrun 900\n";
         let s = Scenario::parse(text).unwrap();
         assert_eq!(s.to_text(), text);
         assert_eq!(Scenario::parse(&text.replace('\n', ";")).unwrap(), s);
@@ -225,6 +256,8 @@ mod tests {
             ("nextnumber/1\n@0 ask A\nbranches 3\n", "before the first"),
             ("nextnumber/1\nfrobnicate 1\n", "unknown setting"),
             ("nextnumber/1\nseed x\n", "not a number"),
+            ("nextnumber/1\nname Fire!\n", "scenario name"),
+            ("nextnumber/1\nname\n", "needs a value"),
         ] {
             let e = Scenario::parse(text).expect_err(text);
             assert!(e.contains(needle), "{text:?} gave {e:?}");

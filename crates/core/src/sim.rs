@@ -48,6 +48,7 @@ pub(crate) struct Load {
     pub generation: u64,
 }
 
+#[derive(Clone)]
 pub struct Simulation {
     /// As the run began: the config never changes, so the action log replays from it.
     pub(crate) config: Config,
@@ -76,7 +77,7 @@ pub struct Simulation {
     pub(crate) monitor: Monitor,
     pub(crate) trace: Trace,
     pub(crate) stats: Stats,
-    out: Vec<Output>,
+    out: Scratch,
 }
 
 impl Simulation {
@@ -104,7 +105,7 @@ impl Simulation {
             monitor: Monitor::new(n),
             trace: Trace::default(),
             stats: Stats::default(),
-            out: Vec::new(),
+            out: Scratch::default(),
             client_mode: config.client_mode,
             config,
         };
@@ -153,6 +154,38 @@ impl Simulation {
     }
     pub fn sometimes(&self) -> crate::check::Sometimes {
         self.monitor.sometimes
+    }
+
+    /// About how many bytes a clone of this simulation takes, for the time-travel
+    /// snapshots' budget ([`crate::timeline`]). It counts what grows with the run: the
+    /// history of requests, each branch's register (log, issue sequence, table) and the
+    /// online checker's records of them, which are nearly all of a long run. Checked
+    /// against a counting allocator (`crates/bench/examples/snapshot_cost.rs`): it errs
+    /// high, by at most a third, from seconds to hours of steady customers.
+    pub fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        // A hash map of `items` entries of `kv` bytes: a control byte per bucket, buckets
+        // 8/7 to 16/7 of the items as the map doubles; the upper end, to err high.
+        let map = |items: usize, kv: usize| items * (kv + 1) * 16 / 7;
+        let pair = size_of::<(RequestId, SeqNum)>();
+        let records = self.customers.records.len() * (size_of::<crate::customer::RequestRecord>() + 16);
+        let (mut registers, mut longest_log) = (0, 0);
+        for r in &self.replicas {
+            registers += r.disk.log.len() * size_of::<crate::msg::Entry>()
+                + r.register.sequence.len() * pair
+                + map(r.register.table.len(), pair);
+            longest_log = longest_log.max(r.disk.log.len());
+        }
+        // The monitor: per Number issued the canonical sequence and three maps; per committed
+        // slot its term, each branch's chain hash and the (index, term) → hash map.
+        let issued = self.monitor.sometimes.numbers_issued as usize;
+        let monitor = issued * (size_of::<RequestId>() + 3 * map(1, pair))
+            + longest_log * (size_of::<Term>() + self.replicas.len() * 8 + map(1, 24));
+        // The event queue's wheel, the network, the branches' small state.
+        let rest = (32 << 10)
+            + self.actions.len() * size_of::<(Tick, Action)>()
+            + self.in_flight.len() * size_of::<InFlight>();
+        records + registers + monitor + rest
     }
 
     pub(crate) fn schedule(&mut self, at: Tick, event: Event) {
@@ -208,12 +241,12 @@ impl Simulation {
 
     pub(crate) fn step_replica(&mut self, node: NodeId, input: Input) {
         debug_assert!(self.up[node.index()]);
-        let mut out = std::mem::take(&mut self.out);
+        let mut out = std::mem::take(&mut self.out.0);
         self.replicas[node.index()].step(self.now, input, &mut out);
         for o in out.drain(..) {
             self.apply_output(node, o);
         }
-        self.out = out;
+        self.out.0 = out;
     }
 
     fn apply_output(&mut self, node: NodeId, output: Output) {
@@ -486,6 +519,18 @@ impl Simulation {
         if self.trace.enabled() {
             self.trace.line(self.now, &node, verb, detail);
         }
+    }
+}
+
+/// The outputs of one replica step, reused between steps: always empty between them, so a
+/// clone (a snapshot) starts empty too.
+#[derive(Default)]
+struct Scratch(Vec<Output>);
+
+impl Clone for Scratch {
+    fn clone(&self) -> Scratch {
+        debug_assert!(self.0.is_empty(), "a simulation is cloned only between steps");
+        Scratch::default()
     }
 }
 

@@ -86,7 +86,13 @@ pub fn draw_scenario(seed: u64, variant: Option<Variant>) -> (Scenario, usize) {
     // Faults drawn at nearby ticks may interleave: keep the schedule in time order.
     actions.sort_by_key(|(t, _)| *t);
     actions.extend(liveness_phase(&mut rng, n));
-    let scenario = Scenario { config, seed: Some(seed), actions, run_until: Some(SAFETY_PHASE_MS + LIVENESS_BOUND_MS) };
+    let scenario = Scenario {
+        name: None,
+        config,
+        seed: Some(seed),
+        actions,
+        run_until: Some(SAFETY_PHASE_MS + LIVENESS_BOUND_MS),
+    };
     (scenario, fault_count)
 }
 

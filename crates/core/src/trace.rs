@@ -18,7 +18,7 @@ pub struct Trace {
     pub echo: bool,
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// FNV-1a: stable across platforms and Rust versions, unlike `DefaultHasher`.
