@@ -65,6 +65,7 @@ test-native:
 test-wasm:
 	scripts/setup.sh test
 	$(CARGO) test -p nextnumber-core --target $(WASM_TARGET) --features wasm $(foreach t,$(WASM_TESTS),--test $(t))
+	$(CARGO) test -p nextnumber-web --target $(WASM_TARGET) --tests
 
 # The page in headless Chromium (playwright-core, tests/e2e), then its first-load size.
 test-e2e: dist

@@ -234,8 +234,10 @@ try {
     await mainOffice(page);
     await button(page, "Pause").click();
     await button(page, "Play").waitFor();
-    await button(page, "Step").click();
-    await page.getByText(/oldest, to pick by keyboard/).click();
+    // Step until something is on its way (a step may deliver everything in flight).
+    const list = page.getByText(/oldest, to pick by keyboard/);
+    for (let i = 0; i < 50 && !(await list.isVisible()); i++) await button(page, "Step").click();
+    await list.click();
     const pick = page.getByRole("button", { name: /^Inspect message #\d+/ }).first();
     const id = (await pick.textContent()).match(/#(\d+)/)[1];
     await pick.click();

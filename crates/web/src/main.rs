@@ -1,14 +1,5 @@
-//! The page: a Yew app that renders the core's `View` and turns gestures into core `Action`s.
-
-mod app;
-mod components;
-mod flights;
-mod geometry;
-mod hooks;
-mod panic;
-mod state;
+//! The page's entry point (Trunk builds this binary); everything else is in the library.
 
 fn main() {
-    panic::install();
-    yew::Renderer::<app::App>::new().render();
+    nextnumber_web::start();
 }

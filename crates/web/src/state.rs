@@ -29,7 +29,7 @@ pub const SPEEDS: [(u64, &str); 9] = [
 ];
 pub const DEFAULT_SPEED: u64 = 100;
 /// The panels are redrawn at most this often while playing (the messages every frame).
-const REFRESH_MS: u64 = 80;
+const REFRESH_MS: u64 = 125;
 /// The checkers run over the whole history: at most this often while playing.
 const CHECK_EVERY_REAL_MS: u64 = 500;
 /// Real milliseconds the simulation may take per frame; beyond it the run slows down
@@ -229,7 +229,6 @@ impl Model {
         shared.generation.set(shared.generation.get() + 1);
         let sim = shared.sim.borrow();
         self.view = Snap(Rc::new(sim.page_view()));
-        self.trace_count = sim.trace().count();
         self.detail = match self.selection {
             Selection::Branch(b) => Some(Snap(Rc::new(sim.branch_detail_recent(b, DETAIL_ROWS)))),
             _ => None,
@@ -243,6 +242,9 @@ impl Model {
             _ => None,
         });
         if check {
+            // The event log follows at the checkers' pace: redrawing hundreds of lines at every
+            // refresh would cost more than it shows.
+            self.trace_count = sim.trace().count();
             let mut clock = shared.clock.get();
             clock.since_check_ms = 0;
             shared.clock.set(clock);
