@@ -22,8 +22,6 @@ pub const KINDS: [(MessageKind, &str, &str); 7] = [
 
 /// Radius of a message dot, in view box units.
 pub const DOT: f64 = 10.0;
-/// Reduced motion: each trip is shown at this many stops instead of moving.
-const STEPS: u32 = 3;
 
 /// What the loop keeps between frames.
 #[derive(Default)]
@@ -32,7 +30,7 @@ pub struct Layer {
     frames: u32,
     reduced: bool,
     /// What the last frame showed; an equal key needs no redraw.
-    last: (u64, u64, u64, Option<u64>, u32),
+    last: (u64, u64, u64, Option<u64>, bool),
     dots: Vec<(u8, f64, f64)>,
 }
 
@@ -49,7 +47,7 @@ impl Layer {
             self.colours =
                 KINDS.iter().map(|k| style.get_property_value(&format!("--m-{}", k.1)).unwrap_or_default()).collect();
         }
-        self.reduced = w.match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches());
+        self.reduced = reduced_motion();
     }
 
     pub fn draw(&mut self, canvas: &HtmlCanvasElement, shared: &Shared) {
@@ -67,13 +65,13 @@ impl Layer {
             canvas.set_width(width);
             canvas.set_height(width);
         }
-        let steps = if self.reduced { STEPS } else { 0 };
+        let still = self.reduced;
         let mut now = now_milli(shared);
-        if self.reduced {
-            // Discrete steps: the picture changes only a few times per trip.
+        if still {
+            // Discrete steps: the picture changes only when messages leave or arrive.
             now -= now % 1_000;
         }
-        let key = (now, shared.generation.get(), width as u64, shared.marked.get(), steps);
+        let key = (now, shared.generation.get(), width as u64, shared.marked.get(), still);
         if key == self.last {
             return;
         }
@@ -91,7 +89,7 @@ impl Layer {
         self.dots.clear();
         let mut marked = None;
         sim.for_each_flight(|m| {
-            let (x, y) = message_at(segs[m.from.index() * n + m.to.index()], m.sent, m.arrive, now, steps);
+            let (x, y) = message_at(segs[m.from.index() * n + m.to.index()], m.sent, m.arrive, now, still);
             self.dots.push((m.kind as u8, x, y));
             if Some(m.id) == shared.marked.get() {
                 marked = Some((x, y));
@@ -117,18 +115,25 @@ impl Layer {
 }
 
 /// The message nearest to `p` (view box units) within reach of a finger, if any.
-pub fn hit(shared: &Shared, p: Point, reach: f64) -> Option<(u64, Point)> {
+pub fn hit(shared: &Shared, p: Point, reach: f64, still: bool) -> Option<(u64, Point)> {
     let now = now_milli(shared);
     let sim = shared.sim.borrow();
     let n = sim.config().branches;
     let segs = segments(n, compact());
     let mut best: Option<(f64, u64, Point)> = None;
     sim.for_each_flight(|m| {
-        let (x, y) = message_at(segs[m.from.index() * n + m.to.index()], m.sent, m.arrive, now, 0);
+        let (x, y) = message_at(segs[m.from.index() * n + m.to.index()], m.sent, m.arrive, now, still);
         let d = (x - p.x as f64).powi(2) + (y - p.y as f64).powi(2);
         if d <= reach * reach && best.is_none_or(|b| d < b.0) {
             best = Some((d, m.id, Point { x: x as i32, y: y as i32 }));
         }
     });
     best.map(|b| (b.1, b.2))
+}
+
+/// The user asked for reduced motion: messages are drawn still (see `message_at`).
+pub fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
 }

@@ -72,14 +72,11 @@ pub fn segments(n: usize, compact: bool) -> Vec<(Point, Point)> {
 }
 
 /// Where a message is at `now_milli` (simulated time in thousandths of a ms), in view box
-/// units, as floats for the canvas. `steps` > 0 snaps the trip to that many stops
-/// (reduced motion).
-pub fn message_at(seg: (Point, Point), sent: u64, arrive: u64, now_milli: u64, steps: u32) -> (f64, f64) {
+/// units, as floats for the canvas. `still` (reduced motion) holds it at the middle of
+/// its link for its whole trip: it appears and disappears instead of moving.
+pub fn message_at(seg: (Point, Point), sent: u64, arrive: u64, now_milli: u64, still: bool) -> (f64, f64) {
     let span = (arrive.saturating_sub(sent) * 1_000).max(1);
-    let mut t = (now_milli.saturating_sub(sent * 1_000)).min(span) as f64 / span as f64;
-    if steps > 0 {
-        t = (t * steps as f64).floor() / steps as f64;
-    }
+    let t = if still { 0.5 } else { (now_milli.saturating_sub(sent * 1_000)).min(span) as f64 / span as f64 };
     let (a, b) = seg;
     (a.x as f64 + (b.x - a.x) as f64 * t, a.y as f64 + (b.y - a.y) as f64 * t)
 }

@@ -4,7 +4,7 @@
 //! messages panel to show in full and offer to drop.
 
 use super::{branch::Branch, fmt_ms, link::Link, preset_of};
-use crate::flights::{hit, KINDS};
+use crate::flights::{hit, reduced_motion, KINDS};
 use crate::geometry::{branch_position, branch_radius, compact, link_segment, Point, SIZE};
 use crate::state::{Implicated, Msg, Selection, SimHandle, Snapshot};
 use nextnumber_core::config::LatencyPreset;
@@ -87,7 +87,7 @@ pub fn cluster_map(props: &Props) -> Html {
         let (shared, hovered) = (props.shared.clone(), hovered.clone());
         move |e: &MouseEvent, reach: f64| {
             let Some((el, p)) = to_map(e) else { return };
-            let found = hit(&shared.0, p, reach);
+            let found = hit(&shared.0, p, reach, reduced_motion());
             if found.is_some() {
                 let _ = el.set_attribute("data-over", "");
             } else {

@@ -17,7 +17,12 @@ pub struct Props {
 }
 
 /// A select of presets that sends `make(min, max)`; its first option only names it.
-fn latency_select(label: String, send: &Callback<Msg>, make: impl Fn(u64, u64) -> Action + 'static) -> Html {
+fn latency_select(
+    label: String,
+    first: String,
+    send: &Callback<Msg>,
+    make: impl Fn(u64, u64) -> Action + 'static,
+) -> Html {
     let onchange = send.reform(move |e: Event| {
         let sel = e.target_unchecked_into::<HtmlSelectElement>();
         let i = sel.selected_index();
@@ -32,7 +37,7 @@ fn latency_select(label: String, send: &Callback<Msg>, make: impl Fn(u64, u64) -
     });
     html! {
         <select aria-label={label} {onchange}>
-            <option selected=true>{ "Set latency…" }</option>
+            <option selected=true>{ first }</option>
             { for ALL_PRESETS.iter().map(|p| html! { <option>{ preset_label(*p) }</option> }) }
         </select>
     }
@@ -113,12 +118,11 @@ pub fn network(props: &Props) -> Html {
                 <button onclick={cut_both}>
                     { if both_cut { format!("Restore both directions of link {a}–{b}") } else { format!("Cut both directions of link {a}–{b}") } }
                 </button>
-                { latency_select(format!("Set latency of link {a}→{b}"), send, move |lo, hi| Action::Latency(Links::One(a, b), lo, hi)) }
-                { latency_select(format!("Set latency of both directions of link {a}–{b}"), send, move |lo, hi| Action::Latency(Links::Both(a, b), lo, hi)) }
+                { latency_select(format!("Set latency of link {a}→{b}"), format!("Latency {a}→{b}…"), send, move |lo, hi| Action::Latency(Links::One(a, b), lo, hi)) }
+                { latency_select(format!("Set latency of both directions of link {a}–{b}"), format!("Latency {a}–{b} both ways…"), send, move |lo, hi| Action::Latency(Links::Both(a, b), lo, hi)) }
             </div>
             <div class="row">
-                <span>{ "Every link: " }</span>
-                { latency_select("Set latency of every link".into(), send, |lo, hi| Action::Latency(Links::All, lo, hi)) }
+                { latency_select("Set latency of every link".into(), "Latency of every link…".into(), send, |lo, hi| Action::Latency(Links::All, lo, hi)) }
                 <button onclick={heal}>{ "Heal the network" }</button>
             </div>
             <form class="row" onsubmit={split}>
