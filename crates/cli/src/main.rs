@@ -6,7 +6,7 @@
 mod swarm;
 
 use clap::{Parser, Subcommand};
-use nextnumber_core::{check_history, Config, History, Scenario, Simulation, Variant};
+use nextnumber_core::{check_history, permalink, Config, History, Scenario, Simulation, Variant};
 use std::process::ExitCode;
 
 pub const EXIT_VIOLATION: u8 = 1;
@@ -34,8 +34,12 @@ enum Command {
         #[arg(long)]
         variant: Vec<String>,
         /// A scenario file (format nextnumber/1); its seed wins over --seed if it has one.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "link")]
         scenario: Option<String>,
+        /// A permalink (a page URL with `#nextnumber/1;…;end`, or just that part): runs its
+        /// scenario, as --scenario does.
+        #[arg(long)]
+        link: Option<String>,
         /// Write the history (format nextnumber-history/1) to this file.
         #[arg(long)]
         history: Option<String>,
@@ -65,6 +69,20 @@ enum Command {
     },
     /// Run the checkers on a history file.
     Check { file: String },
+    /// Print the permalink of a scenario file, or (--decode) the scenario of a permalink.
+    Link {
+        /// A scenario file; with --decode, a permalink (a whole URL or the part after `#`).
+        input: String,
+        /// Read a permalink and print its scenario, in the file format.
+        #[arg(long)]
+        decode: bool,
+        /// The page the link opens.
+        #[arg(long, default_value = "http://127.0.0.1:8080/")]
+        base: String,
+        /// The seed written into the link when the file names none (as `run` would use).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -79,10 +97,11 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<u8, String> {
     match command {
-        Command::Run { seed, branches, variant, scenario, history, trace, ticks } => {
-            let scenario = match scenario {
-                Some(path) => Scenario::parse(&read(&path)?).map_err(|e| format!("{path}: {e}"))?,
-                None => default_scenario(branches, &variant, ticks)?,
+        Command::Run { seed, branches, variant, scenario, link, history, trace, ticks } => {
+            let scenario = match (scenario, link) {
+                (Some(path), _) => Scenario::parse(&read(&path)?).map_err(|e| format!("{path}: {e}"))?,
+                (None, Some(link)) => permalink::decode(&link).map_err(|e| e.to_string())?,
+                (None, None) => default_scenario(branches, &variant, ticks)?,
             };
             run_one(&scenario, seed, history.as_deref(), trace)
         }
@@ -99,6 +118,17 @@ fn run(command: Command) -> Result<u8, String> {
             }
             println!("{file}: {} requests, {} violation(s)", h.requests.len(), violations.list().len());
             Ok(if violations.is_empty() { 0 } else { EXIT_VIOLATION })
+        }
+        Command::Link { input, decode: true, .. } => {
+            print!("{}", permalink::decode(&input).map_err(|e| e.to_string())?.to_text());
+            Ok(0)
+        }
+        Command::Link { input, decode: false, base, seed } => {
+            let mut scenario = Scenario::parse(&read(&input)?).map_err(|e| format!("{input}: {e}"))?;
+            // A link names its seed, so it opens the very run `nextnumber run` makes.
+            scenario.seed = scenario.seed.or(Some(seed));
+            println!("{}", permalink::url(&base, &scenario).map_err(|e| format!("{input}: {e}"))?);
+            Ok(0)
         }
     }
 }
@@ -164,5 +194,7 @@ fn run_one(scenario: &Scenario, seed: u64, history: Option<&str>, trace: bool) -
         h.requests.len(),
         violations.len()
     );
+    // The page and the JS API show the same hash for the same scenario (History::hash).
+    println!("history hash {}", h.hash_hex());
     Ok(if violations.is_empty() { 0 } else { EXIT_VIOLATION })
 }

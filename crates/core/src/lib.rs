@@ -19,6 +19,7 @@ pub mod ids;
 pub mod model;
 pub mod msg;
 pub mod net;
+pub mod permalink;
 pub mod replica;
 pub mod scenario;
 pub mod sim;
