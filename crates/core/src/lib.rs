@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod bench;
+pub mod charts;
 pub mod check;
 pub mod config;
 pub mod customer;
@@ -23,6 +24,7 @@ pub mod permalink;
 pub mod replica;
 pub mod scenario;
 pub mod sim;
+pub mod spacetime;
 pub mod swarm;
 pub mod timeline;
 pub mod trace;

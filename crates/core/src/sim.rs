@@ -11,7 +11,8 @@ pub use crate::flight::InFlight;
 use crate::ids::*;
 use crate::msg::Message;
 use crate::net::Network;
-use crate::replica::{Input, Output, Replica, Role};
+use crate::replica::{Input, Note, Output, Replica, Role};
+use crate::spacetime::{DropReason, Mark, SpaceTime};
 use crate::trace::Trace;
 use queue::EventQueue;
 use rand::{Rng, SeedableRng};
@@ -76,6 +77,7 @@ pub struct Simulation {
     load_generation: u64,
     pub(crate) monitor: Monitor,
     pub(crate) trace: Trace,
+    pub(crate) spacetime: SpaceTime,
     pub(crate) stats: Stats,
     out: Scratch,
 }
@@ -104,6 +106,7 @@ impl Simulation {
             load_generation: 0,
             monitor: Monitor::new(n),
             trace: Trace::default(),
+            spacetime: SpaceTime::default(),
             stats: Stats::default(),
             out: Scratch::default(),
             client_mode: config.client_mode,
@@ -148,6 +151,17 @@ impl Simulation {
     pub fn trace(&self) -> &Trace {
         &self.trace
     }
+    /// The space-time record (off until `spacetime_mut().enable(capacity)`).
+    pub fn spacetime(&self) -> &SpaceTime {
+        &self.spacetime
+    }
+    pub fn spacetime_mut(&mut self) -> &mut SpaceTime {
+        &mut self.spacetime
+    }
+    /// Every request so far, as the history records it (for charts: [`crate::charts`]).
+    pub fn records(&self) -> &[crate::customer::RequestRecord] {
+        self.customers.records()
+    }
     /// What the online checker has caught so far.
     pub fn violations(&self) -> &[crate::check::Violation] {
         self.monitor.violations()
@@ -184,7 +198,8 @@ impl Simulation {
         // The event queue's wheel, the network, the branches' small state.
         let rest = (32 << 10)
             + self.actions.len() * size_of::<(Tick, Action)>()
-            + self.in_flight.len() * size_of::<InFlight>();
+            + self.in_flight.len() * size_of::<InFlight>()
+            + self.spacetime.approx_bytes();
         records + registers + monitor + rest
     }
 
@@ -263,6 +278,15 @@ impl Simulation {
                 self.schedule(at, Event::Heartbeat(node, g));
             }
             Output::Note(note) => {
+                if self.spacetime.enabled() {
+                    match note {
+                        Note::BecameLeader { term } => {
+                            self.spacetime.push(self.now, Mark::LeaderElected { branch: node, term })
+                        }
+                        Note::SteppedDown { .. } => self.spacetime.push(self.now, Mark::SteppedDown { branch: node }),
+                        _ => {}
+                    }
+                }
                 self.monitor.observe(self.now, &self.replicas[node.index()], note);
                 if self.trace.enabled() {
                     self.trace.line(self.now, &node, "note", format_args!("{note:?}"));
@@ -295,10 +319,10 @@ impl Simulation {
         self.stats.messages_sent += 1;
         let link = *self.net.link(from, to);
         if !link.up {
-            return self.dropped(from, to, &msg, "link cut");
+            return self.dropped(None, from, to, &msg, DropReason::LinkCut);
         }
         if link.loss_pct > 0 && self.rng.random_range(0..100u8) < link.loss_pct {
-            return self.dropped(from, to, &msg, "lost");
+            return self.dropped(None, from, to, &msg, DropReason::Lost);
         }
         let duplicate = link.dup_pct > 0 && self.rng.random_range(0..100u8) < link.dup_pct;
         if duplicate {
@@ -310,12 +334,15 @@ impl Simulation {
     /// Puts one copy on the road with its own latency.
     fn launch(&mut self, from: NodeId, to: NodeId, msg: Message, link: &crate::net::Link) {
         if self.in_flight.len() >= limits::MAX_IN_FLIGHT {
-            return self.dropped(from, to, &msg, "network full");
+            return self.dropped(None, from, to, &msg, DropReason::NetworkFull);
         }
         let latency = self.rng.random_range(link.latency_min_ms..=link.latency_max_ms);
         let id = self.next_message;
         self.next_message += 1;
         let arrive = Tick(self.now.0 + latency);
+        if self.spacetime.enabled() {
+            self.spacetime.push(self.now, Mark::Send { id, from, to, kind: msg.kind(), arrive: arrive.0 });
+        }
         if self.trace.enabled() {
             self.trace.line(self.now, &Hop(from, to), "send", format_args!("#{id} {msg} arrives={}", arrive.0));
         }
@@ -323,22 +350,28 @@ impl Simulation {
         self.schedule(arrive, Event::Deliver(slot, id));
     }
 
-    fn dropped(&mut self, from: NodeId, to: NodeId, msg: &Message, why: &str) {
+    fn dropped(&mut self, id: Option<u64>, from: NodeId, to: NodeId, msg: &Message, why: DropReason) {
+        if self.spacetime.enabled() {
+            self.spacetime.push(self.now, Mark::Drop { id, from, to, kind: msg.kind(), why });
+        }
         self.stats.messages_dropped += 1;
         if self.trace.enabled() {
-            self.trace.line(self.now, &Hop(from, to), "drop", format_args!("{msg} ({why})"));
+            self.trace.line(self.now, &Hop(from, to), "drop", format_args!("{msg} ({})", why.name()));
         }
     }
 
     fn deliver(&mut self, slot: u32, id: u64) {
         let Some(m) = self.in_flight.take(slot, id) else { return }; // dropped by hand
         if !self.net.link(m.from, m.to).up {
-            return self.dropped(m.from, m.to, &m.msg, "link cut in transit");
+            return self.dropped(Some(id), m.from, m.to, &m.msg, DropReason::LinkCutInTransit);
         }
         if !self.up[m.to.index()] {
-            return self.dropped(m.from, m.to, &m.msg, "branch down");
+            return self.dropped(Some(id), m.from, m.to, &m.msg, DropReason::BranchDown);
         }
         self.stats.messages_delivered += 1;
+        if self.spacetime.enabled() {
+            self.spacetime.push(self.now, Mark::Deliver { id, from: m.from, to: m.to, kind: m.msg.kind() });
+        }
         if self.trace.enabled() {
             self.trace.line(self.now, &Hop(m.from, m.to), "deliver", format_args!("#{id} {}", m.msg));
         }
@@ -358,6 +391,9 @@ impl Simulation {
         self.apply_action(action.clone())?;
         if self.trace.enabled() {
             self.trace.line(self.now, &"act", "action", format_args!("{action}"));
+        }
+        if self.spacetime.enabled() {
+            self.spacetime.push(self.now, Mark::Action { index: self.actions.len() as u32 });
         }
         self.actions.push((self.now, action));
         Ok(())
@@ -423,7 +459,7 @@ impl Simulation {
             Action::Dup(l, p) => self.try_links(&l, |net, a, b| net.set_dup(a, b, p)),
             Action::Drop(id) => {
                 let m = self.in_flight.remove_id(id).ok_or_else(|| format!("no message #{id} is in flight"))?;
-                self.dropped(m.from, m.to, &m.msg, "dropped by hand");
+                self.dropped(Some(id), m.from, m.to, &m.msg, DropReason::DroppedByHand);
                 Ok(())
             }
             Action::Load(per_sec, target) => {
@@ -467,6 +503,9 @@ impl Simulation {
         self.election_queued[b.index()] = None;
         self.heartbeat_generation[b.index()] += 1;
         self.monitor.on_crash(b);
+        if self.spacetime.enabled() {
+            self.spacetime.push(self.now, Mark::Kill { branch: b });
+        }
         self.trace_node(b, "kill", format_args!("branch down, volatile state lost"));
     }
 
@@ -475,6 +514,9 @@ impl Simulation {
             return;
         }
         self.up[b.index()] = true;
+        if self.spacetime.enabled() {
+            self.spacetime.push(self.now, Mark::Restart { branch: b });
+        }
         self.replicas[b.index()].restart(&self.config);
         self.trace_node(b, "restart", format_args!("recovered term and log from disk"));
         self.reset_election_timer(b);
