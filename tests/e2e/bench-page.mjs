@@ -89,6 +89,9 @@ async function playing(browser, url, branches, speedLabel) {
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(url);
   await page.locator(CLUSTER).first().waitFor();
+  // The run's settings are folded away until asked for.
+  const settings = page.getByText(/^Run settings: seed/);
+  if (!(await page.getByLabel("Number of branches").isVisible())) await settings.click();
   await page.getByLabel("Number of branches").fill(String(branches));
   await page.getByRole("button", { name: "Reset" }).click();
   await page.locator(CLUSTER).nth(branches - 1).waitFor();

@@ -97,9 +97,13 @@ async function open(context, hash = "") {
   return { page, errors };
 }
 
+/** The run's settings are folded away until asked for. */
+async function openSettings(page) {
+  if (!(await page.getByLabel("Seed").isVisible())) await page.getByText(/^Run settings: seed/).click();
+}
+
 async function startOver(page, settings) {
-  // On a phone the run's settings are folded away.
-  if (!(await page.getByLabel("Seed").isVisible())) await page.getByText(/^Run: seed/).click();
+  await openSettings(page);
   await page.getByLabel("Seed").fill(String(settings.seed ?? 1));
   await page.getByLabel("Number of branches").fill(String(settings.branches ?? 5));
   await button(page, "Reset").click();
@@ -197,7 +201,9 @@ try {
 
   await step("no quorum: a partition lets both sides issue, and the checker turns red", async (context) => {
     const { page } = await open(context);
+    await openSettings(page);
     await page.getByLabel("No quorum: a lone branch issues Numbers").check();
+    await page.getByText(/UNSAFE: no-quorum/).waitFor();
     const leader = await mainOffice(page);
     const lonely = [leader, other(leader)];
     const rest = [...LETTERS.slice(0, 5)].filter((b) => !lonely.includes(b));
@@ -215,6 +221,7 @@ try {
 
   await step("malformed settings get a clear message", async (context) => {
     const { page, errors } = await open(context);
+    await openSettings(page);
     await page.getByLabel("Seed").fill("twelve");
     await button(page, "Reset").click();
     await page.getByRole("alert").filter({ hasText: "is not a seed" }).waitFor();
@@ -237,8 +244,11 @@ try {
     // Step until something is on its way (a step may deliver everything in flight).
     const list = page.getByText(/oldest, to pick by keyboard/);
     for (let i = 0; i < 50 && !(await list.isVisible()); i++) await button(page, "Step").click();
-    await list.click();
     const pick = page.getByRole("button", { name: /^Inspect message #\d+/ }).first();
+    for (let i = 0; i < 5 && !(await pick.isVisible()); i++) {
+      await list.click();
+      await page.waitForTimeout(100);
+    }
     const id = (await pick.textContent()).match(/#(\d+)/)[1];
     await pick.click();
     await button(page, `Drop message #${id}`).click();
@@ -277,6 +287,13 @@ try {
         await page.getByLabel("Customers per simulated second").dispatchEvent("change");
         await page.waitForTimeout(800);
         await button(page, "Pause").click();
+        if (w > 1000 && scheme === "light") {
+          // What the README shows (docs/page.png): the first screen, as a visitor sees it.
+          const first = join(out, `page-${w}x${h}-${scheme}-first-screen.png`);
+          await page.evaluate(() => window.scrollTo(0, 0));
+          await page.screenshot({ path: first });
+          console.log(`     wrote ${first}`);
+        }
         await button(page, `Inspect branch ${leader}`).click();
         const file = join(out, `page-${w}x${h}-${scheme}${n === 5 ? "" : `-${n}`}.png`);
         await page.screenshot({ path: file, fullPage: true });

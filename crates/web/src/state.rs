@@ -323,8 +323,9 @@ impl Reducible for Model {
                 true
             }
             Msg::SetPlaying(p) => {
+                // Paused, the panels show exactly where the simulation stopped.
                 m.playing = p;
-                return Rc::new(m);
+                false
             }
             Msg::SetSpeed(s) => {
                 m.speed = s;

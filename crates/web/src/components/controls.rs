@@ -120,8 +120,10 @@ pub fn controls(props: &Props) -> Html {
         }
     });
     let s = &props.settings;
-    let wide =
-        web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_some_and(|w| w >= 700.0);
+    let unsafe_note = match s.variants.as_slice() {
+        [] => String::new(),
+        vs => format!(", UNSAFE: {}", vs.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ")),
+    };
     html! {
         <div class="controls-wrap">
             <div class="controls" role="group" aria-label="Playback">
@@ -139,8 +141,8 @@ pub fn controls(props: &Props) -> Html {
                     if props.behind && playing { <small>{ " (as fast as it can)" }</small> }
                 </span>
             </div>
-            <details class="settings" open={wide}>
-                <summary>{ format!("Run: seed {}, {} branches{}", s.seed, s.branches, if s.variants.is_empty() { "" } else { ", unsafe" }) }</summary>
+            <details class="settings">
+                <summary>{ format!("Run settings: seed {}, {} branches, {}{}", s.seed, s.branches, s.network.name(), unsafe_note) }</summary>
                 <form class="controls" onsubmit={reset} aria-label="Run settings">
                     <label>{ "Seed " }
                         <input ref={seed_input} class="seed" inputmode="numeric" />
