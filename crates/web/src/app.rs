@@ -3,9 +3,10 @@
 
 use crate::components::{
     checker::Checker, controls::Controls, desk::Desk, eventlog::EventLog, inspector::Inspector, map::ClusterMap,
-    messages::Messages, network::Network,
+    messages::Messages, network::Network, timeline::TimeTravel,
 };
 use crate::hooks::use_animation;
+use crate::share::{use_address, Share};
 use crate::state::{Model, Msg, Selection, Settings};
 use nextnumber_core::{Action, NodeId};
 use wasm_bindgen::JsCast;
@@ -38,8 +39,11 @@ fn delegate(send: Callback<Msg>, n: usize) -> Callback<MouseEvent> {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let model = use_reducer(|| Model::new(Settings::default()).expect("the default settings are valid"));
+    let model = use_reducer(|| {
+        Model::from_address(Settings::default(), &crate::share::fragment()).expect("the default settings are valid")
+    });
     let send: Callback<Msg> = model.dispatcher().to_callback();
+    use_address(model.address.clone(), send.clone());
     let canvas = use_node_ref();
     use_animation(model.shared.clone(), send.clone(), canvas.clone());
 
@@ -73,10 +77,14 @@ pub fn app() -> Html {
                     if let Some(e) = &model.error {
                         <p class="error" role="alert">{ e.clone() }</p>
                     }
+                    if let Some(n) = &model.notice {
+                        <p class="notice" id="notice" role="status">{ n.to_string() }</p>
+                    }
                     <p class="leader" aria-live="polite">{ leader_text }</p>
                     <ClusterMap view={view.clone()} shared={model.shared.clone()} selection={model.selection}
                         link={model.link} implicated={model.implicated.clone()}
                         latency={(config.latency_min_ms, config.latency_max_ms)} canvas={canvas} send={send.clone()} />
+                    <TimeTravel now={view.now} end={model.end} send={send.clone()} />
                     <Messages shared={model.shared.clone()} selected={selected_message} message={model.message.clone()}
                         in_flight={view.in_flight} now={view.now} />
                     <Inspector view={view.clone()} selected={selected_branch} detail={model.detail.clone()}
@@ -85,6 +93,7 @@ pub fn app() -> Html {
                 <aside class="side">
                     <Desk view={view.clone()} implicated={model.implicated.clone()} send={send.clone()} />
                     <Checker verdicts={model.verdicts.clone()} />
+                    <Share address={model.address.clone()} hash={model.hash.clone()} now={view.now} />
                     <Network view={view.clone()} link={model.link} send={send.clone()} />
                     <EventLog shared={model.shared.clone()} count={model.trace_count} branches={view.branches.len()} />
                 </aside>

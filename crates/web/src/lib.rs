@@ -7,6 +7,7 @@ pub mod flights;
 pub mod geometry;
 pub mod hooks;
 pub mod panic;
+pub mod share;
 pub mod state;
 
 /// Installs the error panel and renders the page into `<body>`.

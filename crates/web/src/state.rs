@@ -9,9 +9,10 @@
 
 use nextnumber_core::check::{check_history, Invariant, Violation, ALL_INVARIANTS};
 use nextnumber_core::config::{LatencyPreset, Variant};
+use nextnumber_core::timeline::Limits;
 use nextnumber_core::view::{BranchDetail, MessageView, View};
-use nextnumber_core::{Action, Config, History, NodeId, RequestId, Simulation, Tick};
-use std::cell::{Cell, RefCell};
+use nextnumber_core::{permalink, Action, Config, History, NodeId, RequestId, Scenario, Simulation, Tick, Timeline};
+use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -39,6 +40,11 @@ const FRAME_BUDGET_MS: f64 = 9.0;
 pub const TRACE_KEEP: usize = 2_000;
 /// The inspector shows this many of a branch's latest log entries and Numbers.
 pub const DETAIL_ROWS: usize = 40;
+/// Space-time marks kept (32 bytes each, copied into every time-travel snapshot).
+pub const SPACETIME_KEEP: usize = 4_000;
+/// Time travel's memory bound on the page: at most 48 snapshots and 64 MiB of them (by the
+/// core's estimate, which errs high), on top of the run itself. A phone must cope.
+const PAGE_LIMITS: Limits = Limits { max_snapshots: 48, budget_bytes: 64 << 20, events_between: 40_000 };
 
 /// What a run starts from: changing any of these starts the run over.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,6 +63,16 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The settings the controls show for a run opened from a link or a scenario: the
+    /// network preset whose latency the config has (datacenter when none matches).
+    pub fn of(config: &Config, seed: u64) -> Settings {
+        let network = nextnumber_core::config::ALL_PRESETS
+            .into_iter()
+            .find(|p| p.latency_ms() == (config.latency_min_ms, config.latency_max_ms))
+            .unwrap_or(LatencyPreset::Datacenter);
+        Settings { seed, branches: config.branches, variants: config.variants.clone(), network }
+    }
+
     pub fn config(&self) -> Config {
         let mut c = Config { branches: self.branches, variants: self.variants.clone(), ..Config::default() };
         let (min, max) = self.network.latency_ms();
@@ -93,6 +109,28 @@ pub enum Msg {
     PickLink(NodeId, NodeId),
     /// Something the user typed cannot be used: say why on the page.
     Refused(String),
+    /// Time travel: show the run at this tick (back or forward), paused.
+    Seek(u64),
+    /// One step back: to the latest moment before this one at which something was recorded.
+    StepBack,
+    /// Open this scenario (from a link or the picker), at `at` (its end when `None`), paused.
+    /// `push`: a new entry in the browser's history, so Back returns to the run before.
+    Open {
+        scenario: Box<Scenario>,
+        at: Option<u64>,
+        push: bool,
+    },
+    /// The address held a link that cannot be opened: say why, and show a new default run.
+    BadLink(String),
+}
+
+/// How the address bar follows the run: `serial` changes when a new run starts (a new entry
+/// in the browser's history); otherwise the current entry is replaced.
+#[derive(Clone, PartialEq)]
+pub struct Address {
+    /// The run's permalink (the part after `#`), or why it has none.
+    pub link: Result<Rc<str>, Rc<str>>,
+    pub serial: u32,
 }
 
 /// One invariant's verdict, with the first violation that broke it.
@@ -146,12 +184,28 @@ pub struct Clock {
 /// What the animation loop and the panels share. It lives as long as the page: a reset
 /// replaces the simulation inside it.
 pub struct Shared {
-    pub sim: RefCell<Simulation>,
+    pub sim: Run,
     pub clock: Cell<Clock>,
     /// The message the map highlights (selected or hovered).
     pub marked: Cell<Option<u64>>,
     /// Bumped whenever the map's messages must be redrawn although time stood still.
     pub generation: Cell<u64>,
+}
+
+/// The run: a core `Timeline`, whose cursor is the simulation every component draws.
+pub struct Run(RefCell<Timeline>);
+
+impl Run {
+    /// The simulation at the cursor (the moment shown).
+    pub fn borrow(&self) -> Ref<'_, Simulation> {
+        Ref::map(self.0.borrow(), Timeline::sim)
+    }
+    pub fn timeline(&self) -> Ref<'_, Timeline> {
+        self.0.borrow()
+    }
+    pub fn timeline_mut(&self) -> RefMut<'_, Timeline> {
+        self.0.borrow_mut()
+    }
 }
 
 /// `Shared` as a prop: equal when it is the same.
@@ -182,21 +236,49 @@ pub struct Model {
     pub trace_count: u64,
     /// The last thing the core or a setting refused, said plainly.
     pub error: Option<String>,
+    /// The furthest tick of this branch of history (the cursor may stand before it).
+    pub end: u64,
+    /// The history hash at the moment shown (`History::hash_hex`, as the CLI prints it).
+    pub hash: Rc<str>,
+    /// What the address bar should hold.
+    pub address: Address,
+    /// Said once about the run: it was forked, or a link could not be opened.
+    pub notice: Option<Rc<str>>,
+    /// The scenario this run follows, if it was opened from one with a name.
+    pub scenario: Option<Rc<str>>,
 }
 
-fn start(settings: &Settings) -> Result<Simulation, String> {
-    let mut sim = Simulation::new(settings.config(), settings.seed)?;
+/// A fresh simulation with the page's recorders on.
+fn fresh(config: Config, seed: u64) -> Result<Simulation, String> {
+    let mut sim = Simulation::new(config, seed)?;
     sim.trace_mut().enable(TRACE_KEEP);
-    crate::panic::note_run(settings);
+    sim.spacetime_mut().enable(SPACETIME_KEEP)?;
     Ok(sim)
+}
+
+fn start(settings: &Settings) -> Result<Timeline, String> {
+    let t = Timeline::with_limits(fresh(settings.config(), settings.seed)?, PAGE_LIMITS)?;
+    crate::panic::note_run(settings);
+    Ok(t)
+}
+
+/// A run following `scenario`, standing at `at` (its end when `None`).
+fn open(scenario: &Scenario, at: Option<u64>) -> Result<(Timeline, Settings), String> {
+    let settings = Settings::of(&scenario.config, scenario.seed.unwrap_or(Settings::default().seed));
+    let sim = fresh(scenario.config.clone(), settings.seed)?;
+    let mut t = Timeline::scripted(sim, scenario, PAGE_LIMITS)?;
+    crate::panic::note_run(&settings);
+    let to = at.unwrap_or(t.end().0);
+    t.seek(Tick(to));
+    Ok((t, settings))
 }
 
 impl Model {
     pub fn new(settings: Settings) -> Result<Model, String> {
-        let sim = start(&settings)?;
-        let view = Snap(Rc::new(sim.page_view()));
+        let timeline = start(&settings)?;
+        let view = Snap(Rc::new(timeline.sim().page_view()));
         let shared = Shared {
-            sim: RefCell::new(sim),
+            sim: Run(RefCell::new(timeline)),
             clock: Cell::default(),
             marked: Cell::new(None),
             generation: Cell::new(0),
@@ -215,9 +297,48 @@ impl Model {
             speed: DEFAULT_SPEED,
             trace_count: 0,
             error: None,
+            end: 0,
+            hash: Rc::from(""),
+            address: Address { link: Err(Rc::from("")), serial: 0 },
+            notice: None,
+            scenario: None,
         };
         m.refresh(true);
         Ok(m)
+    }
+
+    /// The page at load: the run in the address's link if there is one, else `settings`.
+    /// A link that cannot be opened is said on the page, and the default run shown.
+    pub fn from_address(settings: Settings, fragment: &str) -> Result<Model, String> {
+        let mut m = Model::new(settings)?;
+        let fragment = fragment.trim_start_matches('#');
+        if fragment.is_empty() || fragment == "crash-test" {
+            return Ok(m);
+        }
+        let msg = match permalink::decode(fragment) {
+            Ok(scenario) => Msg::Open { scenario: Box::new(scenario), at: None, push: false },
+            Err(e) => Msg::BadLink(e.to_string()),
+        };
+        let serial = m.address.serial;
+        m = (*Rc::new(m).reduce(msg)).clone();
+        // The address already holds this run: the first update replaces it.
+        m.address.serial = serial;
+        Ok(m)
+    }
+
+    /// Replaces the run with `timeline`; `push` starts a new entry in the browser's history.
+    fn replace_run(&mut self, timeline: Timeline, settings: Settings, push: bool) {
+        self.scenario = timeline.name().map(Rc::from);
+        *self.shared.0.sim.timeline_mut() = timeline;
+        self.shared.0.clock.set(Clock::default());
+        self.settings = Rc::new(settings);
+        self.selection = Selection::None;
+        self.error = None;
+        self.notice = None;
+        self.verdicts = Rc::default();
+        if push {
+            self.address.serial += 1;
+        }
     }
 
     pub fn sim(&self) -> std::cell::Ref<'_, Simulation> {
@@ -227,6 +348,7 @@ impl Model {
     fn refresh(&mut self, check: bool) {
         let shared = &self.shared.0;
         shared.generation.set(shared.generation.get() + 1);
+        self.end = shared.sim.timeline().end().0;
         let sim = shared.sim.borrow();
         self.view = Snap(Rc::new(sim.page_view()));
         self.detail = match self.selection {
@@ -248,7 +370,13 @@ impl Model {
             let mut clock = shared.clock.get();
             clock.since_check_ms = 0;
             shared.clock.set(clock);
-            let from_history = check_history(&History::of(&sim));
+            let history = History::of(&sim);
+            self.hash = Rc::from(history.hash_hex());
+            self.address.link = match permalink::encode(&shared.sim.timeline().scenario()) {
+                Ok(link) => Ok(Rc::from(link)),
+                Err(e) => Err(Rc::from(format!("This run has no link: {e}"))),
+            };
+            let from_history = check_history(&history);
             let all: Vec<&Violation> = sim.violations().iter().chain(from_history.list()).collect();
             let verdicts: Vec<Verdict> = ALL_INVARIANTS
                 .iter()
@@ -272,7 +400,7 @@ impl Model {
     /// Runs the simulation up to `until`, in slices, stopping early when the frame's
     /// budget is spent: at high speed the run slows down instead of the page.
     fn advance(&self, until: u64) -> bool {
-        let mut sim = self.shared.0.sim.borrow_mut();
+        let mut sim = self.shared.0.sim.timeline_mut();
         let started = js_sys::Date::now();
         let slice = ((until.saturating_sub(sim.now().0)) / 16).max(1);
         while sim.now().0 < until {
@@ -301,6 +429,9 @@ impl Reducible for Model {
                 let scaled = real_ms * m.speed + clock.carry;
                 clock.carry = scaled % 1_000;
                 let until = shared.sim.borrow().now().0 + scaled / 1_000;
+                // Replaying the recorded past, the run stops where that branch of history ends.
+                let end = shared.sim.timeline().end().0;
+                let until = if shared.sim.borrow().now().0 < end { until.min(end) } else { until };
                 clock.behind = m.advance(until);
                 if clock.behind {
                     clock.carry = 0;
@@ -319,7 +450,7 @@ impl Reducible for Model {
             }
             Msg::Step => {
                 m.playing = false;
-                m.shared.0.sim.borrow_mut().step();
+                m.shared.0.sim.timeline_mut().step();
                 true
             }
             Msg::SetPlaying(p) => {
@@ -332,13 +463,8 @@ impl Reducible for Model {
                 return Rc::new(m);
             }
             Msg::Reset(settings) => match start(&settings) {
-                Ok(sim) => {
-                    *m.shared.0.sim.borrow_mut() = sim;
-                    m.shared.0.clock.set(Clock::default());
-                    m.settings = Rc::new(settings);
-                    m.selection = Selection::None;
-                    m.error = None;
-                    m.verdicts = Rc::default();
+                Ok(timeline) => {
+                    m.replace_run(timeline, settings, true);
                     true
                 }
                 Err(e) => {
@@ -349,14 +475,55 @@ impl Reducible for Model {
             Msg::Act(action) => {
                 let text = action.to_string();
                 let dropped = matches!(action, Action::Drop(_));
-                let result = m.shared.0.sim.borrow_mut().act(action);
-                m.error = result.err();
-                if m.error.is_none() {
-                    crate::panic::note_action(&text);
-                    if dropped {
-                        m.selection = Selection::None;
+                let (now, end) = {
+                    let t = m.shared.0.sim.timeline();
+                    (t.now().0, t.end().0)
+                };
+                let result = m.shared.0.sim.timeline_mut().act(action);
+                match result {
+                    Ok(cut) => {
+                        m.error = None;
+                        crate::panic::note_action(&text);
+                        if dropped {
+                            m.selection = Selection::None;
+                        }
+                        if now < end {
+                            m.notice = Some(fork_notice(now, cut));
+                            // A new branch of history: Back in the browser returns to the old one.
+                            m.address.serial += 1;
+                        }
                     }
+                    Err(e) => m.error = Some(e),
                 }
+                true
+            }
+            Msg::Seek(t) => {
+                m.playing = false;
+                m.shared.0.sim.timeline_mut().seek(Tick(t));
+                true
+            }
+            Msg::StepBack => {
+                m.playing = false;
+                let back = previous_moment(&m.shared.0.sim.borrow());
+                m.shared.0.sim.timeline_mut().seek(Tick(back));
+                true
+            }
+            Msg::Open { scenario, at, push } => match open(&scenario, at) {
+                Ok((timeline, settings)) => {
+                    m.replace_run(timeline, settings, push);
+                    m.playing = false;
+                    true
+                }
+                Err(e) => {
+                    m.error = Some(format!("Cannot open that scenario: {e}"));
+                    return Rc::new(m);
+                }
+            },
+            Msg::BadLink(why) => {
+                m.notice = Some(Rc::from(format!(
+                    "The link in the address could not be opened ({why}). Here is a new run with the default \
+                     settings instead."
+                )));
                 true
             }
             Msg::Select(s) => {
@@ -375,4 +542,26 @@ impl Reducible for Model {
         m.refresh(check);
         Rc::new(m)
     }
+}
+
+fn fork_notice(at: u64, dropped: usize) -> Rc<str> {
+    let later = match dropped {
+        0 => "the rest of the old run was dropped".to_string(),
+        1 => "the 1 action recorded after it was dropped".to_string(),
+        n => format!("the {n} actions recorded after it were dropped"),
+    };
+    Rc::from(format!(
+        "New branch of history from {}: {later}; what you do from here is recorded instead. Back in the browser \
+         returns to the old run.",
+        crate::components::fmt_ms(at)
+    ))
+}
+
+/// The latest tick before the cursor at which the space-time record or the action log
+/// has something (a message, a fault, a leader, a visitor's action); tick 0 otherwise.
+fn previous_moment(sim: &Simulation) -> u64 {
+    let now = sim.now().0;
+    let mark = sim.spacetime().marks().rev().map(|s| s.tick).find(|&t| t < now);
+    let action = sim.actions().iter().rev().map(|(t, _)| t.0).find(|&t| t < now);
+    mark.max(action).unwrap_or(0)
 }

@@ -10,6 +10,7 @@ pub mod link;
 pub mod map;
 pub mod messages;
 pub mod network;
+pub mod timeline;
 
 use nextnumber_core::config::{LatencyPreset, ALL_PRESETS};
 use nextnumber_core::replica::Role;

@@ -1,0 +1,187 @@
+//! Sharing a run: the address bar follows the run (its permalink after `#`), the browser's
+//! Back and Forward open the run of that entry, and the Share panel copies the link or an
+//! embed code, showing the history hash that `nextnumber run --scenario` prints for it.
+
+use crate::state::{Address, Msg};
+use nextnumber_core::permalink;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// The fragment of the page's address (without `#`), or "" without a window.
+pub fn fragment() -> String {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    hash.trim_start_matches('#').to_string()
+}
+
+/// Whether the page was opened in an iframe's compact layout (`?embed=1`).
+pub fn embedded() -> bool {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    search.trim_start_matches('?').split('&').any(|p| p == "embed=1")
+}
+
+/// The page's address without fragment and query.
+fn page_base() -> String {
+    let Some(loc) = web_sys::window().map(|w| w.location()) else { return String::new() };
+    format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
+}
+
+/// What opening `fragment` means for the model: a run, or why there is none.
+pub fn open_fragment(fragment: &str) -> Msg {
+    match permalink::decode(fragment) {
+        Ok(scenario) => Msg::Open { scenario: Box::new(scenario), at: None, push: false },
+        Err(e) => Msg::BadLink(e.to_string()),
+    }
+}
+
+/// Keeps the address bar in step with the run: a new run pushes an entry, anything else
+/// replaces the current one; Back and Forward open the entry's run.
+#[hook]
+pub fn use_address(address: Address, send: Callback<Msg>) {
+    let pushed = use_mut_ref(|| address.serial);
+    use_effect_with(address, move |a| {
+        let Ok(link) = &a.link else { return };
+        let Some(w) = web_sys::window() else { return };
+        let Ok(history) = w.history() else { return };
+        let search = w.location().search().unwrap_or_default();
+        let url = format!("{}{search}#{link}", w.location().pathname().unwrap_or_default());
+        let here = w.location().hash().unwrap_or_default();
+        if here == "#crash-test" {
+            return; // the panic test's address stays as it was
+        }
+        if here == format!("#{link}") {
+            *pushed.borrow_mut() = a.serial;
+            return;
+        }
+        let fresh = *pushed.borrow() != a.serial;
+        *pushed.borrow_mut() = a.serial;
+        // Browsers limit how often these may be called (Safari: 100 per 30 s); the model
+        // changes the link at most twice a second, and a refusal only leaves the old address.
+        let _ = if fresh {
+            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        } else {
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        };
+    });
+    use_effect_with((), move |_| {
+        let on_pop = Closure::<dyn Fn()>::new(move || {
+            let f = fragment();
+            if !f.is_empty() {
+                send.emit(open_fragment(&f));
+            }
+        });
+        let window = web_sys::window();
+        if let Some(w) = &window {
+            let _ = w.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = window {
+                let _ = w.remove_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+            }
+        }
+    });
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub address: Address,
+    pub hash: Rc<str>,
+    pub now: u64,
+}
+
+/// Which text the fallback field shows after the clipboard refused it.
+#[derive(Clone, Copy, PartialEq)]
+enum Copied {
+    Link,
+    Embed,
+}
+
+fn embed_code(link: &str) -> String {
+    format!(
+        "<iframe src=\"{}?embed=1#{link}\" title=\"The Very Next Number: a replicated counter you can break\" \
+         width=\"100%\" height=\"620\" loading=\"lazy\" style=\"border:0\"></iframe>",
+        page_base()
+    )
+}
+
+/// Puts `text` on the clipboard; `done(true)` once it is there, `done(false)` if refused.
+fn copy(text: String, done: Callback<bool>) {
+    let Some(w) = web_sys::window() else { return done.emit(false) };
+    let promise = w.navigator().clipboard().write_text(&text);
+    wasm_bindgen_futures::spawn_local(async move {
+        done.emit(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+    });
+}
+
+#[function_component(Share)]
+pub fn share(props: &Props) -> Html {
+    // What the last copy did: said in a status line; on refusal the text is shown selected.
+    let status = use_state(|| None::<(Copied, bool)>);
+    let field = use_node_ref();
+    let link = props.address.link.clone();
+    let text_of = {
+        let link = link.clone();
+        move |what: Copied| match (&link, what) {
+            (Ok(l), Copied::Link) => format!("{}#{l}", page_base()),
+            (Ok(l), Copied::Embed) => embed_code(l),
+            (Err(_), _) => String::new(),
+        }
+    };
+    let on_copy = |what: Copied| {
+        let (status, text) = (status.clone(), text_of.clone()(what));
+        Callback::from(move |_: MouseEvent| {
+            let status = status.clone();
+            copy(text.clone(), Callback::from(move |ok| status.set(Some((what, ok)))));
+        })
+    };
+    // After a refusal, the field holds the text: select it so one keystroke copies it.
+    {
+        let field = field.clone();
+        use_effect_with(*status, move |s| {
+            if matches!(s, Some((_, false))) {
+                if let Some(t) = field.cast::<HtmlTextAreaElement>() {
+                    let _ = t.focus();
+                    t.select();
+                } else if let Some(i) = field.cast::<HtmlInputElement>() {
+                    i.select();
+                }
+            }
+        });
+    }
+    let said = match *status {
+        Some((Copied::Link, true)) => "Link copied: it opens this very run.",
+        Some((Copied::Embed, true)) => "Embed code copied: paste it into a blog post's HTML.",
+        Some((_, false)) => "The browser did not allow copying: the text is selected below, copy it with Ctrl+C or ⌘C.",
+        None => "",
+    };
+    let disabled = link.is_err();
+    html! {
+        <section class="panel share" aria-labelledby="share-title">
+            <h2 id="share-title">{ "Share this run" }</h2>
+            <p class="hash">
+                { "History hash " }<code id="history-hash">{ props.hash.to_string() }</code>
+                { format!(" at t = {}", crate::components::fmt_ms(props.now)) }
+            </p>
+            <p class="muted">
+                { "The link holds the settings, the seed and every action, so whoever opens it sees the same run. " }
+                <code>{ "nextnumber run --link" }</code>{ " prints the same hash for it." }
+            </p>
+            if let Err(why) = &link {
+                <p class="error">{ why.to_string() }</p>
+            }
+            <div class="share-buttons">
+                <button type="button" {disabled} onclick={on_copy(Copied::Link)}>{ "Copy link" }</button>
+                <button type="button" {disabled} onclick={on_copy(Copied::Embed)}>{ "Copy embed code" }</button>
+            </div>
+            <p role="status" class="copied">{ said }</p>
+            if let Some((what, false)) = *status {
+                <label class="fallback">
+                    { if what == Copied::Link { "Link to this run" } else { "Embed code for this run" } }
+                    <textarea ref={field} readonly=true rows="3" value={text_of(what)} />
+                </label>
+            }
+        </section>
+    }
+}
