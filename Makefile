@@ -124,20 +124,37 @@ bench:
 	scripts/bench.sh
 
 # Coverage-guided fuzzing (cargo-fuzz, nightly) of the scenario decoder, the history parser
-# and one replica fed arbitrary messages, FUZZ_SECONDS each, starting from the seeds in
-# fuzz/corpus/ (committed) and growing fuzz/work/ (not committed).
-# Not part of `make test`: it needs nightly and minutes. What it finds becomes a unit test
-# (see malformed_messages_are_refused_without_a_trace) and a seed in fuzz/corpus/.
+# and one replica fed arbitrary messages, FUZZ_SECONDS each (or FUZZ_RUNS executions each),
+# at low priority, starting from the seeds in fuzz/corpus/ (committed) and growing fuzz/work/
+# (not committed). The targets' bodies are nextnumber_core::fuzzing, which `make test`
+# replays on fuzz/corpus/ (crates/core/tests/fuzz_corpus.rs) without nightly.
+# Not part of `make test`: it needs nightly and minutes. A crash lands in fuzz/artifacts/:
+# minimise it (cargo +nightly fuzz tmin TARGET FILE), fix it, and add it under a name that
+# says what it does to fuzz/corpus/TARGET/. FUZZ_KEEP=1 then minimises fuzz/corpus/ plus
+# fuzz/work/ into a fresh fuzz/corpus/ to commit: the fewest inputs that still reach every
+# edge reached (libFuzzer -set_cover_merge=1 -use_counters=0), named seeds kept.
+#   make fuzz FUZZ_RUNS=10000000    the runs recorded in RELIABILITY.md
 FUZZ_SECONDS ?= 60
+# The core has no unsafe code, so AddressSanitizer (cargo-fuzz's default) finds nothing
+# there and makes replica_step five times slower. Debug assertions and overflow checks stay.
+FUZZ_SANITIZER ?= -s none
+FUZZ_RUNS ?=
+FUZZ_KEEP ?=
 FUZZ_TARGETS := scenario history replica_step
 fuzz:
 	scripts/setup.sh rust
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version =0.13.2 --locked
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
-	  mkdir -p work/$$t; cargo +nightly fuzz run $$t work/$$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 \
-	    | grep -E 'stat::number_of_executed_units|ERROR|panicked' | sed "s/^/$$t: /"; \
+	  mkdir -p work/$$t; nice -n 19 cargo +nightly fuzz run $(FUZZ_SANITIZER) $$t work/$$t corpus/$$t -- \
+	    $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 2>&1 \
+	    | grep -E 'stat::number_of_executed_units|^Done|ERROR|panicked' | sed "s/^/$$t: /"; \
 	done
+	@if [ -n "$(FUZZ_KEEP)" ]; then cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  rm -rf keep && mkdir keep && find corpus/$$t -type f -regextype posix-extended ! -regex '.*/[0-9a-f]{40}' -exec cp {} keep/ \; && \
+	  cargo +nightly fuzz run $(FUZZ_SANITIZER) $$t keep corpus/$$t work/$$t -- -set_cover_merge=1 -use_counters=0 2>&1 | grep -E '^MERGE-OUTER: [0-9]+ new files' | sed "s/^/$$t: /" && \
+	  rm -rf corpus/$$t && mv keep corpus/$$t && echo "$$t: fuzz/corpus/$$t now holds $$(ls corpus/$$t | wc -l) files in $$(du -sh --apparent-size corpus/$$t | cut -f1)"; \
+	done; fi
 
 # The full bounded model check (crates/core/src/model.rs; tests/model_check.rs and
 # tests/canaries.rs, --ignored): the safe service to depth 8 (about a minute, state count

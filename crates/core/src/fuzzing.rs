@@ -8,7 +8,7 @@
 use crate::config::{Config, Variant};
 use crate::ids::*;
 use crate::msg::{Answer, AppendEntries, Ask, Entry, EntryKind, Message, Op};
-use crate::replica::{Input, Replica};
+use crate::replica::{Input, Replica, MAX_ENTRIES_PER_APPEND};
 use crate::{check_history, History, Scenario};
 
 /// The scenario decoder (files, permalinks, the CLI): any text gives a scenario or an
@@ -79,8 +79,14 @@ fn input(tag: u8, from: NodeId, b: &mut Bytes) -> Input {
         1 => msg(Message::Vote { term: b.term(), granted: b.bool() }),
         2 => {
             let (term, prev_index, prev_term) = (b.term(), b.index(), b.term());
-            // Up to one past a full Append, so an over-long one arrives too.
-            let entries = (0..b.u8() % (crate::replica::MAX_ENTRIES_PER_APPEND as u8 + 2))
+            // A few entries mostly, so that one byte in 85 is not a long Append; now and then
+            // a full Append, or one entry past the limit.
+            let count = match b.u8() {
+                c @ 0..=252 => usize::from(c % 8),
+                253 => MAX_ENTRIES_PER_APPEND,
+                _ => MAX_ENTRIES_PER_APPEND + 1,
+            };
+            let entries = (0..count)
                 .map(|_| Entry {
                     term: b.term(),
                     kind: if b.bool() { EntryKind::Issue(b.request()) } else { EntryKind::Noop },
