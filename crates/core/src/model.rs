@@ -24,7 +24,9 @@
 //! Number went to whom, what customers were told): it plays the history variables of a
 //! TLA+ spec, so merging two paths into one state never hides what either path did.
 //! States are deduplicated by a 64-bit fingerprint (as stateright does); with the few
-//! million states here a collision is about a one in a million chance.
+//! million states here a collision is about a one in a million chance. The `Debug` image of
+//! a hash map follows its insertion history, so one logical state may count as two: that
+//! costs time, never a missed state.
 //!
 //! ## What is abstracted, and why it is sound
 //! - Time: a timeout may fire at any moment (`now` is always 0), a superset of what the

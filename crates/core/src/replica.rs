@@ -498,8 +498,7 @@ impl Replica {
         out.push(Output::ResetElectionTimer);
         // §5.3 consistency check: our log must hold prev_index with prev_term.
         if prev_index > self.last_index() || self.term_at(prev_index) != prev_term {
-            let hint = LogIndex(self.last_index().0.min(prev_index.0.saturating_sub(1)));
-            out.push(reply(self.disk.term, false, hint));
+            out.push(reply(self.disk.term, false, self.conflict_hint(prev_index)));
             return;
         }
         let match_index = LogIndex(prev_index.0 + entries.len() as u64);
@@ -508,6 +507,24 @@ impl Replica {
             self.set_commit(commit.min(match_index), out);
         }
         out.push(reply(self.disk.term, true, match_index));
+    }
+
+    /// Where the leader should try next after a failed consistency check: our last index if
+    /// we lack `prev_index`, else before the whole run of our conflicting term (§5.3, the
+    /// optimization at its end), never below our commit index, which every leader holds.
+    /// One entry per round trip was too slow: a branch that led alone under load for a few
+    /// seconds holds hundreds of entries no one else has, and repairing them one at a time
+    /// took longer than the swarm's liveness bound (seed 308661).
+    fn conflict_hint(&self, prev_index: LogIndex) -> LogIndex {
+        if prev_index > self.last_index() {
+            return self.last_index();
+        }
+        let conflicting = self.term_at(prev_index);
+        let mut hint = prev_index.0.saturating_sub(1);
+        while hint > self.commit.0 && self.term_at(LogIndex(hint)) == conflicting {
+            hint -= 1;
+        }
+        LogIndex(hint)
     }
 
     /// Appends what is new and overwrites what conflicts, never what matches: a delayed or

@@ -378,9 +378,11 @@ fn append_with_a_mismatching_prev_is_rejected_with_a_hint() {
     a.disk.term = Term(2);
     a.disk.log = vec![noop(1), noop(1), noop(1)];
 
-    // Index 3 holds term 1, not 2: the hint points just before it.
+    // Index 3 holds term 1, not 2: the hint points before the whole run of term 1 (§5.3,
+    // "the follower can include the term of the conflicting entry and the first index it
+    // stores for that term"), here the start of the log.
     let out = deliver(&mut a, 1, B, append(2, (3, 2), vec![noop(2)], 3));
-    assert_eq!(sends(&out), vec![(B, ack(2, false, 2, 0))]);
+    assert_eq!(sends(&out), vec![(B, ack(2, false, 0, 0))]);
     assert_eq!(a.disk.log, vec![noop(1), noop(1), noop(1)], "a rejected Append changes nothing");
     assert_eq!(a.commit, LogIndex(0), "nor the commit index");
     assert_eq!(a.leader, Some(B), "the sender is still the legitimate leader");
@@ -397,6 +399,24 @@ fn append_with_a_mismatching_prev_is_rejected_with_a_hint() {
     assert_eq!(a.leader, Some(B));
     assert!(!out.contains(&Output::ResetElectionTimer));
     assert_eq!(a.disk.log.len(), 3);
+}
+
+#[test]
+fn a_conflict_hint_skips_the_conflicting_term_but_not_the_commit_index() {
+    // Found by the swarm (seed 308661): a branch that led alone under load held some 180
+    // entries of older terms no one else had; backing up one entry per round trip took
+    // longer than the liveness bound. Reference: §5.3, the optimization at its end.
+    let mut a = replica(A, 3);
+    a.disk.term = Term(4);
+    a.disk.log = vec![noop(1), noop(1), noop(2), noop(2), noop(2)];
+    // Index 5 holds term 2, the leader's term 3: skip back over every entry of term 2.
+    let out = deliver(&mut a, 1, B, append(4, (5, 3), vec![], 0));
+    assert_eq!(sends(&out), vec![(B, ack(4, false, 2, 0))]);
+    // Never below the commit index: every leader holds what is committed.
+    a.commit = LogIndex(3);
+    a.applied = LogIndex(3);
+    let out = deliver(&mut a, 2, B, append(4, (5, 3), vec![], 0));
+    assert_eq!(sends(&out), vec![(B, ack(4, false, 3, 0))]);
 }
 
 #[test]

@@ -76,6 +76,17 @@ fn seed_56_no_quorum_append_storm_stays_bounded() {
     assert!(matches!(r.verdict, Verdict::Violation(_)), "split brain is still caught: {:?}", r.verdict);
 }
 
+/// Found by the million-seed swarm: a branch cut off one way (it could win votes but not
+/// replicate) led term after term under load and gathered some 180 entries no one else had.
+/// Once a majority healed, the new leader backed up over them one entry per round trip
+/// (about 130 ms here), longer than the 25 s liveness bound. A follower's refusal now skips
+/// the whole run of its conflicting term (replica.rs `conflict_hint`, Raft §5.3).
+#[test]
+fn seed_308661_a_long_divergent_register_is_repaired_in_time() {
+    let r = run_seed(308661, None);
+    assert_eq!(r.verdict, Verdict::Pass, "reproduce with `nextnumber swarm --seeds 308661`");
+}
+
 #[test]
 fn a_replayed_swarm_run_has_the_same_trace() {
     use nextnumber_core::swarm::{draw_scenario, replay_drawn};
