@@ -19,6 +19,7 @@ pub mod history;
 pub mod ids;
 pub mod model;
 pub mod msg;
+pub mod narration;
 pub mod net;
 pub mod permalink;
 pub mod replica;

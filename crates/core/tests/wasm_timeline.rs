@@ -61,6 +61,23 @@ fn jumps_show_what_a_straight_run_shows() {
     }
 }
 
+/// Each essay scenario, played by a timeline as the page plays it, ends with the history
+/// hash the CLI prints for its file (the native golden file).
+#[wasm_bindgen_test]
+fn essay_scenarios_end_with_the_clis_history_hashes() {
+    let golden = include_str!("golden/essay_history_hashes.txt");
+    for (name, text) in narration::ESSAY {
+        let want = golden
+            .lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|h| h.strip_prefix(' ')))
+            .unwrap_or_else(|| panic!("{name} is in the golden file"));
+        let scenario = Scenario::parse(text).unwrap();
+        let mut t = Timeline::from_scenario(&scenario, 1).unwrap();
+        t.run_until(Tick(scenario.run_until.unwrap()));
+        assert_eq!(History::of(t.sim()).hash_hex(), want, "{name}");
+    }
+}
+
 /// The native `jump_times_on_a_one_hour_run` (tests/timeline.rs), in the browser.
 #[wasm_bindgen_test]
 #[ignore = "a measurement: run it with --include-ignored --nocapture"]
