@@ -43,7 +43,7 @@ pub fn state_text(r: &RequestView) -> String {
             Some(k) => format!("latest Number {read} (stale: {k} Numbers behind)"),
         },
         (Some(Outcome::Error { error }), _) => format!("refused: {error}"),
-        (None, Some(Progress::AtDesk { branch })) => format!("at the desk of {branch}"),
+        (None, Some(Progress::AtDesk { branch })) => format!("waiting at the desk of {branch}"),
         (None, Some(Progress::Forwarded { from, to })) => format!("forwarded {from}→{to}"),
         (None, Some(Progress::WaitingForQuorum { branch, index })) => {
             format!("waiting for a quorum at {branch} (register slot {index})")
