@@ -9,9 +9,15 @@
 //     branch (whose hash the CLI confirms), and Back returns to the old run.
 //  4. A truncated, future-version, malformed or oversized link shows a message and opens
 //     the default run, without an error in the page.
-//  5. Screenshots of a scenario opened from its link, at 390×844 and 1440×900, light and dark.
+//  5. Narrated scenarios (the essay's, tests/scenarios/essay-*.txt): a link opens at the first
+//     step (and, run to its end, gives the CLI's hash, as in 1); Next plays to the next step,
+//     Back returns; the picker starts a scenario as a new entry in the browser's history.
+//  6. The example blog page (web/blog-example.html) embeds two scenarios in the compact
+//     layout: drive one of them from inside its frame.
+//  7. Screenshots of a scenario opened from its link, at 390×844 and 1440×900, light and
+//     dark, and of the blog page.
 import { chromium } from "playwright-core";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +54,8 @@ const linkOf = (file) => cli("link", file).trim().split("#")[1];
 const button = (page, name) => page.getByRole("button", { name, exact: true });
 const statuses = (page) => page.locator("#branches li > .status").allTextContents();
 const pageHash = (page) => page.locator("#history-hash").textContent();
+const storyText = (page) => page.locator("#narration-text").textContent();
+const stepCount = (page) => page.locator(".narration .step-count").textContent();
 const scrubber = (page) => page.getByLabel("Moment of the run shown, in simulated milliseconds");
 
 /** Waits until `f()` returns something truthy; returns it. */
@@ -95,6 +103,12 @@ try {
     await step(`permalink of ${f}: the page's history hash is the CLI's`, async (page) => {
       const expected = cliHash("run", "--scenario", file);
       await page.goto(server.url + "#" + linkOf(file));
+      if (/^#> @/m.test(readFileSync(file, "utf8"))) {
+        // A narrated scenario opens at its first step, for the story: run it to its end.
+        await until(async () => /^Step 1 of \d+$/.test(await stepCount(page)), "step 1");
+        assert.equal(await scrubber(page).inputValue(), "0");
+        await button(page, "Jump to the latest moment of the run").click();
+      }
       await until(async () => (await pageHash(page)) === expected, `hash ${expected}; page shows ${await pageHash(page)}`);
       // The address keeps the link (the page does not start another run).
       assert.equal(cliHash("run", "--link", page.url()), expected);
@@ -140,6 +154,39 @@ try {
     await until(async () => cliHash("run", "--link", page.url()) === (await pageHash(page)), "the fork's hash");
     await page.goBack();
     await until(async () => (await pageHash(page)) === expected, "the old run after Back");
+  });
+
+  await step("narration: Next plays to the next step, Back returns, the picker starts a scenario", async (page) => {
+    await page.goto(server.url + "#" + linkOf(join(SCENARIOS, "essay-3-fire-at-the-main-office.txt")));
+    await until(async () => (await stepCount(page)) === "Step 1 of 7", "step 1 of 7");
+    const first = await storyText(page);
+    await button(page, "Next step of the story: play up to it").click();
+    await until(async () => (await stepCount(page)) === "Step 2 of 7", "step 2");
+    await until(async () => (await scrubber(page).inputValue()) === "1500", "the run paused at step 2's moment");
+    assert.notEqual(await storyText(page), first);
+    await button(page, "Back to the previous step of the story").click();
+    await until(async () => (await stepCount(page)) === "Step 1 of 7", "step 1 again");
+    assert.equal(await storyText(page), first);
+    const before = page.url();
+    await page.getByLabel("Scenario to follow, step by step").selectOption({ label: "The same flood, with the majority rule" });
+    await page.getByRole("heading", { name: "The same flood, with the majority rule" }).waitFor();
+    await until(() => page.url().includes("name_the-quorum-holds"), "the flood's link in the address");
+    await page.goBack();
+    await until(() => page.url() === before, "Back to the fire");
+    await page.getByRole("heading", { name: "The fire at the Main Office" }).waitFor();
+  });
+
+  await step("the blog page embeds two scenarios; one is driven from inside its frame", async (page) => {
+    await page.goto(server.url + "blog-example.html");
+    assert.equal(await page.locator("iframe").count(), 2);
+    const frame = page.frameLocator("iframe").first();
+    await frame.getByRole("heading", { name: "The same flood, with the majority rule" }).waitFor();
+    await frame.getByRole("button", { name: "Next step of the story: play up to it", exact: true }).click();
+    await until(async () => (await frame.locator(".narration .step-count").textContent()) === "Step 2 of 4", "step 2");
+    // The rest is folded, and opens.
+    await frame.getByText("Customer desk, checkers, sharing, network and event log").click();
+    await frame.locator("#history-hash").waitFor();
+    await page.screenshot({ path: join(out, "blog-example-1440x900.png"), fullPage: true });
   });
 
   const broken = {

@@ -2,10 +2,11 @@
 //! protocol state: the model holds the simulation, the components draw its view.
 
 use crate::components::{
-    checker::Checker, controls::Controls, desk::Desk, eventlog::EventLog, inspector::Inspector, map::ClusterMap,
-    messages::Messages, network::Network, timeline::TimeTravel,
+    charts::Charts, checker::Checker, controls::Controls, desk::Desk, eventlog::EventLog, inspector::Inspector,
+    map::ClusterMap, messages::Messages, network::Network, timeline::TimeTravel,
 };
 use crate::hooks::use_animation;
+use crate::narration::Narration;
 use crate::share::{use_address, Share};
 use crate::state::{Model, Msg, Selection, Settings};
 use nextnumber_core::{Action, NodeId};
@@ -62,16 +63,38 @@ pub fn app() -> Html {
     };
     let config = model.sim().config().clone();
     let onclick = delegate(send.clone(), view.branches.len());
+    // In an iframe (`?embed=1`): the map, its controls and the story; the rest folded.
+    let embed = *use_memo((), |_| crate::share::embedded());
+    let narration = html! { <Narration scenario={model.scenario.clone()} now={view.now} send={send.clone()} /> };
+    let side = html! {
+        <>
+            if !embed { { narration.clone() } }
+            <Desk view={view.clone()} implicated={model.implicated.clone()} send={send.clone()} />
+            <Checker verdicts={model.verdicts.clone()} />
+            <Share address={model.address.clone()} hash={model.hash.clone()} now={view.now} />
+            <Network view={view.clone()} link={model.link} send={send.clone()} />
+            <EventLog shared={model.shared.clone()} count={model.trace_count} branches={view.branches.len()} />
+        </>
+    };
+    let full_page = match &model.address.link {
+        Ok(link) => format!("./#{link}"),
+        Err(_) => "./".to_string(),
+    };
     html! {
-        <div class="page" {onclick}>
+        <div class={classes!("page", embed.then_some("embed"))} {onclick}>
             <header class="top">
                 <h1>{ "The Very Next Number" }</h1>
-                <p class="tagline">
-                    { "Branches (replicas) hand out Numbers (sequence numbers) with no gap and no repeat, whatever the network does." }
-                </p>
+                if embed {
+                    <a class="full-page" href={full_page} target="_blank" rel="noopener">{ "Open the full page ↗" }</a>
+                } else {
+                    <p class="tagline">
+                        { "Branches (replicas) hand out Numbers (sequence numbers) with no gap and no repeat, whatever the network does." }
+                    </p>
+                }
             </header>
             <main class="layout">
                 <section class="stage" aria-label="Cluster">
+                    if embed { { narration } }
                     <Controls playing={model.playing} speed={model.speed} settings={model.settings.clone()}
                         now={view.now} behind={model.shared.0.clock.get().behind} send={send.clone()} />
                     if let Some(e) = &model.error {
@@ -89,14 +112,18 @@ pub fn app() -> Html {
                         in_flight={view.in_flight} now={view.now} />
                     <Inspector view={view.clone()} selected={selected_branch} detail={model.detail.clone()}
                         implicated={model.implicated.clone()} />
+                    if !embed {
+                        <Charts view={view.clone()} shared={model.shared.clone()} end={model.end} send={send.clone()} />
+                    }
                 </section>
-                <aside class="side">
-                    <Desk view={view.clone()} implicated={model.implicated.clone()} send={send.clone()} />
-                    <Checker verdicts={model.verdicts.clone()} />
-                    <Share address={model.address.clone()} hash={model.hash.clone()} now={view.now} />
-                    <Network view={view.clone()} link={model.link} send={send.clone()} />
-                    <EventLog shared={model.shared.clone()} count={model.trace_count} branches={view.branches.len()} />
-                </aside>
+                if embed {
+                    <details class="side more">
+                        <summary>{ "Customer desk, checkers, sharing, network and event log" }</summary>
+                        { side }
+                    </details>
+                } else {
+                    <aside class="side">{ side }</aside>
+                }
             </main>
         </div>
     }

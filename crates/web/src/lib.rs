@@ -6,6 +6,7 @@ pub mod components;
 pub mod flights;
 pub mod geometry;
 pub mod hooks;
+pub mod narration;
 pub mod panic;
 pub mod share;
 pub mod state;

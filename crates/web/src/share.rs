@@ -31,7 +31,12 @@ fn page_base() -> String {
 /// What opening `fragment` means for the model: a run, or why there is none.
 pub fn open_fragment(fragment: &str) -> Msg {
     match permalink::decode(fragment) {
-        Ok(scenario) => Msg::Open { scenario: Box::new(scenario), at: None, push: false },
+        Ok(scenario) => {
+            // A narrated scenario opens at its start, for the story; any other run at its end,
+            // the moment its link was copied.
+            let at = scenario.name.as_deref().filter(|n| crate::narration::is_narrated(n)).map(|_| 0);
+            Msg::Open { scenario: Box::new(scenario), at, push: false }
+        }
         Err(e) => Msg::BadLink(e.to_string()),
     }
 }

@@ -113,6 +113,9 @@ pub enum Msg {
     Seek(u64),
     /// One step back: to the latest moment before this one at which something was recorded.
     StepBack,
+    /// Play up to this tick and pause there (a narrated step), at a speed that gets there
+    /// in a few seconds.
+    PlayTo(u64),
     /// Open this scenario (from a link or the picker), at `at` (its end when `None`), paused.
     /// `push`: a new entry in the browser's history, so Back returns to the run before.
     Open {
@@ -246,6 +249,8 @@ pub struct Model {
     pub notice: Option<Rc<str>>,
     /// The scenario this run follows, if it was opened from one with a name.
     pub scenario: Option<Rc<str>>,
+    /// Playing stops at this tick (`Msg::PlayTo`).
+    pub stop_at: Option<u64>,
 }
 
 /// A fresh simulation with the page's recorders on.
@@ -302,6 +307,7 @@ impl Model {
             address: Address { link: Err(Rc::from("")), serial: 0 },
             notice: None,
             scenario: None,
+            stop_at: None,
         };
         m.refresh(true);
         Ok(m)
@@ -315,10 +321,7 @@ impl Model {
         if fragment.is_empty() || fragment == "crash-test" {
             return Ok(m);
         }
-        let msg = match permalink::decode(fragment) {
-            Ok(scenario) => Msg::Open { scenario: Box::new(scenario), at: None, push: false },
-            Err(e) => Msg::BadLink(e.to_string()),
-        };
+        let msg = crate::share::open_fragment(fragment);
         let serial = m.address.serial;
         m = (*Rc::new(m).reduce(msg)).clone();
         // The address already holds this run: the first update replaces it.
@@ -336,6 +339,7 @@ impl Model {
         self.error = None;
         self.notice = None;
         self.verdicts = Rc::default();
+        self.stop_at = None;
         if push {
             self.address.serial += 1;
         }
@@ -432,6 +436,7 @@ impl Reducible for Model {
                 // Replaying the recorded past, the run stops where that branch of history ends.
                 let end = shared.sim.timeline().end().0;
                 let until = if shared.sim.borrow().now().0 < end { until.min(end) } else { until };
+                let until = m.stop_at.map_or(until, |stop| until.min(stop));
                 clock.behind = m.advance(until);
                 if clock.behind {
                     clock.carry = 0;
@@ -443,17 +448,30 @@ impl Reducible for Model {
                     clock.since_refresh_ms = 0;
                 }
                 shared.clock.set(clock);
-                if !refresh {
+                if m.stop_at.is_some_and(|stop| shared.sim.borrow().now().0 >= stop) {
+                    // A narrated step reached: pause there, showing it exactly.
+                    (m.playing, m.stop_at) = (false, None);
+                    true
+                } else if !refresh {
                     return self;
+                } else {
+                    clock.since_check_ms >= CHECK_EVERY_REAL_MS
                 }
-                clock.since_check_ms >= CHECK_EVERY_REAL_MS
             }
             Msg::Step => {
-                m.playing = false;
+                (m.playing, m.stop_at) = (false, None);
                 m.shared.0.sim.timeline_mut().step();
                 true
             }
+            Msg::PlayTo(t) => {
+                let gap = t.saturating_sub(m.shared.0.sim.borrow().now().0);
+                // About four real seconds per step, never slower than the speed chosen.
+                let fast = SPEEDS.iter().map(|s| s.0).find(|&v| v * 4 >= gap).unwrap_or(SPEEDS[SPEEDS.len() - 1].0);
+                (m.playing, m.stop_at, m.speed) = (true, Some(t), m.speed.max(fast));
+                return Rc::new(m);
+            }
             Msg::SetPlaying(p) => {
+                m.stop_at = None;
                 // Paused, the panels show exactly where the simulation stopped.
                 m.playing = p;
                 false
@@ -498,7 +516,7 @@ impl Reducible for Model {
                 true
             }
             Msg::Seek(t) => {
-                m.playing = false;
+                (m.playing, m.stop_at) = (false, None);
                 m.shared.0.sim.timeline_mut().seek(Tick(t));
                 true
             }

@@ -1,6 +1,7 @@
 //! One component per file. Each renders part of the core's view; gestures leave as `Msg`s.
 
 pub mod branch;
+pub mod charts;
 pub mod checker;
 pub mod controls;
 pub mod desk;
