@@ -9,6 +9,21 @@
 //! console.log(sim.view().branches, sim.check().ok, sim.stats().events);
 //! ```
 //!
+//! Time travel, permalinks and the history hash:
+//!
+//! ```js
+//! import init, { Timeline, decodeLink, narratedScenarios } from "./pkg/nextnumber_core.js";
+//! await init();
+//! const fire = narratedScenarios().find((s) => s.name === "fire-at-the-main-office");
+//! const t = new Timeline({ scenario: fire.text, spacetime: 5000 });
+//! t.runUntil(11000);                 // plays the scenario's recorded actions
+//! console.log(t.historyHash());      // what `nextnumber run --scenario FILE` prints
+//! t.seek(2500);                      // back in time: a snapshot and a replay
+//! t.act("kill B");                   // acting in the past forks: later actions are dropped
+//! location.hash = t.link();          // nextnumber/1;name_…;…;end
+//! const again = new Timeline({ scenario: decodeLink(location.href) });
+//! ```
+//!
 //! Every failure (a bad config, a bad action, an unknown branch) is thrown as a JS `Error`
 //! with a message that says what is wrong; nothing here panics on user input. Objects come
 //! back as plain JS objects (maps too), `None` as `null`, and 64-bit integers as numbers
@@ -23,6 +38,7 @@ use crate::history::History;
 use crate::ids::{NodeId, RequestId, Tick};
 use crate::scenario::Scenario;
 use crate::swarm::{self, Verdict};
+use crate::timeline::Timeline as CoreTimeline;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -31,7 +47,7 @@ const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 /// The most trace lines `enableTrace` keeps (the hash covers every line regardless).
 pub const MAX_TRACE_KEEP: u32 = 1_000_000;
 /// Keys of the constructor's options object that are not `Config` fields.
-const OPTION_KEYS: [&str; 2] = ["seed", "scenario"];
+const OPTION_KEYS: [&str; 4] = ["seed", "scenario", "trace", "spacetime"];
 
 #[wasm_bindgen]
 extern "C" {
@@ -114,12 +130,47 @@ struct Options {
     config: Config,
     seed: Option<u64>,
     scenario: Option<Scenario>,
+    /// Trace lines to keep (the trace is on from the start), if asked for.
+    trace: Option<u32>,
+    /// Space-time marks to keep (the record is on from the start), if asked for.
+    spacetime: Option<u32>,
+}
+
+impl Options {
+    /// A fresh simulation as asked for (not yet run): the scenario's config and seed, or
+    /// the options', or a random seed; trace and space-time record enabled if asked for.
+    fn fresh(&self) -> Result<crate::sim::Simulation, String> {
+        let config = self.scenario.as_ref().map_or(&self.config, |s| &s.config).clone();
+        let seed = match self.scenario.as_ref().and_then(|s| s.seed).or(self.seed) {
+            Some(seed) => seed,
+            None => fresh_seed()?,
+        };
+        let mut sim = crate::sim::Simulation::new(config, seed)?;
+        if let Some(keep) = self.trace {
+            sim.trace_mut().enable(keep as usize);
+        }
+        if let Some(marks) = self.spacetime {
+            sim.spacetime_mut().enable(marks as usize)?;
+        }
+        Ok(sim)
+    }
+}
+
+/// A count option (`trace`, `spacetime`): a whole number from 0 to `max`.
+fn count_option(value: &JsValue, key: &str, max: u32) -> Result<Option<u32>, String> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= max as f64 => Ok(Some(n as u32)),
+        _ => Err(format!("option {key:?} is a whole number from 0 to {max}, not {value:?}")),
+    }
 }
 
 /// Reads the constructor's options: `Config` fields (camelCase, each optional), `seed`,
 /// `scenario`. Unknown keys are refused, so a typo is not silently ignored.
 fn parse_options(options: &JsValue) -> Result<Options, String> {
-    let mut out = Options { config: Config::default(), seed: None, scenario: None };
+    let mut out = Options { config: Config::default(), seed: None, scenario: None, trace: None, spacetime: None };
     if options.is_undefined() || options.is_null() {
         return Ok(out);
     }
@@ -131,6 +182,9 @@ fn parse_options(options: &JsValue) -> Result<Options, String> {
     if !seed.is_undefined() && !seed.is_null() {
         out.seed = Some(seed_from_js(&seed)?);
     }
+    out.trace = count_option(&get("trace"), "trace", MAX_TRACE_KEEP)?;
+    out.spacetime =
+        count_option(&get("spacetime"), "spacetime", crate::spacetime::MAX_SPACETIME_MARKS as u32)?.filter(|n| *n > 0);
     let scenario = get("scenario");
     if !scenario.is_undefined() && !scenario.is_null() {
         let text = scenario.as_string().ok_or_else(|| {
@@ -190,23 +244,11 @@ impl Simulation {
     /// `new Simulation(options)` without the JS error type, for Rust callers and tests.
     pub fn from_options(options: &JsValue) -> Result<Simulation, String> {
         install_panic_hook();
-        let Options { config, seed, scenario } = parse_options(options)?;
-        let inner = match scenario {
-            Some(scenario) => {
-                let seed = match scenario.seed.or(seed) {
-                    Some(seed) => seed,
-                    None => fresh_seed()?,
-                };
-                scenario.run(seed).map_err(|e| format!("scenario: {e}"))?
-            }
-            None => {
-                let seed = match seed {
-                    Some(seed) => seed,
-                    None => fresh_seed()?,
-                };
-                crate::sim::Simulation::new(config, seed)?
-            }
-        };
+        let options = parse_options(options)?;
+        let mut inner = options.fresh()?;
+        if let Some(scenario) = &options.scenario {
+            scenario.replay(&mut inner).map_err(|e| format!("scenario: {e}"))?;
+        }
         Ok(Simulation { inner })
     }
 
@@ -226,9 +268,11 @@ impl Simulation {
 impl Simulation {
     /// `new Simulation({ branches, variants, clientMode, latencyMinMs, latencyMaxMs, lossPct,
     /// dupPct, electionTimeoutMinMs, electionTimeoutMaxMs, heartbeatMs, clientTimeoutMs, seed,
-    /// scenario })`, every key optional. Without `seed`, a fresh random one. With `scenario`
-    /// (the text of a nextnumber/1 scenario), the scenario sets the configuration (and the
-    /// seed, if it names one) and is replayed to its end.
+    /// scenario, trace, spacetime })`, every key optional. Without `seed`, a fresh random one.
+    /// With `scenario` (the text of a nextnumber/1 scenario), the scenario sets the
+    /// configuration (and the seed, if it names one) and is replayed to its end. `trace: N`
+    /// turns the trace on from the start, keeping N lines; `spacetime: N` the space-time
+    /// record, keeping N marks.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Simulation, JsError> {
         Simulation::from_options(&options).map_err(js_error)
@@ -325,6 +369,281 @@ impl Simulation {
     #[wasm_bindgen(js_name = traceCount)]
     pub fn trace_count(&self) -> f64 {
         self.inner.trace().count() as f64
+    }
+
+    /// The history hash (16 hex digits): what `nextnumber run` prints for the same run.
+    #[wasm_bindgen(js_name = historyHash)]
+    pub fn history_hash(&self) -> String {
+        History::of(&self.inner).hash_hex()
+    }
+
+    /// The permalink of the run so far: `base#nextnumber/1;…;end`, or without `base` just
+    /// the part after `#`.
+    pub fn link(&self, base: Option<String>) -> Result<String, JsValue> {
+        link_of(&self.inner.to_scenario(), base)
+    }
+}
+
+fn link_of(scenario: &Scenario, base: Option<String>) -> Result<String, JsValue> {
+    match base {
+        Some(base) => crate::permalink::url(&base, scenario),
+        None => crate::permalink::encode(scenario),
+    }
+    .map_err(link_error)
+}
+
+/// A JS `Error` for a link that cannot be made or read, with `kind` saying which problem it
+/// is: "oversized", "future-version", "truncated", "malformed" or "invalid".
+fn link_error(e: crate::permalink::LinkError) -> JsValue {
+    use crate::permalink::LinkError;
+    let kind = match e {
+        LinkError::Oversized { .. } => "oversized",
+        LinkError::FutureVersion(_) => "future-version",
+        LinkError::Truncated => "truncated",
+        LinkError::Malformed(_) => "malformed",
+        LinkError::Invalid(_) => "invalid",
+    };
+    let error = js_sys::Error::new(&e.to_string());
+    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("kind"), &JsValue::from_str(kind));
+    error.into()
+}
+
+/// The permalink (the part after `#`) of a scenario's text.
+#[wasm_bindgen(js_name = encodeLink)]
+pub fn encode_link(scenario: &str) -> Result<String, JsValue> {
+    let scenario = Scenario::parse(scenario).map_err(|e| JsValue::from(js_error(format!("scenario: {e}"))))?;
+    link_of(&scenario, None)
+}
+
+/// The scenario text (format nextnumber/1) of a permalink: a whole URL or the part after
+/// `#`. Throws an `Error` whose `kind` is "oversized", "future-version", "truncated",
+/// "malformed" or "invalid", with a message for the reader.
+#[wasm_bindgen(js_name = decodeLink)]
+pub fn decode_link(link: &str) -> Result<String, JsValue> {
+    crate::permalink::decode(link).map(|s| s.to_text()).map_err(link_error)
+}
+
+/// The essay's scenarios, narrated: `[{ name, title, text, steps: [{ tick, text }],
+/// challenge }]`, in the essay's order. `text` opens with `new Timeline({ scenario: text })`.
+#[wasm_bindgen(js_name = narratedScenarios)]
+pub fn narrated_scenarios() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Step<'a> {
+        tick: u64,
+        text: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Narrated<'a> {
+        name: &'a str,
+        title: Option<&'a str>,
+        text: &'a str,
+        steps: Vec<Step<'a>>,
+        challenge: Option<&'a str>,
+    }
+    let parsed: Vec<(&str, &str, crate::narration::Narration)> = crate::narration::ESSAY
+        .iter()
+        .map(|(name, text)| Ok((*name, *text, crate::narration::Narration::parse(text)?)))
+        .collect::<Result<_, String>>()
+        .map_err(js_error)?;
+    let list: Vec<Narrated> = parsed
+        .iter()
+        .map(|(name, text, n)| Narrated {
+            name,
+            title: n.title.as_deref(),
+            text,
+            steps: n.steps.iter().map(|s| Step { tick: s.tick, text: &s.text }).collect(),
+            challenge: n.challenge.as_deref(),
+        })
+        .collect();
+    to_js(&list)
+}
+
+/// A tick from JS: a finite number of simulated ms, 0 or more (fractions are dropped).
+fn tick_from_js(what: &str, tick: f64) -> Result<Tick, JsError> {
+    if !tick.is_finite() || tick < 0.0 {
+        return Err(js_error(format!("{what} takes a tick in simulated ms (0 or more), not {tick}")));
+    }
+    Ok(Tick(tick.floor().min(crate::config::limits::MAX_TICK as f64) as u64))
+}
+
+/// A run you can rewind, replay and fork (see the core's `timeline` module): snapshots and
+/// deterministic replay make a jump to any tick of an hour-long run take tens of ms.
+#[wasm_bindgen(js_name = Timeline)]
+pub struct JsTimeline {
+    inner: CoreTimeline,
+}
+
+impl JsTimeline {
+    /// `new Timeline(options)` without the JS error type.
+    pub fn from_options(options: &JsValue) -> Result<JsTimeline, String> {
+        install_panic_hook();
+        let options = parse_options(options)?;
+        let sim = options.fresh()?;
+        let inner = match &options.scenario {
+            Some(scenario) => {
+                let scenario = Scenario { seed: Some(sim.seed()), ..scenario.clone() };
+                CoreTimeline::scripted(sim, &scenario, crate::timeline::Limits::default())?
+            }
+            None => CoreTimeline::new(sim)?,
+        };
+        Ok(JsTimeline { inner })
+    }
+
+    /// The timeline inside, for Rust callers.
+    pub fn inner(&self) -> &CoreTimeline {
+        &self.inner
+    }
+}
+
+#[wasm_bindgen(js_class = Timeline)]
+impl JsTimeline {
+    /// The options of `new Simulation`. With `scenario`, the timeline stands at tick 0 with
+    /// the scenario's actions as its recorded future: playing forward runs the scenario.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<JsTimeline, JsError> {
+        JsTimeline::from_options(&options).map_err(js_error)
+    }
+
+    /// Jumps to `tick`, back or forward.
+    pub fn seek(&mut self, tick: f64) -> Result<(), JsError> {
+        self.inner.seek(tick_from_js("seek", tick)?);
+        Ok(())
+    }
+
+    /// Plays forward to `tick` (nothing happens if the present is already past it).
+    #[wasm_bindgen(js_name = runUntil)]
+    pub fn run_until(&mut self, tick: f64) -> Result<(), JsError> {
+        self.inner.run_until(tick_from_js("runUntil", tick)?);
+        Ok(())
+    }
+
+    /// Moves to the next tick at which anything happens; false when nothing is left.
+    pub fn step(&mut self) -> bool {
+        self.inner.step()
+    }
+
+    /// Applies an action now (`kill A`, `cut A>B`, …) and records it; in the past this forks
+    /// first. Returns how many later actions were dropped.
+    pub fn act(&mut self, action: &str) -> Result<u32, JsError> {
+        let parsed = Action::parse(action.trim(), self.inner.sim().config().branches).map_err(js_error)?;
+        let dropped = self.inner.act(parsed).map_err(|e| js_error(format!("{:?}: {e}", action.trim())))?;
+        Ok(dropped as u32)
+    }
+
+    /// Drops the actions after the present moment, which becomes the end; returns how many.
+    pub fn fork(&mut self) -> u32 {
+        self.inner.fork() as u32
+    }
+
+    /// The present moment, in simulated ms.
+    pub fn now(&self) -> f64 {
+        self.inner.now().0 as f64
+    }
+
+    /// The furthest moment of this branch of history: reached, or where its script ends.
+    pub fn end(&self) -> f64 {
+        self.inner.end().0 as f64
+    }
+
+    /// The scenario's name, if it has one.
+    pub fn name(&self) -> Option<String> {
+        self.inner.name().map(str::to_string)
+    }
+
+    /// Every action of this branch, before and after the present, as `@TICK action` lines.
+    pub fn log(&self) -> Vec<String> {
+        self.inner.log().iter().map(|(t, a)| format!("@{} {a}", t.0)).collect()
+    }
+
+    /// How many of `log()`'s actions are in the past.
+    pub fn applied(&self) -> u32 {
+        self.inner.applied() as u32
+    }
+
+    /// Scripted actions that could not happen when their time came, with why.
+    pub fn rejected(&self) -> Vec<String> {
+        self.inner.rejected().to_vec()
+    }
+
+    /// `{ count, bytes, ticks }` of the snapshots kept.
+    pub fn snapshots(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Snapshots {
+            count: usize,
+            bytes: usize,
+            ticks: Vec<u64>,
+        }
+        let ticks: Vec<u64> = self.inner.snapshot_ticks().iter().map(|t| t.0).collect();
+        to_js(&Snapshots { count: ticks.len(), bytes: self.inner.snapshot_bytes(), ticks })
+    }
+
+    /// The cluster at the present moment, as `Simulation.view()`.
+    pub fn view(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.sim().view())
+    }
+
+    /// Every checker on the run up to the present moment, as `Simulation.check()`.
+    pub fn check(&self) -> Result<JsValue, JsError> {
+        check_report(self.inner.sim())
+    }
+
+    pub fn stats(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.sim().stats())
+    }
+
+    pub fn seed(&self) -> JsValue {
+        seed_to_js(self.inner.sim().seed())
+    }
+
+    /// The history hash of the run up to the present moment (16 hex digits).
+    #[wasm_bindgen(js_name = historyHash)]
+    pub fn history_hash(&self) -> String {
+        History::of(self.inner.sim()).hash_hex()
+    }
+
+    /// The history up to the present moment (format nextnumber-history/1) as JSON text.
+    pub fn history(&self) -> String {
+        History::of(self.inner.sim()).to_json()
+    }
+
+    /// This branch of history as scenario text: its whole log, run to its end.
+    pub fn scenario(&self) -> String {
+        self.inner.scenario().to_text()
+    }
+
+    /// The permalink of this branch: `base#nextnumber/1;…;end`, or just the part after `#`.
+    pub fn link(&self, base: Option<String>) -> Result<String, JsValue> {
+        link_of(&self.inner.scenario(), base)
+    }
+
+    /// The trace hash up to the present moment (16 hex digits; the trace is on if the
+    /// options had `trace`).
+    #[wasm_bindgen(js_name = traceHash)]
+    pub fn trace_hash(&self) -> String {
+        format!("{:016x}", self.inner.sim().trace().hash())
+    }
+
+    /// The last kept trace lines up to the present moment, oldest first.
+    #[wasm_bindgen(js_name = traceLines)]
+    pub fn trace_lines(&self) -> Vec<String> {
+        self.inner.sim().trace().lines().map(str::to_string).collect()
+    }
+
+    /// The charts from tick 0 to the present: `{ windowMs, windows: [{ start, numbers,
+    /// numbersPerSecMilli, answered, latencyP50Ms, latencyP99Ms }] }` in at most
+    /// `maxWindows` windows.
+    pub fn charts(&self, max_windows: u32) -> Result<JsValue, JsError> {
+        let sim = self.inner.sim();
+        to_js(&crate::charts::series(sim.records(), sim.now().0, max_windows as usize))
+    }
+
+    /// The space-time marks from tick `from` to tick `to` (both included), oldest first:
+    /// `[{ tick, type: "send" | "deliver" | "drop" | "kill" | "restart" | "action" |
+    /// "leaderElected" | "steppedDown", … }]`; empty unless the options had `spacetime`.
+    pub fn spacetime(&self, from: f64, to: f64) -> Result<JsValue, JsError> {
+        let (from, to) = (tick_from_js("spacetime", from)?, tick_from_js("spacetime", to)?);
+        let marks: Vec<&crate::spacetime::Stamped> = self.inner.sim().spacetime().window(from, to).collect();
+        to_js(&marks)
     }
 }
 

@@ -9,6 +9,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use nextnumber_core::timeline::Limits;
+use nextnumber_core::wasm;
 use nextnumber_core::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -76,6 +77,83 @@ fn essay_scenarios_end_with_the_clis_history_hashes() {
         t.run_until(Tick(scenario.run_until.unwrap()));
         assert_eq!(History::of(t.sim()).hash_hex(), want, "{name}");
     }
+}
+
+fn js(source: &str) -> JsValue {
+    js_sys::JSON::parse(source).expect("test JSON parses")
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key)).expect("property read")
+}
+
+fn options(scenario: &str, extra: &str) -> JsValue {
+    js(&format!("{{\"scenario\": {}{extra}}}", serde_json::to_string(scenario).unwrap()))
+}
+
+/// The JS API's Timeline: plays, rewinds, forks, links and hashes as the core does.
+#[wasm_bindgen_test]
+fn the_js_timeline_travels_forks_and_links() {
+    let list: js_sys::Array = wasm::narrated_scenarios().map_err(JsValue::from).unwrap().dyn_into().unwrap();
+    assert_eq!(list.length() as usize, narration::ESSAY.len());
+    let fire = list.iter().find(|s| get(s, "name").as_string().as_deref() == Some("fire-at-the-main-office")).unwrap();
+    let steps: js_sys::Array = get(&fire, "steps").dyn_into().unwrap();
+    assert!(steps.length() >= 4 && get(&steps.get(0), "tick").as_f64() == Some(0.0));
+    let text = get(&fire, "text").as_string().unwrap();
+
+    let mut t =
+        wasm::JsTimeline::new(options(&text, ", \"spacetime\": 2000, \"trace\": 10")).map_err(JsValue::from).unwrap();
+    assert_eq!((t.now(), t.end(), t.applied()), (0.0, 11_000.0, 0));
+    assert_eq!(t.name().as_deref(), Some("fire-at-the-main-office"));
+    t.run_until(11_000.0).map_err(JsValue::from).unwrap();
+    let golden = include_str!("golden/essay_history_hashes.txt");
+    assert!(golden.contains(&format!("fire-at-the-main-office {}", t.history_hash())));
+    let end_view = js_sys::JSON::stringify(&t.view().map_err(JsValue::from).unwrap()).unwrap();
+    let end_trace = t.trace_hash();
+
+    // Back and forth: the same moment, the same view and trace hash.
+    t.seek(2_000.0).map_err(JsValue::from).unwrap();
+    assert_eq!(t.now(), 2_000.0);
+    t.seek(11_000.0).map_err(JsValue::from).unwrap();
+    assert_eq!(js_sys::JSON::stringify(&t.view().map_err(JsValue::from).unwrap()).unwrap(), end_view);
+    assert_eq!(t.trace_hash(), end_trace);
+    let marks: js_sys::Array = t.spacetime(10_000.0, 11_000.0).map_err(JsValue::from).unwrap().dyn_into().unwrap();
+    assert!(marks.length() > 0 && get(&marks.get(0), "type").is_string());
+    let charts = t.charts(110).map_err(JsValue::from).unwrap();
+    assert_eq!(get(&charts, "windowMs").as_f64(), Some(100.0));
+
+    // A fork in the past drops the later actions (the fire, the restart, load 0).
+    t.seek(2_500.0).map_err(JsValue::from).unwrap();
+    assert_eq!(t.act("kill C").map_err(JsValue::from).unwrap(), 3);
+    assert_eq!(t.log(), ["@0 timeout A", "@300 load 30 random", "@2500 kill C"]);
+    assert_eq!(t.end(), 2_500.0);
+    t.run_until(4_000.0).map_err(JsValue::from).unwrap();
+    let link = t.link(Some("https://example.org/nn/".into())).unwrap();
+    assert!(link.starts_with("https://example.org/nn/#nextnumber/1;name_fire-at-the-main-office;seed_3;"), "{link}");
+
+    // The link opens the same branch, to the same history.
+    let again_text = wasm::decode_link(&link).unwrap();
+    let mut again = wasm::JsTimeline::new(options(&again_text, "")).map_err(JsValue::from).unwrap();
+    again.run_until(4_000.0).map_err(JsValue::from).unwrap();
+    assert_eq!(again.history_hash(), t.history_hash());
+    let sim = wasm::Simulation::new(options(&again_text, "")).map_err(JsValue::from).unwrap();
+    assert_eq!(sim.history_hash(), t.history_hash(), "a Simulation runs the same scenario to the same history");
+    assert_eq!(wasm::encode_link(&again_text).unwrap(), link.split_once('#').unwrap().1);
+    assert!(t.act("kill Q").is_err());
+    assert!(t.seek(f64::NAN).is_err());
+}
+
+#[wasm_bindgen_test]
+fn a_bad_link_throws_an_error_that_says_which_kind() {
+    let kind = |link: &str| get(&wasm::decode_link(link).expect_err(link), "kind").as_string().unwrap();
+    assert_eq!(kind("nextnumber/1;seed_1;run_5;en"), "truncated");
+    assert_eq!(kind("https://x/#nextnumber/3;seed_1;end"), "future-version");
+    assert_eq!(kind("hello"), "malformed");
+    assert_eq!(kind("nextnumber/1;@0_kill_Z;end"), "invalid");
+    assert_eq!(kind(&format!("nextnumber/1;{};end", "@0_ask_A;".repeat(5_000))), "oversized");
+    let e: js_sys::Error = wasm::decode_link("nextnumber/1;seed_1;run_5;en").unwrap_err().dyn_into().unwrap();
+    assert!(String::from(e.message()).contains("cut short"));
+    assert!(wasm::encode_link("not a scenario").is_err());
 }
 
 /// The native `jump_times_on_a_one_hour_run` (tests/timeline.rs), in the browser.
