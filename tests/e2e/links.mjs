@@ -103,9 +103,15 @@ try {
     await step(`permalink of ${f}: the page's history hash is the CLI's`, async (page) => {
       const expected = cliHash("run", "--scenario", file);
       await page.goto(server.url + "#" + linkOf(file));
-      if (/^#> @/m.test(readFileSync(file, "utf8"))) {
+      const text = readFileSync(file, "utf8");
+      if (/^#> @/m.test(text)) {
         // A narrated scenario opens at its first step, for the story: run it to its end.
         await until(async () => /^Step 1 of \d+$/.test(await stepCount(page)), "step 1");
+        // The picker's title (narration.rs) is the file's.
+        const title = text.match(/^# title: (.*)$/m)[1];
+        assert.equal(await page.locator("#narration-title").textContent(), title);
+        const picker = page.getByLabel("Scenario to follow, step by step");
+        assert.equal(await picker.locator("option:checked").textContent(), title);
         assert.equal(await scrubber(page).inputValue(), "0");
         await button(page, "Jump to the latest moment of the run").click();
       }
@@ -184,7 +190,7 @@ try {
     await frame.getByRole("button", { name: "Next step of the story: play up to it", exact: true }).click();
     await until(async () => (await frame.locator(".narration .step-count").textContent()) === "Step 2 of 4", "step 2");
     // The rest is folded, and opens.
-    await frame.getByText("Customer desk, checkers, sharing, network and event log").click();
+    await frame.getByText("Branches, customer desk, checkers, sharing, network and event log").click();
     await frame.locator("#history-hash").waitFor();
     await page.screenshot({ path: join(out, "blog-example-1440x900.png"), fullPage: true });
   });

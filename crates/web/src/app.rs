@@ -2,8 +2,8 @@
 //! protocol state: the model holds the simulation, the components draw its view.
 
 use crate::components::{
-    charts::Charts, checker::Checker, controls::Controls, desk::Desk, eventlog::EventLog, inspector::Inspector,
-    map::ClusterMap, messages::Messages, network::Network, timeline::TimeTravel,
+    charts::charts_panel, checker::Checker, controls::Controls, desk::Desk, eventlog::EventLog, inspector::Inspector,
+    map::ClusterMap, messages::Messages, network::Network, timeline::time_travel,
 };
 use crate::hooks::use_animation;
 use crate::narration::Narration;
@@ -66,9 +66,19 @@ pub fn app() -> Html {
     // In an iframe (`?embed=1`): the map, its controls and the story; the rest folded.
     let embed = *use_memo((), |_| crate::share::embedded());
     let narration = html! { <Narration scenario={model.scenario.clone()} now={view.now} send={send.clone()} /> };
+    // The messages in flight and the branch list; folded with the rest in an iframe.
+    let details = html! {
+        <>
+            <Messages shared={model.shared.clone()} selected={selected_message} message={model.message.clone()}
+                in_flight={view.in_flight} now={view.now} />
+            <Inspector view={view.clone()} selected={selected_branch} detail={model.detail.clone()}
+                implicated={model.implicated.clone()} />
+        </>
+    };
     let side = html! {
         <>
             if !embed { { narration.clone() } }
+            if embed { { details.clone() } }
             <Desk view={view.clone()} implicated={model.implicated.clone()} send={send.clone()} />
             <Checker verdicts={model.verdicts.clone()} />
             <Share address={model.address.clone()} hash={model.hash.clone()} now={view.now} />
@@ -107,18 +117,15 @@ pub fn app() -> Html {
                     <ClusterMap view={view.clone()} shared={model.shared.clone()} selection={model.selection}
                         link={model.link} implicated={model.implicated.clone()}
                         latency={(config.latency_min_ms, config.latency_max_ms)} canvas={canvas} send={send.clone()} />
-                    <TimeTravel now={view.now} end={model.end} send={send.clone()} />
-                    <Messages shared={model.shared.clone()} selected={selected_message} message={model.message.clone()}
-                        in_flight={view.in_flight} now={view.now} />
-                    <Inspector view={view.clone()} selected={selected_branch} detail={model.detail.clone()}
-                        implicated={model.implicated.clone()} />
+                    { time_travel(view.now, model.end, &send) }
+                    if !embed { { details.clone() } }
                     if !embed {
-                        <Charts view={view.clone()} shared={model.shared.clone()} end={model.end} send={send.clone()} />
+                        { charts_panel(&model.shared, model.end, &send) }
                     }
                 </section>
                 if embed {
                     <details class="side more">
-                        <summary>{ "Customer desk, checkers, sharing, network and event log" }</summary>
+                        <summary>{ "Branches, customer desk, checkers, sharing, network and event log" }</summary>
                         { side }
                     </details>
                 } else {

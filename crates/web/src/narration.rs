@@ -9,29 +9,57 @@
 //! the narration stays as a guide.
 
 use crate::state::Msg;
-use nextnumber_core::narration::{Narration as Story, ESSAY};
+use nextnumber_core::narration::Narration as Story;
 use nextnumber_core::Scenario;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+/// The essay's scenarios, in its order: name, title (the file's `# title:`; the e2e test
+/// checks they agree) and file. The files are fetched from `scenarios/` (Trunk copies
+/// tests/scenarios there) only when a visitor wants one: built in, their text would add
+/// about 8 KB to every first load.
+pub const ESSAYS: [(&str, &str, &str); 9] = [
+    ("one-office", "One office, one officer", "essay-1-one-office.txt"),
+    ("clerks-and-the-officer", "Clerks and the officer", "essay-2-clerks-and-the-officer.txt"),
+    ("fire-at-the-main-office", "The fire at the Main Office", "essay-3-fire-at-the-main-office.txt"),
+    ("flood-and-pigeon-mail", "The flood and the pigeon mail", "essay-4-flood-and-pigeon-mail.txt"),
+    ("lost-confirmation", "The lost confirmation", "essay-5-lost-confirmation.txt"),
+    ("split-brain", "Split brain without a quorum", "essay-6-split-brain.txt"),
+    ("the-quorum-holds", "The same flood, with the majority rule", "essay-7-the-quorum-holds.txt"),
+    ("two-numbers-for-one-child", "No request ID, two Numbers", "essay-8-two-numbers-for-one-child.txt"),
+    ("latency-floor", "The latency floor: Europe to Asia, the Earth to the Moon", "essay-9-latency-floor.txt"),
+];
+
 /// Whether `name` is one of the narrated scenarios (a link to one opens at its start).
 pub fn is_narrated(name: &str) -> bool {
-    ESSAY.iter().any(|(n, _)| *n == name)
+    ESSAYS.iter().any(|(n, _, _)| *n == name)
 }
 
-/// The narration of scenario `name`, if it is one of the essay's.
-fn narration_of(name: &str) -> Option<Story> {
-    ESSAY.iter().find(|(n, _)| *n == name).and_then(|(_, text)| Story::parse(text).ok())
-}
-
-/// What choosing scenario `i` of the picker does: open it at its start, as a new run.
-fn open(i: usize) -> Msg {
-    match ESSAY.get(i).map(|(_, text)| Scenario::parse(text)) {
-        Some(Ok(scenario)) => Msg::Open { scenario: Box::new(scenario), at: Some(0), push: true },
-        Some(Err(e)) => Msg::Refused(format!("That scenario cannot be opened: {e}")),
-        None => Msg::Refused("There is no such scenario.".into()),
+/// The text of scenario file `file`, from the page's own site.
+async fn fetch(file: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let failed = |_| format!("the scenario file {file} could not be loaded");
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str(&format!("scenarios/{file}"))).await.map_err(failed)?.unchecked_into();
+    if !response.ok() {
+        return Err(format!("the scenario file {file} could not be loaded (HTTP {})", response.status()));
     }
+    let text = JsFuture::from(response.text().map_err(failed)?).await.map_err(failed)?;
+    text.as_string().ok_or_else(|| failed(wasm_bindgen::JsValue::NULL))
+}
+
+/// Choosing scenario `i` of the picker: load it, then open it at its start as a new run.
+fn open(i: usize, send: Callback<Msg>) {
+    let Some(&(_, _, file)) = ESSAYS.get(i) else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        send.emit(match fetch(file).await.and_then(|text| Scenario::parse(&text)) {
+            Ok(scenario) => Msg::Open { scenario: Box::new(scenario), at: Some(0), push: true },
+            Err(e) => Msg::Refused(format!("That scenario cannot be opened: {e}")),
+        });
+    });
 }
 
 #[derive(Properties, PartialEq)]
@@ -44,21 +72,29 @@ pub struct Props {
 
 #[function_component(Narration)]
 pub fn narration(props: &Props) -> Html {
-    // Parsed once per scenario, not at every redraw.
-    let titles = use_memo((), |_| {
-        ESSAY
-            .iter()
-            .map(|(n, text)| Story::parse(text).ok().and_then(|x| x.title).unwrap_or(n.to_string()))
-            .collect::<Vec<_>>()
-    });
-    let current = use_memo(props.scenario.clone(), |s| s.as_deref().and_then(narration_of));
-    let picked = props.scenario.as_deref().and_then(|s| ESSAY.iter().position(|(n, _)| *n == s));
+    // The narration of the scenario the run follows, loaded when it changes.
+    let story = use_state(|| None::<(Rc<str>, Rc<Story>)>);
+    {
+        let story = story.clone();
+        use_effect_with(props.scenario.clone(), move |name| {
+            let file = name.as_deref().and_then(|n| ESSAYS.iter().find(|e| e.0 == n)).map(|e| e.2);
+            if let (Some(name), Some(file)) = (name.clone(), file) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(parsed) = fetch(file).await.and_then(|t| Story::parse(&t)) {
+                        story.set(Some((name, Rc::new(parsed))));
+                    }
+                });
+            }
+        });
+    }
+    let current = story.as_ref().filter(|(n, _)| Some(n) == props.scenario.as_ref()).map(|(_, s)| s.clone());
+    let picked = props.scenario.as_deref().and_then(|s| ESSAYS.iter().position(|e| e.0 == s));
     let on_pick = {
         let send = props.send.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             if let Ok(i) = select.value().parse::<usize>() {
-                send.emit(open(i));
+                open(i, send.clone());
             }
         })
     };
@@ -67,8 +103,8 @@ pub fn narration(props: &Props) -> Html {
             <span>{ "Scenario" }</span>
             <select aria-label="Scenario to follow, step by step" onchange={on_pick}>
                 <option value="" selected={picked.is_none()} disabled=true>{ "Choose a situation from the story…" }</option>
-                { for titles.iter().enumerate().map(|(i, t)| html! {
-                    <option value={i.to_string()} selected={picked == Some(i)}>{ t.clone() }</option>
+                { for ESSAYS.iter().enumerate().map(|(i, e)| html! {
+                    <option value={i.to_string()} selected={picked == Some(i)}>{ e.1 }</option>
                 }) }
             </select>
         </label>

@@ -5,7 +5,7 @@
 //! keyboard).
 
 use super::fmt_ms;
-use crate::state::{Msg, SimHandle, Snapshot};
+use crate::state::{Msg, SimHandle};
 use nextnumber_core::charts;
 use nextnumber_core::spacetime::Mark;
 use nextnumber_core::{NodeId, Tick};
@@ -13,20 +13,12 @@ use std::fmt::Write;
 use web_sys::Element;
 use yew::prelude::*;
 
-/// The charts' width in windows, and the SVGs' user units.
+/// The charts' width in windows, and the SVGs' user units: whole numbers, since formatting
+/// a float would add 10 KB of the standard library to the page.
 const WINDOWS: usize = 120;
-const W: f64 = 600.0;
-const CHART_H: f64 = 90.0;
-const LANE_H: f64 = 22.0;
-
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    /// Only to re-render when the moment shown changes.
-    pub view: Snapshot,
-    pub shared: SimHandle,
-    pub end: u64,
-    pub send: Callback<Msg>,
-}
+const W: i64 = 1200;
+const CHART_H: i64 = 90;
+const LANE_H: i64 = 22;
 
 /// A click at fraction x of an SVG's width: the tick `from + x × span`.
 fn jump(send: &Callback<Msg>, from: u64, span: u64) -> Callback<MouseEvent> {
@@ -43,35 +35,33 @@ fn jump(send: &Callback<Msg>, from: u64, span: u64) -> Callback<MouseEvent> {
     })
 }
 
-/// One polyline through `points` (x in ticks, y in 0..=1 of the chart's height).
-fn path(points: impl Iterator<Item = (f64, f64)>) -> String {
+/// One polyline through `points`: x in user units, y as `value` of `top`.
+fn path(points: impl Iterator<Item = (i64, u64)>, top: u64) -> String {
     let mut d = String::new();
-    for (i, (x, y)) in points.enumerate() {
-        let _ = write!(d, "{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x, CHART_H - y * (CHART_H - 4.0));
+    for (i, (x, v)) in points.enumerate() {
+        let y = CHART_H - (v.min(top) * (CHART_H as u64 - 4) / top.max(1)) as i64;
+        let _ = write!(d, "{}{x},{y}", if i == 0 { "M" } else { "L" });
     }
     d
 }
 
-#[function_component(Charts)]
-pub fn charts_panel(props: &Props) -> Html {
-    let sim = props.shared.0.sim.borrow();
+/// The panel. Plain functions, not components: they hold no state, and every component
+/// costs the page a few KB of Yew's lifecycle code.
+pub fn charts_panel(shared: &SimHandle, end: u64, send: &Callback<Msg>) -> Html {
+    let sim = shared.0.sim.borrow();
     let now = sim.now().0;
-    let span = props.end.max(now).max(1);
+    let span = end.max(now).max(1);
     let series = charts::series(sim.records(), now, WINDOWS);
-    let x = |t: u64| t as f64 * W / span as f64;
+    let x = |t: u64| (t.min(span) * W as u64 / span) as i64;
     let mid = |i: usize| x(i as u64 * series.window_ms + series.window_ms / 2);
     let top_rate = series.windows.iter().map(|w| w.numbers_per_sec_milli).max().unwrap_or(0).max(1);
     let top_latency = series.windows.iter().filter_map(|w| w.latency_p99_ms).max().unwrap_or(0).max(1);
-    let rate = path(
-        series.windows.iter().enumerate().map(|(i, w)| (mid(i), w.numbers_per_sec_milli as f64 / top_rate as f64)),
-    );
+    let rate = path(series.windows.iter().enumerate().map(|(i, w)| (mid(i), w.numbers_per_sec_milli)), top_rate);
     let latency = |p99: bool| {
-        path(series.windows.iter().enumerate().filter_map(|(i, w)| {
-            let v = if p99 { w.latency_p99_ms } else { w.latency_p50_ms }?;
-            Some((mid(i), v as f64 / top_latency as f64))
-        }))
+        let value = move |w: &charts::Window| if p99 { w.latency_p99_ms } else { w.latency_p50_ms };
+        path(series.windows.iter().enumerate().filter_map(|(i, w)| Some((mid(i), value(w)?))), top_latency)
     };
-    let cursor = format!("M{:.1},0V{CHART_H}", x(now));
+    let cursor = format!("M{},0V{CHART_H}", x(now));
     let per_sec = |milli: u64| format!("{}.{}", milli / 1_000, milli % 1_000 / 100);
     let summary = format!(
         "Numbers issued per simulated second, up to {} at most, and request latency, 99th percentile up to {}, from 0 to {}, in windows of {}.",
@@ -83,7 +73,7 @@ pub fn charts_panel(props: &Props) -> Html {
     let chart = |label: &str, d: Vec<(String, &'static str)>| {
         html! {
             <svg class="chart" viewBox={format!("0 0 {W} {CHART_H}")} preserveAspectRatio="none" role="img"
-                aria-label={label.to_string()} onclick={jump(&props.send, 0, span)}>
+                aria-label={label.to_string()} onclick={jump(send, 0, span)}>
                 { for d.into_iter().map(|(d, class)| html! { <path {class} {d} /> }) }
                 <path class="cursor" d={cursor.clone()} />
             </svg>
@@ -100,7 +90,7 @@ pub fn charts_panel(props: &Props) -> Html {
                 <span class="key p50">{ "median" }</span>{ " and " }<span class="key p99">{ "99th percentile" }</span>
             </p>
             { chart("Request latency, median and 99th percentile", vec![(latency(false), "p50"), (latency(true), "p99")]) }
-            <SpaceTime view={props.view.clone()} shared={props.shared.clone()} end={props.end} send={props.send.clone()} />
+            { space_time(&sim, send) }
             <p class="muted">{ "Click or tap a chart or the diagram to jump to that moment; the scrubber under the map does the same by keyboard." }</p>
         </section>
     }
@@ -109,17 +99,15 @@ pub fn charts_panel(props: &Props) -> Html {
 /// The space-time diagram of the latest stretch of the run: one lane per branch, one line
 /// per message from its sending to its arrival, and marks for fires, restarts, losses and
 /// new Main Offices.
-#[function_component(SpaceTime)]
-fn space_time(props: &Props) -> Html {
-    let sim = props.shared.0.sim.borrow();
+fn space_time(sim: &nextnumber_core::Simulation, send: &Callback<Msg>) -> Html {
     let now = sim.now().0;
     let lanes = sim.config().branches;
     // About a dozen of the slowest crossings, at least 300 ms.
     let span = (sim.config().latency_max_ms * 12).max(300);
     let from = now.saturating_sub(span);
-    let x = |t: u64| (t.saturating_sub(from)).min(span) as f64 * W / span as f64;
-    let y = |b: usize| (b as f64 + 0.5) * LANE_H;
-    let h = lanes as f64 * LANE_H;
+    let x = |t: u64| (t.saturating_sub(from).min(span) * W as u64 / span) as i64;
+    let y = |b: usize| b as i64 * LANE_H + LANE_H / 2;
+    let h = lanes as i64 * LANE_H;
     let (mut msgs, mut drops, mut fires, mut restarts, mut leaders) =
         (String::new(), String::new(), String::new(), String::new(), String::new());
     for s in sim.spacetime().window(Tick(from), Tick(now)) {
@@ -128,13 +116,13 @@ fn space_time(props: &Props) -> Html {
             Mark::Send { from: a, to: b, arrive, .. } => {
                 // A message still on its way is drawn as far as it has come.
                 let (ya, yb) = (y(a.index()), y(b.index()));
-                let part = if arrive > now { (now - s.tick) as f64 / (arrive - s.tick).max(1) as f64 } else { 1.0 };
-                write!(msgs, "M{t:.1},{ya:.1}L{:.1},{:.1}", x(arrive.min(now)), ya + (yb - ya) * part)
+                let (gone, whole) = ((now.min(arrive) - s.tick) as i64, (arrive - s.tick).max(1) as i64);
+                write!(msgs, "M{t},{ya}L{},{}", x(arrive.min(now)), ya + (yb - ya) * gone / whole)
             }
-            Mark::Drop { from: a, .. } => write!(drops, "M{:.1},{:.1}l4,4m0,-4l-4,4", t - 2.0, y(a.index()) - 2.0),
-            Mark::Kill { branch } => write!(fires, "M{t:.1},{:.1}v{LANE_H}", y(branch.index()) - LANE_H / 2.0),
-            Mark::Restart { branch } => write!(restarts, "M{t:.1},{:.1}v{LANE_H}", y(branch.index()) - LANE_H / 2.0),
-            Mark::LeaderElected { branch, .. } => write!(leaders, "M{t:.1},{:.1}h0", y(branch.index())),
+            Mark::Drop { from: a, .. } => write!(drops, "M{},{}l6,6m0,-6l-6,6", t - 3, y(a.index()) - 3),
+            Mark::Kill { branch } => write!(fires, "M{t},{}v{LANE_H}", y(branch.index()) - LANE_H / 2),
+            Mark::Restart { branch } => write!(restarts, "M{t},{}v{LANE_H}", y(branch.index()) - LANE_H / 2),
+            Mark::LeaderElected { branch, .. } => write!(leaders, "M{t},{}h0", y(branch.index())),
             _ => Ok(()),
         };
     }
@@ -154,8 +142,8 @@ fn space_time(props: &Props) -> Html {
                 { names }
                 <svg class="spacetime" viewBox={format!("0 0 {W} {h}")} preserveAspectRatio="none" role="img"
                     aria-label={format!("Space-time diagram: {lanes} lanes, one per branch, messages as lines from sender to receiver")}
-                    onclick={jump(&props.send, from, span)}>
-                    { for (0..lanes).map(|b| html! { <path class="lane" d={format!("M0,{:.1}H{W}", y(b))} /> }) }
+                    onclick={jump(send, from, span)}>
+                    { for (0..lanes).map(|b| html! { <path class="lane" d={format!("M0,{}H{W}", y(b))} /> }) }
                     <path class="msg" d={msgs} />
                     <path class="lost" d={drops} />
                     <path class="fire" d={fires} />

@@ -7,23 +7,16 @@ use crate::state::Msg;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub now: u64,
-    /// Where this branch of history ends (the cursor may stand before it).
-    pub end: u64,
-    pub send: Callback<Msg>,
-}
-
-#[function_component(TimeTravel)]
-pub fn time_travel(props: &Props) -> Html {
-    let (now, end) = (props.now, props.end.max(props.now));
+/// A plain function, not a component: it has no state of its own, and every component
+/// costs the page a few KB of Yew's lifecycle code.
+pub fn time_travel(now: u64, end: u64, send: &Callback<Msg>) -> Html {
+    let end = end.max(now);
     let seek = |t: u64| {
-        let send = props.send.clone();
+        let send = send.clone();
         Callback::from(move |_: MouseEvent| send.emit(Msg::Seek(t)))
     };
     let on_input = {
-        let send = props.send.clone();
+        let send = send.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(t) = input.value().parse::<u64>() {
@@ -32,7 +25,7 @@ pub fn time_travel(props: &Props) -> Html {
         })
     };
     let step_back = {
-        let send = props.send.clone();
+        let send = send.clone();
         Callback::from(move |_: MouseEvent| send.emit(Msg::StepBack))
     };
     let status = if now < end {
