@@ -65,6 +65,9 @@ pub fn app() -> Html {
     let onclick = delegate(send.clone(), view.branches.len());
     // In an iframe (`?embed=1`): the map, its controls and the story; the rest folded.
     let embed = *use_memo((), |_| crate::share::embedded());
+    // The story goes above the map while one is followed (and always in an iframe), so a
+    // phone shows it beside what it describes; otherwise the picker heads the side column.
+    let on_stage = embed || model.scenario.is_some();
     let narration = html! { <Narration scenario={model.scenario.clone()} now={view.now} send={send.clone()} /> };
     // The messages in flight and the branch list; folded with the rest in an iframe.
     let details = html! {
@@ -77,7 +80,7 @@ pub fn app() -> Html {
     };
     let side = html! {
         <>
-            if !embed { { narration.clone() } }
+            if !on_stage { { narration.clone() } }
             if embed { { details.clone() } }
             <Desk view={view.clone()} implicated={model.implicated.clone()} send={send.clone()} />
             <Checker verdicts={model.verdicts.clone()} />
@@ -104,7 +107,7 @@ pub fn app() -> Html {
             </header>
             <main class="layout">
                 <section class="stage" aria-label="Cluster">
-                    if embed { { narration } }
+                    if on_stage { { narration } }
                     <Controls playing={model.playing} speed={model.speed} settings={model.settings.clone()}
                         now={view.now} behind={model.shared.0.clock.get().behind} send={send.clone()} />
                     if let Some(e) = &model.error {
