@@ -153,7 +153,7 @@ pub fn controls(props: &Props) -> Html {
                     <button type="submit">{ "Reset" }</button>
                     <button type="button" onclick={new_seed}>{ "New seed" }</button>
                     <label>{ "Network " }
-                        <select onchange={network}>
+                        <select onchange={network} aria-label="Network of the run (every link, with timeouts to suit)">
                             { for ALL_PRESETS.iter().map(|&p| html! { <option selected={p == s.network}>{ preset_label(p) }</option> }) }
                         </select>
                     </label>
