@@ -86,6 +86,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so printing into a closed pipe (`… --trace | head`) panics;
+    // the default action ends the process quietly, like any other filter.
+    // SAFETY: called first thing in main, before any thread starts.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     match run(Cli::parse().command) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

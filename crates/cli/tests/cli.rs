@@ -102,3 +102,31 @@ fn trace_prints_one_line_per_event_in_the_fixed_format() {
         assert!(tick.parse::<u64>().is_ok(), "{l:?}");
     }
 }
+
+/// `nextnumber run --trace | head`: the reader goes away early; the run must end quietly
+/// (SIGPIPE), not panic on "failed printing to stdout".
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_a_traced_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nextnumber"))
+        .args(["run", "--trace", "--ticks", "600000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(!first.is_empty());
+    // The reader is dropped here: the pipe is closed while the run still prints.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.signal(), Some(libc_sigpipe()), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[cfg(unix)]
+fn libc_sigpipe() -> i32 {
+    13 // SIGPIPE on every Unix this runs on (POSIX numbers it 13 on Linux and the BSDs)
+}
