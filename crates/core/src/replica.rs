@@ -88,6 +88,29 @@ pub enum Note {
     },
 }
 
+/// One line of the trace (and the page's event log), in words rather than struct syntax.
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Note::BecameCandidate { term } => write!(f, "stands for election in term {}", term.0),
+            Note::BecameLeader { term } => write!(f, "becomes the Main Office (leader) of term {}", term.0),
+            Note::BecameFollower { term, leader: Some(l) } => write!(f, "follows {l} in term {}", term.0),
+            Note::BecameFollower { term, leader: None } => write!(f, "follows, leader unknown, in term {}", term.0),
+            Note::Voted { term, candidate } => write!(f, "votes for {candidate} in term {}", term.0),
+            Note::LogChanged { from } => write!(f, "register changed from index {}", from.0),
+            Note::Committed { index } => write!(f, "committed up to index {}", index.0),
+            Note::Applied { index, request: Some(r), number: Some(n) } => {
+                write!(f, "applies index {}: {r} gets Number {}", index.0, n.0)
+            }
+            Note::Applied { index, request: Some(r), number: None } => {
+                write!(f, "applies index {}: {r} again, already numbered", index.0)
+            }
+            Note::Applied { index, request: None, .. } => write!(f, "applies index {}: no-op", index.0),
+            Note::SteppedDown { reason } => write!(f, "steps down: {reason}"),
+        }
+    }
+}
+
 /// What survives a fire: the branch's disk.
 #[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -289,7 +289,7 @@ impl Simulation {
                 }
                 self.monitor.observe(self.now, &self.replicas[node.index()], note);
                 if self.trace.enabled() {
-                    self.trace.line(self.now, &node, "note", format_args!("{note:?}"));
+                    self.trace.line(self.now, &node, "note", format_args!("{note}"));
                 }
             }
         }
