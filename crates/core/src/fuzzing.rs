@@ -9,17 +9,31 @@ use crate::config::{Config, Variant};
 use crate::ids::*;
 use crate::msg::{Answer, AppendEntries, Ask, Entry, EntryKind, Message, Op};
 use crate::replica::{Input, Replica, MAX_ENTRIES_PER_APPEND};
-use crate::{check_history, History, Scenario};
+use crate::{check_history, permalink, History, Scenario};
 
-/// The scenario decoder (files, permalinks, the CLI): any text gives a scenario or an
-/// error, and an accepted scenario survives a round trip through its text form.
+/// The scenario decoders, of files and the CLI (`Scenario::parse`) and of permalinks
+/// (`permalink::decode`, what the page reads from its address): any text gives a scenario or
+/// an error, and an accepted scenario survives a round trip through its text and its link.
 pub fn scenario(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     if let Ok(s) = Scenario::parse(text) {
-        let printed = s.to_text();
-        let again =
-            Scenario::parse(&printed).unwrap_or_else(|e| panic!("a printed scenario does not parse: {e}\n{printed}"));
-        assert_eq!(again, s, "a scenario changed in a round trip through\n{printed}");
+        round_trip(&s);
+    }
+    if let Ok(s) = permalink::decode(text) {
+        round_trip(&s);
+    }
+}
+
+fn round_trip(s: &Scenario) {
+    let printed = s.to_text();
+    let again =
+        Scenario::parse(&printed).unwrap_or_else(|e| panic!("a printed scenario does not parse: {e}\n{printed}"));
+    assert_eq!(again, *s, "a scenario changed in a round trip through\n{printed}");
+    // A scenario too long for a link may refuse to become one, but a link must open.
+    if let Ok(link) = permalink::encode(s) {
+        let opened =
+            permalink::decode(&link).unwrap_or_else(|e| panic!("a scenario's own link does not open: {e}\n{link}"));
+        assert_eq!(opened, *s, "a scenario changed in a round trip through its link\n{link}");
     }
 }
 
