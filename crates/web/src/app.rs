@@ -2,8 +2,16 @@
 //! protocol state: the model holds the simulation, the components draw its view.
 
 use crate::components::{
-    charts::charts_panel, checker::Checker, controls::Controls, desk::Desk, eventlog::EventLog, inspector::Inspector,
-    map::ClusterMap, messages::Messages, network::Network, timeline::time_travel,
+    charts::charts_panel,
+    checker::checker_panel,
+    controls::Controls,
+    desk::Desk,
+    eventlog::EventLog,
+    inspector::inspector,
+    map::ClusterMap,
+    messages::{messages, Props as MessagesProps},
+    network::network,
+    timeline::time_travel,
 };
 use crate::hooks::use_animation;
 use crate::narration::Narration;
@@ -72,10 +80,14 @@ pub fn app() -> Html {
     // The messages in flight and the branch list; folded with the rest in an iframe.
     let details = html! {
         <>
-            <Messages shared={model.shared.clone()} selected={selected_message} message={model.message.clone()}
-                in_flight={view.in_flight} now={view.now} />
-            <Inspector view={view.clone()} selected={selected_branch} detail={model.detail.clone()}
-                implicated={model.implicated.clone()} />
+            { messages(MessagesProps {
+                shared: &model.shared,
+                selected: selected_message,
+                message: model.message.as_deref(),
+                in_flight: view.in_flight,
+                now: view.now,
+            }) }
+            { inspector(view, selected_branch, model.detail.as_deref(), &model.implicated) }
         </>
     };
     let side = html! {
@@ -83,9 +95,9 @@ pub fn app() -> Html {
             if !on_stage { { narration.clone() } }
             if embed { { details.clone() } }
             <Desk view={view.clone()} implicated={model.implicated.clone()} send={send.clone()} />
-            <Checker verdicts={model.verdicts.clone()} />
+            { checker_panel(&model.verdicts) }
             <Share address={model.address.clone()} hash={model.hash.clone()} now={view.now} />
-            <Network view={view.clone()} link={model.link} send={send.clone()} />
+            { network(view, model.link, &send) }
             <EventLog shared={model.shared.clone()} count={model.trace_count} branches={view.branches.len()} />
         </>
     };

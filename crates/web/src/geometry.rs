@@ -1,6 +1,7 @@
 //! Where things sit on the map: integer SVG coordinates in a 1000 × 1000 view box, so no
 //! float is ever formatted (float formatting costs kilobytes of wasm).
 
+use js_sys::Math::{cos, sin};
 use std::f64::consts::PI;
 
 pub const SIZE: i32 = 1000;
@@ -13,13 +14,16 @@ pub struct Point {
     pub y: i32,
 }
 
+// Sine and cosine come from the browser (`js_sys::Math`): Rust's own (libm) would ship
+// kilobytes of argument reduction in the wasm, for a ring laid out once per render.
+
 /// Branch `i` of `n`, clockwise from the top.
 pub fn branch_position(i: usize, n: usize) -> Point {
     if n == 1 {
         return Point { x: CENTER as i32, y: CENTER as i32 };
     }
     let angle = -PI / 2.0 + 2.0 * PI * i as f64 / n as f64;
-    Point { x: (CENTER + RING * angle.cos()).round() as i32, y: (CENTER + RING * angle.sin()).round() as i32 }
+    Point { x: (CENTER + RING * cos(angle)).round() as i32, y: (CENTER + RING * sin(angle)).round() as i32 }
 }
 
 /// The radius of a branch's circle: large, but neighbours never touch, and the link between
@@ -31,11 +35,11 @@ pub fn branch_radius(n: usize, compact: bool) -> i32 {
     if n <= 2 {
         return 110;
     }
-    let neighbours_apart = RING * (PI / n as f64).sin();
+    let neighbours_apart = RING * sin(PI / n as f64);
     if compact {
         return (neighbours_apart * 0.75).min(125.0) as i32;
     }
-    let chord_clear = RING * (1.0 - (2.0 * PI / n as f64).cos()) - 24.0;
+    let chord_clear = RING * (1.0 - cos(2.0 * PI / n as f64)) - 24.0;
     (neighbours_apart * 0.72).min(chord_clear).min(110.0) as i32
 }
 

@@ -10,20 +10,20 @@ use nextnumber_core::replica::Role;
 use nextnumber_core::view::BranchView;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub branch: BranchView,
+/// How one branch is drawn: where, how big, and how it stands.
+pub struct Props<'a> {
+    pub branch: &'a BranchView,
     pub at: Point,
     pub radius: i32,
     pub compact: bool,
     pub selected: bool,
     pub implicated: bool,
-    pub send: Callback<Msg>,
+    pub send: &'a Callback<Msg>,
 }
 
-#[function_component(Branch)]
-pub fn branch(props: &Props) -> Html {
-    let b = &props.branch;
+/// A plain function rather than a component: a component costs kilobytes of wasm each.
+pub fn branch(props: Props) -> Html {
+    let b = props.branch;
     let (x, y, r) = (props.at.x, props.at.y, props.radius);
     let leader = b.up && b.role == Role::Leader;
     let read_only = b.up && !b.reaches_majority;
@@ -59,7 +59,7 @@ pub fn branch(props: &Props) -> Html {
     let status = branch_status(b);
     let (cx, cy) = (x.to_string(), y.to_string());
     html! {
-        <g {class} role="button" tabindex="0" aria-label={status.clone()} aria-pressed={props.selected.to_string()}
+        <g key={id.to_string()} {class} role="button" tabindex="0" aria-label={status.clone()} aria-pressed={props.selected.to_string()}
             onclick={select} {onkeydown}>
             <title>{ status }</title>
             if props.implicated {

@@ -13,16 +13,23 @@ pub struct Props {
     pub verdicts: Rc<Vec<Verdict>>,
 }
 
+/// The panel as a component of its own, to mount alone (the component tests). The page
+/// calls `checker_panel` directly: each component costs kilobytes of wasm.
 #[function_component(Checker)]
 pub fn checker(props: &Props) -> Html {
-    let broken = props.verdicts.iter().filter(|v| v.broken.is_some()).count();
+    checker_panel(&props.verdicts)
+}
+
+/// The checker panel for these verdicts.
+pub fn checker_panel(verdicts: &[Verdict]) -> Html {
+    let broken = verdicts.iter().filter(|v| v.broken.is_some()).count();
     let summary = match broken {
         0 => "Every invariant holds.".to_string(),
         1 => "1 invariant is broken.".to_string(),
         k => format!("{k} invariants are broken."),
     };
     let mut rows = String::from("<ul>");
-    for v in props.verdicts.iter() {
+    for v in verdicts {
         let ok = v.broken.is_none();
         let _ = write!(
             rows,

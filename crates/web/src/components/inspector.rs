@@ -4,22 +4,13 @@
 //! what can be done to it: kill, restart, force an election timeout, isolate.
 
 use super::{branch_status, fmt_ms, raw, role_name};
-use crate::state::{Implicated, Snap, Snapshot, DETAIL_ROWS};
+use crate::state::{Implicated, Snapshot, DETAIL_ROWS};
 use nextnumber_core::msg::EntryKind;
 use nextnumber_core::replica::Role;
 use nextnumber_core::view::BranchDetail;
 use nextnumber_core::NodeId;
 use std::fmt::Write;
-use std::rc::Rc;
 use yew::prelude::*;
-
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub view: Snapshot,
-    pub selected: Option<NodeId>,
-    pub detail: Option<Snap<BranchDetail>>,
-    pub implicated: Rc<Implicated>,
-}
 
 /// The selected branch in full, as markup (read-only but for its buttons, which carry
 /// their action as `data-act`).
@@ -95,12 +86,18 @@ fn detail_markup(d: &BranchDetail) -> String {
     h
 }
 
-#[function_component(Inspector)]
-pub fn inspector(props: &Props) -> Html {
-    let rows = props.view.branches.iter().map(|b| {
+/// The branch list with the selected branch in detail. A plain function rather than a
+/// component: a component costs kilobytes of wasm each.
+pub fn inspector(
+    view: &Snapshot,
+    selected: Option<NodeId>,
+    detail: Option<&BranchDetail>,
+    implicated: &Implicated,
+) -> Html {
+    let rows = view.branches.iter().map(|b| {
         let id = b.id;
         let up = b.up;
-        let selected = props.selected == Some(id);
+        let selected = selected == Some(id);
         let (label, text, act) = if up {
             (format!("Kill branch {id}"), "Kill", format!("kill {id}"))
         } else {
@@ -111,7 +108,7 @@ pub fn inspector(props: &Props) -> Html {
             (up && b.role == Role::Leader).then_some("leader"),
             (!up).then_some("down"),
             (up && !b.reaches_majority).then_some("read-only"),
-            props.implicated.branches.contains(&id).then_some("implicated"),
+            implicated.branches.contains(&id).then_some("implicated"),
             selected.then_some("selected"),
         );
         html! {
@@ -122,7 +119,7 @@ pub fn inspector(props: &Props) -> Html {
                     <button class={if up { "danger" } else { "" }} aria-label={label} data-act={act}>{ text }</button>
                 </span>
                 if selected {
-                    if let Some(d) = &props.detail {
+                    if let Some(d) = detail {
                         <div class="detail" role="region" aria-label={format!("Branch {id} in detail")}>{ raw(detail_markup(d)) }</div>
                     }
                 }

@@ -8,8 +8,8 @@ use crate::state::Msg;
 use nextnumber_core::{Action, Links, NodeId};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
+/// One direction of a link and how it is drawn.
+pub struct Props<'a> {
     pub from: NodeId,
     pub to: NodeId,
     pub up: bool,
@@ -18,11 +18,11 @@ pub struct Props {
     pub picked: bool,
     /// A latency label, when the link's differs from the run's.
     pub latency: Option<AttrValue>,
-    pub send: Callback<Msg>,
+    pub send: &'a Callback<Msg>,
 }
 
-#[function_component(Link)]
-pub fn link(props: &Props) -> Html {
+/// A plain function rather than a component: a component costs kilobytes of wasm each.
+pub fn link(props: Props) -> Html {
     let (from, to, up) = (props.from, props.to, props.up);
     let label = if up { format!("Cut link {from}→{to}") } else { format!("Restore link {from}→{to}") };
     let toggle = {
@@ -53,7 +53,7 @@ pub fn link(props: &Props) -> Html {
         props.latency.is_some().then_some("slow")
     );
     html! {
-        <g {class} role="button" tabindex="0" aria-label={label.clone()} {onclick} {onkeydown}>
+        <g key={format!("{from}{to}")} {class} role="button" tabindex="0" aria-label={label.clone()} {onclick} {onkeydown}>
             <title>{ label }</title>
             <line class="hit" x1={x1.clone()} y1={y1.clone()} x2={x2.clone()} y2={y2.clone()} />
             <line class="wire" {x1} {y1} {x2} {y2} marker-end={if up { "url(#arrow)" } else { "url(#arrow-cut)" }} />

@@ -3,7 +3,7 @@
 //! Pointing at a message shows what it carries; clicking or tapping it selects it, for the
 //! messages panel to show in full and offer to drop.
 
-use super::{branch::Branch, fmt_ms, link::Link, preset_of};
+use super::{branch, fmt_ms, link, preset_of};
 use crate::flights::{hit, reduced_motion, KINDS};
 use crate::geometry::{branch_position, branch_radius, compact, link_segment, Point, SIZE};
 use crate::state::{Implicated, Msg, Selection, SimHandle, Snapshot};
@@ -70,17 +70,27 @@ pub fn cluster_map(props: &Props) -> Html {
         let (a, b) = link_segment(pos(l.from), pos(l.to), r);
         let latency = ((l.latency_min_ms, l.latency_max_ms) != props.latency)
             .then(|| AttrValue::from(short_latency(l.latency_min_ms, l.latency_max_ms)));
-        html! {
-            <Link key={format!("{}{}", l.from, l.to)} from={l.from} to={l.to} up={l.up} {a} {b}
-                picked={(l.from, l.to) == props.link} {latency} send={props.send.clone()} />
-        }
+        link::link(link::Props {
+            from: l.from,
+            to: l.to,
+            up: l.up,
+            a,
+            b,
+            picked: (l.from, l.to) == props.link,
+            latency,
+            send: &props.send,
+        })
     });
     let branches = view.branches.iter().enumerate().map(|(i, b)| {
-        html! {
-            <Branch key={i} branch={b.clone()} at={branch_position(i, n)} radius={r} {compact}
-                selected={props.selection == Selection::Branch(b.id)}
-                implicated={props.implicated.branches.contains(&b.id)} send={props.send.clone()} />
-        }
+        branch::branch(branch::Props {
+            branch: b,
+            at: branch_position(i, n),
+            radius: r,
+            compact,
+            selected: props.selection == Selection::Branch(b.id),
+            implicated: props.implicated.branches.contains(&b.id),
+            send: &props.send,
+        })
     });
     // A message under the pointer takes the click from the link beneath it.
     let point = {

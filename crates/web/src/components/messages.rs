@@ -7,14 +7,13 @@ use crate::flights::KINDS;
 use crate::state::SimHandle;
 use nextnumber_core::view::MessageView;
 use std::fmt::Write;
-use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub shared: SimHandle,
+/// What the messages panel shows.
+pub struct Props<'a> {
+    pub shared: &'a SimHandle,
     pub selected: Option<u64>,
-    pub message: Option<Rc<MessageView>>,
+    pub message: Option<&'a MessageView>,
     pub in_flight: usize,
     pub now: u64,
 }
@@ -26,8 +25,8 @@ fn kind_name(m: &MessageView) -> &'static str {
     KINDS.iter().find(|k| k.0 == m.kind).map_or("message", |k| k.2)
 }
 
-#[function_component(Messages)]
-pub fn messages(props: &Props) -> Html {
+/// A plain function rather than a component: a component costs kilobytes of wasm each.
+pub fn messages(props: Props) -> Html {
     let listed: Vec<MessageView> = {
         let sim = props.shared.0.sim.borrow();
         let mut ids = Vec::with_capacity(props.in_flight.min(4_096));
@@ -35,7 +34,7 @@ pub fn messages(props: &Props) -> Html {
         ids.sort_unstable();
         ids.iter().take(LISTED).filter_map(|id| sim.message_view(*id)).collect()
     };
-    let selected = match (&props.message, props.selected) {
+    let selected = match (props.message, props.selected) {
         (Some(m), _) => {
             html! {
                 <div class="message-detail" aria-live="polite">

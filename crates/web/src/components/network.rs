@@ -6,15 +6,9 @@ use super::{fmt_ms, preset_label};
 use crate::state::{Msg, Snapshot};
 use nextnumber_core::config::ALL_PRESETS;
 use nextnumber_core::{Action, Links, NodeId};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
-
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub view: Snapshot,
-    pub link: (NodeId, NodeId),
-    pub send: Callback<Msg>,
-}
 
 /// A select of presets that sends `make(min, max)`; its first option only names it.
 fn latency_select(
@@ -43,21 +37,21 @@ fn latency_select(
     }
 }
 
-/// Reads a text box and parses `prefix + text` as an action, or says why not.
-fn typed(input: &NodeRef, prefix: &'static str, n: usize) -> Msg {
-    let text = input.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+/// Reads the text box of the form submitted and parses `prefix + text` as an action, or
+/// says why not. The box is found at submit time, so the panel needs no hook of its own.
+fn typed(e: &SubmitEvent, prefix: &'static str, n: usize) -> Msg {
+    let form: Element = e.target_unchecked_into();
+    let input = form.query_selector("input").ok().flatten();
+    let text = input.map(|i| i.unchecked_into::<HtmlInputElement>().value()).unwrap_or_default();
     match Action::parse(&format!("{prefix}{}", text.trim()), n) {
         Ok(a) => Msg::Act(a),
         Err(e) => Msg::Refused(format!("{:?}: {e}", text.trim())),
     }
 }
 
-#[function_component(Network)]
-pub fn network(props: &Props) -> Html {
-    let groups = use_node_ref();
-    let command = use_node_ref();
-    let send = &props.send;
-    let view = &props.view;
+/// The network panel, for the link picked. A plain function rather than a component: a
+/// component costs kilobytes of wasm each.
+pub fn network(view: &Snapshot, link: (NodeId, NodeId), send: &Callback<Msg>) -> Html {
     let n = view.branches.len();
     if n < 2 {
         return html! {
@@ -65,7 +59,7 @@ pub fn network(props: &Props) -> Html {
             <p class="hint">{ "One branch has no links." }</p></section>
         };
     }
-    let (a, b) = props.link;
+    let (a, b) = link;
     let (a, b) = if a.index() < n && b.index() < n && a != b { (a, b) } else { (NodeId(0), NodeId(1)) };
     let link = |x: NodeId, y: NodeId| view.links.iter().find(|l| l.from == x && l.to == y);
     let describe = |x: NodeId, y: NodeId| match link(x, y) {
@@ -86,20 +80,14 @@ pub fn network(props: &Props) -> Html {
         Msg::Act(if both_cut { Action::Restore(Links::Both(a, b)) } else { Action::Cut(Links::Both(a, b)) })
     });
     let heal = send.reform(|_: MouseEvent| Msg::Act(Action::Heal));
-    let split = {
-        let (send, groups) = (send.clone(), groups.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            send.emit(typed(&groups, "split ", n))
-        })
-    };
-    let run = {
-        let (send, command) = (send.clone(), command.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            send.emit(typed(&command, "", n))
-        })
-    };
+    let split = send.reform(move |e: SubmitEvent| {
+        e.prevent_default();
+        typed(&e, "split ", n)
+    });
+    let run = send.reform(move |e: SubmitEvent| {
+        e.prevent_default();
+        typed(&e, "", n)
+    });
     let options = |selected: NodeId| {
         view.branches
             .iter()
@@ -127,13 +115,13 @@ pub fn network(props: &Props) -> Html {
             </div>
             <form class="row" onsubmit={split}>
                 <label>{ "Split into groups " }
-                    <input ref={groups} class="groups" placeholder="ABC DE" autocomplete="off" aria-label="Groups to split into, like ABC DE" />
+                    <input class="groups" placeholder="ABC DE" autocomplete="off" aria-label="Groups to split into, like ABC DE" />
                 </label>
                 <button type="submit">{ "Split the network" }</button>
             </form>
             <form class="row" onsubmit={run}>
                 <label class="grow">{ "Action " }
-                    <input ref={command} placeholder="cut A-B, latency all pigeon, kill C…" autocomplete="off" aria-label="Type an action" />
+                    <input placeholder="cut A-B, latency all pigeon, kill C…" autocomplete="off" aria-label="Type an action" />
                 </label>
                 <button type="submit">{ "Do it" }</button>
             </form>
