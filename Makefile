@@ -70,6 +70,8 @@ test-wasm:
 # The page in headless Chromium (playwright-core, tests/e2e), then its first-load size.
 test-e2e: dist
 	node tests/e2e/page.mjs
+	node tests/e2e/security.mjs
+	node tests/e2e/monkey.mjs
 	$(MAKE) --no-print-directory build-cli
 	node tests/e2e/links.mjs
 	$(MAKE) --no-print-directory size-check
