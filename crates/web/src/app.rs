@@ -5,10 +5,10 @@ use crate::components::{
     charts::charts_panel,
     checker::checker_panel,
     controls::Controls,
-    desk::Desk,
-    eventlog::EventLog,
+    desk::desk,
+    eventlog::event_log,
     inspector::inspector,
-    map::ClusterMap,
+    map::{cluster_map, Props as MapProps},
     messages::{messages, Props as MessagesProps},
     network::network,
     timeline::time_travel,
@@ -94,11 +94,11 @@ pub fn app() -> Html {
         <>
             if !on_stage { { narration.clone() } }
             if embed { { details.clone() } }
-            <Desk view={view.clone()} implicated={model.implicated.clone()} send={send.clone()} />
+            { desk(view, &model.implicated, model.retry, &send) }
             { checker_panel(&model.verdicts) }
             <Share address={model.address.clone()} hash={model.hash.clone()} now={view.now} />
             { network(view, model.link, &send) }
-            <EventLog shared={model.shared.clone()} count={model.trace_count} branches={view.branches.len()} />
+            { event_log(&model.log, &model.log_filter, view.branches.len(), &send) }
         </>
     };
     let full_page = match &model.address.link {
@@ -129,9 +129,17 @@ pub fn app() -> Html {
                         <p class="notice" id="notice" role="status">{ n.to_string() }</p>
                     }
                     <p class="leader" aria-live="polite">{ leader_text }</p>
-                    <ClusterMap view={view.clone()} shared={model.shared.clone()} selection={model.selection}
-                        link={model.link} implicated={model.implicated.clone()}
-                        latency={(config.latency_min_ms, config.latency_max_ms)} canvas={canvas} send={send.clone()} />
+                    { cluster_map(MapProps {
+                        view,
+                        shared: &model.shared,
+                        selection: model.selection,
+                        link: model.link,
+                        implicated: &model.implicated,
+                        latency: (config.latency_min_ms, config.latency_max_ms),
+                        hovered: model.hovered,
+                        canvas: &canvas,
+                        send: &send,
+                    }) }
                     { time_travel(view.now, model.end, &send) }
                     if !embed { { details.clone() } }
                     if !embed {

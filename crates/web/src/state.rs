@@ -7,6 +7,8 @@
 //! messages in flight on every frame, outside Yew; the panels are re-rendered from a new
 //! snapshot at most every `REFRESH_MS`, or at once after a gesture.
 
+use crate::components::eventlog::{log_text, LogFilter};
+use crate::geometry::Point;
 use nextnumber_core::check::{check_history, Invariant, Violation, ALL_INVARIANTS};
 use nextnumber_core::config::{LatencyPreset, Variant};
 use nextnumber_core::timeline::Limits;
@@ -107,6 +109,12 @@ pub enum Msg {
     Select(Selection),
     /// The link the network panel works on (also set by a click on the map).
     PickLink(NodeId, NodeId),
+    /// The customer desk's retry: the request picked (`None`: the latest) and the branch.
+    PickRetry(Option<RequestId>, NodeId),
+    /// The event log's filters changed.
+    FilterLog(LogFilter),
+    /// The pointer is over this message on the map (its id, where), or over none.
+    Hover(Option<(u64, Point)>),
     /// Something the user typed cannot be used: say why on the page.
     Refused(String),
     /// Time travel: show the run at this tick (back or forward), paused.
@@ -233,10 +241,18 @@ pub struct Model {
     /// The selected message, while it is in flight.
     pub message: Option<Rc<MessageView>>,
     pub link: (NodeId, NodeId),
+    /// The desk's retry picks (`Msg::PickRetry`): they live here so the desk needs no
+    /// component (and hooks) of its own.
+    pub retry: (Option<RequestId>, NodeId),
+    /// The message under the pointer on the map, and where (for its tooltip).
+    pub hovered: Option<(u64, Point)>,
     pub playing: bool,
     pub speed: u64,
-    /// How many trace lines there have been: the event log redraws when it moves.
-    pub trace_count: u64,
+    /// The event log's filters, and its text under them (`eventlog::log_text`), redrawn at
+    /// the checkers' pace: redrawing hundreds of lines at every refresh would cost more
+    /// than it shows.
+    pub log_filter: Rc<LogFilter>,
+    pub log: Rc<str>,
     /// The last thing the core or a setting refused, said plainly.
     pub error: Option<String>,
     /// The furthest tick of this branch of history (the cursor may stand before it).
@@ -298,9 +314,12 @@ impl Model {
             detail: None,
             message: None,
             link: (NodeId(0), NodeId(1)),
+            retry: (None, NodeId(1)),
+            hovered: None,
             playing: true,
             speed: DEFAULT_SPEED,
-            trace_count: 0,
+            log_filter: Rc::default(),
+            log: Rc::from(""),
             error: None,
             end: 0,
             hash: Rc::from(""),
@@ -368,9 +387,7 @@ impl Model {
             _ => None,
         });
         if check {
-            // The event log follows at the checkers' pace: redrawing hundreds of lines at every
-            // refresh would cost more than it shows.
-            self.trace_count = sim.trace().count();
+            self.log = Rc::from(log_text(&sim, &self.log_filter));
             let mut clock = shared.clock.get();
             clock.since_check_ms = 0;
             shared.clock.set(clock);
@@ -550,6 +567,19 @@ impl Reducible for Model {
             }
             Msg::PickLink(a, b) => {
                 m.link = (a, b);
+                return Rc::new(m);
+            }
+            Msg::Hover(h) => {
+                m.hovered = h;
+                return Rc::new(m);
+            }
+            Msg::FilterLog(filter) => {
+                m.log = Rc::from(log_text(&m.shared.0.sim.borrow(), &filter));
+                m.log_filter = Rc::new(filter);
+                return Rc::new(m);
+            }
+            Msg::PickRetry(request, branch) => {
+                m.retry = (request, branch);
                 return Rc::new(m);
             }
             Msg::Refused(e) => {

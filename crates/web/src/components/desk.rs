@@ -11,16 +11,8 @@ use nextnumber_core::customer::{Outcome, RequestKind};
 use nextnumber_core::view::{Progress, RequestView};
 use nextnumber_core::{Action, LoadTarget, NodeId, RequestId};
 use std::fmt::Write;
-use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
-
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub view: Snapshot,
-    pub implicated: Rc<Implicated>,
-    pub send: Callback<Msg>,
-}
 
 /// The desk lists this many of the latest requests, newest first.
 const SHOWN: usize = 10;
@@ -60,12 +52,15 @@ pub fn state_text(r: &RequestView) -> String {
     format!("{state}{tries}{took}")
 }
 
-#[function_component(Desk)]
-pub fn desk(props: &Props) -> Html {
-    let view = &props.view;
-    let send = &props.send;
-    let retry_request = use_state(|| None::<RequestId>);
-    let retry_branch = use_state(|| NodeId(1));
+/// The customer desk. `retry` is what the retry row has picked (the model keeps it): a
+/// plain function rather than a component, as a component costs kilobytes of wasm each.
+pub fn desk(
+    view: &Snapshot,
+    implicated: &Implicated,
+    retry: (Option<RequestId>, NodeId),
+    send: &Callback<Msg>,
+) -> Html {
+    let (retry_request, retry_branch) = retry;
     let issues: Vec<RequestId> =
         view.requests.iter().rev().filter(|r| r.kind == RequestKind::Issue).map(|r| r.request).take(SHOWN).collect();
     let chosen = retry_request.filter(|r| issues.contains(r)).or(issues.first().copied());
@@ -100,25 +95,22 @@ pub fn desk(props: &Props) -> Html {
         let i = e.target_unchecked_into::<HtmlSelectElement>().selected_index().clamp(0, 2) as usize;
         Msg::Act(Action::Mode(MODES[i].0))
     });
-    let pick_request = {
-        let s = retry_request.clone();
-        Callback::from(move |e: Event| {
-            s.set(RequestId::parse(&e.target_unchecked_into::<HtmlSelectElement>().value()).ok())
-        })
-    };
-    let pick_branch = {
-        let s = retry_branch.clone();
-        Callback::from(move |e: Event| {
-            s.set(NodeId(e.target_unchecked_into::<HtmlSelectElement>().selected_index().max(0) as u8))
-        })
-    };
+    let pick_request = send.reform(move |e: Event| {
+        Msg::PickRetry(RequestId::parse(&e.target_unchecked_into::<HtmlSelectElement>().value()).ok(), retry_branch)
+    });
+    let pick_branch = send.reform(move |e: Event| {
+        Msg::PickRetry(
+            retry_request,
+            NodeId(e.target_unchecked_into::<HtmlSelectElement>().selected_index().max(0) as u8),
+        )
+    });
     let retry = chosen.map(|r| send.reform(move |_: MouseEvent| Msg::Act(Action::Retry(r, at))));
 
     let mut recent = String::from("<ol class=\"requests\" aria-label=\"Recent requests\">");
     for r in view.requests.iter().rev().take(SHOWN) {
         let what = if r.kind == RequestKind::Read { "reads" } else { "asks" };
         let again = r.retry_of.map(|f| format!(" (again, for {f})")).unwrap_or_default();
-        let blamed = if props.implicated.requests.contains(&r.request) { " implicated" } else { "" };
+        let blamed = if implicated.requests.contains(&r.request) { " implicated" } else { "" };
         let _ = write!(
             recent,
             "<li class=\"request {}{blamed}\"><span class=\"rid\">{}</span><span class=\"who\">{what} at {}{again}</span>\

@@ -3,16 +3,19 @@
 //! `TRACE_KEEP` lines, and the log shows the last `SHOWN` that match, as one text block
 //! (one DOM node, however busy the cluster).
 
-use crate::state::{SimHandle, TRACE_KEEP};
+use crate::state::{Msg, TRACE_KEEP};
+use nextnumber_core::Simulation;
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub shared: SimHandle,
-    /// Trace lines so far: the log redraws when it moves.
-    pub count: u64,
-    pub branches: usize,
+/// What the log shows: lines containing `text` (any case), of branch `branch`, of kind
+/// `verb`; an empty field filters nothing.
+#[derive(Clone, Default, PartialEq)]
+pub struct LogFilter {
+    pub text: String,
+    pub branch: String,
+    pub verb: String,
 }
 
 const SHOWN: usize = 200;
@@ -25,43 +28,53 @@ fn about(who: &str, b: &str) -> bool {
     who == b || who.split('→').any(|x| x == b)
 }
 
-#[function_component(EventLog)]
-pub fn event_log(props: &Props) -> Html {
-    let text = use_state(String::new);
-    let branch = use_state(String::new);
-    let verb = use_state(String::new);
-    let lines = {
-        let sim = props.shared.0.sim.borrow();
-        let needle = text.to_ascii_lowercase();
-        let mut out: Vec<&str> = Vec::with_capacity(SHOWN);
-        for line in sim.trace().lines().collect::<Vec<_>>().into_iter().rev() {
-            let mut words = line.split_whitespace();
-            let (_, who, v) = (words.next(), words.next().unwrap_or(""), words.next().unwrap_or(""));
-            if (!branch.is_empty() && !about(who, &branch))
-                || (!verb.is_empty() && v != verb.as_str())
-                || (!needle.is_empty() && !line.to_ascii_lowercase().contains(&needle))
-            {
-                continue;
-            }
-            out.push(line);
-            if out.len() == SHOWN {
-                break;
-            }
+/// The latest `SHOWN` trace lines that pass the filter, newest first, one per line.
+pub fn log_text(sim: &Simulation, filter: &LogFilter) -> String {
+    let LogFilter { text, branch, verb } = filter;
+    let needle = text.to_ascii_lowercase();
+    let mut out: Vec<&str> = Vec::with_capacity(SHOWN);
+    for line in sim.trace().lines().collect::<Vec<_>>().into_iter().rev() {
+        let mut words = line.split_whitespace();
+        let (_, who, v) = (words.next(), words.next().unwrap_or(""), words.next().unwrap_or(""));
+        if (!branch.is_empty() && !about(who, branch))
+            || (!verb.is_empty() && v != verb.as_str())
+            || (!needle.is_empty() && !line.to_ascii_lowercase().contains(&needle))
+        {
+            continue;
         }
-        out.join("\n")
+        out.push(line);
+        if out.len() == SHOWN {
+            break;
+        }
+    }
+    out.join("\n")
+}
+
+/// The event log panel: `lines` is `log_text` under `filter` (the model keeps both). A plain
+/// function rather than a component: a component costs kilobytes of wasm each.
+pub fn event_log(lines: &str, filter: &Rc<LogFilter>, branches: usize, send: &Callback<Msg>) -> Html {
+    // Each field sends the whole filter with its own part changed.
+    let change = |set: fn(&mut LogFilter, String)| {
+        let filter = filter.clone();
+        move |value: String| {
+            let mut f = (*filter).clone();
+            set(&mut f, value);
+            Msg::FilterLog(f)
+        }
     };
     let on_text = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| text.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        let change = change(|f, v| f.text = v);
+        send.reform(move |e: InputEvent| change(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
     let on_branch = {
-        let branch = branch.clone();
-        Callback::from(move |e: Event| branch.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        let change = change(|f, v| f.branch = v);
+        send.reform(move |e: Event| change(e.target_unchecked_into::<HtmlSelectElement>().value()))
     };
     let on_verb = {
-        let verb = verb.clone();
-        Callback::from(move |e: Event| verb.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        let change = change(|f, v| f.verb = v);
+        send.reform(move |e: Event| change(e.target_unchecked_into::<HtmlSelectElement>().value()))
     };
+    let (branch, verb) = (&filter.branch, &filter.verb);
     html! {
         <section class="panel eventlog" aria-labelledby="log-title">
             <h2 id="log-title">{ "Event log" }</h2>
@@ -69,14 +82,14 @@ pub fn event_log(props: &Props) -> Html {
                 <input type="search" aria-label="Filter the event log by text" placeholder="filter: c1-2, Append, term=3…" oninput={on_text} />
                 <select aria-label="Only events of branch" onchange={on_branch}>
                     <option value="" selected={branch.is_empty()}>{ "all branches" }</option>
-                    { for (0..props.branches).map(|i| { let b = ((b'A' + i as u8) as char).to_string(); html! { <option value={b.clone()} selected={*branch == b}>{ b }</option> } }) }
+                    { for (0..branches).map(|i| { let b = ((b'A' + i as u8) as char).to_string(); html! { <option value={b.clone()} selected={*branch == b}>{ b }</option> } }) }
                 </select>
                 <select aria-label="Only events of kind" onchange={on_verb}>
                     <option value="" selected={verb.is_empty()}>{ "all kinds" }</option>
                     { for VERBS.iter().map(|v| html! { <option value={*v} selected={*verb == *v}>{ *v }</option> }) }
                 </select>
             </div>
-            <pre class="log" role="log" aria-label={format!("Latest events, newest first (of the last {TRACE_KEEP})")} tabindex="0">{ lines }</pre>
+            <pre class="log" role="log" aria-label={format!("Latest events, newest first (of the last {TRACE_KEEP})")} tabindex="0">{ lines.to_string() }</pre>
         </section>
     }
 }

@@ -9,21 +9,22 @@ use crate::geometry::{branch_position, branch_radius, compact, link_segment, Poi
 use crate::state::{Implicated, Msg, Selection, SimHandle, Snapshot};
 use nextnumber_core::config::LatencyPreset;
 use nextnumber_core::NodeId;
-use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub view: Snapshot,
-    pub shared: SimHandle,
+/// What the map draws.
+pub struct Props<'a> {
+    pub view: &'a Snapshot,
+    pub shared: &'a SimHandle,
     pub selection: Selection,
     pub link: (NodeId, NodeId),
-    pub implicated: Rc<Implicated>,
+    pub implicated: &'a Implicated,
     /// The run's own latency: links that differ are labelled.
     pub latency: (u64, u64),
-    pub canvas: NodeRef,
-    pub send: Callback<Msg>,
+    /// The message under the pointer, and where (the model keeps it: `Msg::Hover`).
+    pub hovered: Option<(u64, Point)>,
+    pub canvas: &'a NodeRef,
+    pub send: &'a Callback<Msg>,
 }
 
 /// How close (view box units) a pointer must come to a message to point at it.
@@ -58,10 +59,11 @@ fn to_map(e: &MouseEvent) -> Option<(Element, Point)> {
 }
 use wasm_bindgen::JsCast;
 
-#[function_component(ClusterMap)]
-pub fn cluster_map(props: &Props) -> Html {
-    let hovered = use_state(|| None::<(u64, Point)>);
-    let view = &props.view;
+/// The map. A plain function rather than a component: a component costs kilobytes of
+/// wasm each.
+pub fn cluster_map(props: Props) -> Html {
+    let hovered = props.hovered;
+    let view = props.view;
     let n = view.branches.len();
     let compact = compact();
     let r = branch_radius(n, compact);
@@ -78,7 +80,7 @@ pub fn cluster_map(props: &Props) -> Html {
             b,
             picked: (l.from, l.to) == props.link,
             latency,
-            send: &props.send,
+            send: props.send,
         })
     });
     let branches = view.branches.iter().enumerate().map(|(i, b)| {
@@ -89,12 +91,12 @@ pub fn cluster_map(props: &Props) -> Html {
             compact,
             selected: props.selection == Selection::Branch(b.id),
             implicated: props.implicated.branches.contains(&b.id),
-            send: &props.send,
+            send: props.send,
         })
     });
     // A message under the pointer takes the click from the link beneath it.
     let point = {
-        let (shared, hovered) = (props.shared.clone(), hovered.clone());
+        let (shared, send) = (props.shared.clone(), props.send.clone());
         move |e: &MouseEvent, reach: f64| {
             let Some((el, p)) = to_map(e) else { return };
             let found = hit(&shared.0, p, reach, reduced_motion());
@@ -104,7 +106,7 @@ pub fn cluster_map(props: &Props) -> Html {
                 let _ = el.remove_attribute("data-over");
             }
             if found.map(|f| f.0) != hovered.map(|h| h.0) {
-                hovered.set(found);
+                send.emit(Msg::Hover(found));
             }
         }
     };
@@ -120,14 +122,11 @@ pub fn cluster_map(props: &Props) -> Html {
         let reach = if e.pointer_type() == "mouse" { REACH_MOUSE } else { REACH_TOUCH };
         point(&e, reach)
     });
-    let onpointerleave = {
-        let hovered = hovered.clone();
-        Callback::from(move |_: PointerEvent| hovered.set(None))
-    };
+    let onpointerleave = props.send.reform(|_: PointerEvent| Msg::Hover(None));
     let onclick = {
-        let (send, hovered) = (props.send.clone(), hovered.clone());
+        let send = props.send.clone();
         Callback::from(move |e: MouseEvent| {
-            if let (Some((id, _)), Some((el, _))) = (*hovered, to_map(&e)) {
+            if let (Some((id, _)), Some((el, _))) = (hovered, to_map(&e)) {
                 if el.has_attribute("data-over") {
                     send.emit(Msg::Select(Selection::Message(id)));
                 }
