@@ -15,7 +15,7 @@ use crate::components::{
 };
 use crate::hooks::use_animation;
 use crate::narration::Narration;
-use crate::share::{use_address, Share};
+use crate::share::{share, use_address};
 use crate::state::{Model, Msg, Selection, Settings};
 use nextnumber_core::{Action, NodeId};
 use wasm_bindgen::JsCast;
@@ -96,7 +96,7 @@ pub fn app() -> Html {
             if embed { { details.clone() } }
             { desk(view, &model.implicated, model.retry, &send) }
             { checker_panel(&model.verdicts) }
-            <Share address={model.address.clone()} hash={model.hash.clone()} now={view.now} />
+            { share(&model.address, &model.hash, view.now, model.copied, &send) }
             { network(view, model.link, &send) }
             { event_log(&model.log, &model.log_filter, view.branches.len(), &send) }
         </>

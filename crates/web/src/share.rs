@@ -4,10 +4,9 @@
 
 use crate::state::{Address, Msg};
 use nextnumber_core::permalink;
-use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 /// The fragment of the page's address (without `#`), or "" without a window.
@@ -89,16 +88,9 @@ pub fn use_address(address: Address, send: Callback<Msg>) {
     });
 }
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub address: Address,
-    pub hash: Rc<str>,
-    pub now: u64,
-}
-
 /// Which text the fallback field shows after the clipboard refused it.
 #[derive(Clone, Copy, PartialEq)]
-enum Copied {
+pub enum Copied {
     Link,
     Embed,
 }
@@ -120,12 +112,25 @@ fn copy(text: String, done: Callback<bool>) {
     });
 }
 
-#[function_component(Share)]
-pub fn share(props: &Props) -> Html {
-    // What the last copy did: said in a status line; on refusal the text is shown selected.
-    let status = use_state(|| None::<(Copied, bool)>);
-    let field = use_node_ref();
-    let link = props.address.link.clone();
+/// After a refusal the fallback field holds the text: once Yew has drawn it, select it so
+/// one keystroke copies it.
+fn select_fallback_soon() {
+    let Some(w) = web_sys::window() else { return };
+    let select = Closure::once_into_js(|| {
+        let field = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("share-fallback"));
+        if let Some(t) = field.and_then(|f| f.dyn_into::<HtmlTextAreaElement>().ok()) {
+            let _ = t.focus();
+            t.select();
+        }
+    });
+    let _ = w.request_animation_frame(select.unchecked_ref());
+}
+
+/// The share panel. `status` is what the last copy did (the model keeps it: `Msg::Copied`):
+/// said in a status line; on refusal the text is shown selected. A plain function rather
+/// than a component: a component costs kilobytes of wasm each.
+pub fn share(address: &Address, hash: &str, now: u64, status: Option<(Copied, bool)>, send: &Callback<Msg>) -> Html {
+    let link = address.link.clone();
     let text_of = {
         let link = link.clone();
         move |what: Copied| match (&link, what) {
@@ -135,27 +140,21 @@ pub fn share(props: &Props) -> Html {
         }
     };
     let on_copy = |what: Copied| {
-        let (status, text) = (status.clone(), text_of.clone()(what));
+        let (send, text) = (send.clone(), text_of.clone()(what));
         Callback::from(move |_: MouseEvent| {
-            let status = status.clone();
-            copy(text.clone(), Callback::from(move |ok| status.set(Some((what, ok)))));
+            let send = send.clone();
+            copy(
+                text.clone(),
+                Callback::from(move |ok| {
+                    send.emit(Msg::Copied(what, ok));
+                    if !ok {
+                        select_fallback_soon();
+                    }
+                }),
+            );
         })
     };
-    // After a refusal, the field holds the text: select it so one keystroke copies it.
-    {
-        let field = field.clone();
-        use_effect_with(*status, move |s| {
-            if matches!(s, Some((_, false))) {
-                if let Some(t) = field.cast::<HtmlTextAreaElement>() {
-                    let _ = t.focus();
-                    t.select();
-                } else if let Some(i) = field.cast::<HtmlInputElement>() {
-                    i.select();
-                }
-            }
-        });
-    }
-    let said = match *status {
+    let said = match status {
         Some((Copied::Link, true)) => "Link copied: it opens this very run.",
         Some((Copied::Embed, true)) => "Embed code copied: paste it into a blog post's HTML.",
         Some((_, false)) => "The browser did not allow copying: the text is selected below, copy it with Ctrl+C or ⌘C.",
@@ -166,8 +165,8 @@ pub fn share(props: &Props) -> Html {
         <section class="panel share" aria-labelledby="share-title">
             <h2 id="share-title">{ "Share this run" }</h2>
             <p class="hash">
-                { "History hash " }<code id="history-hash">{ props.hash.to_string() }</code>
-                { format!(" at t = {}", crate::components::fmt_ms(props.now)) }
+                { "History hash " }<code id="history-hash">{ hash.to_string() }</code>
+                { format!(" at t = {}", crate::components::fmt_ms(now)) }
             </p>
             <p class="muted">
                 { "The link holds the settings, the seed and every action, so whoever opens it sees the same run. " }
@@ -181,10 +180,10 @@ pub fn share(props: &Props) -> Html {
                 <button type="button" {disabled} onclick={on_copy(Copied::Embed)}>{ "Copy embed code" }</button>
             </div>
             <p role="status" class="copied">{ said }</p>
-            if let Some((what, false)) = *status {
+            if let Some((what, false)) = status {
                 <label class="fallback">
                     { if what == Copied::Link { "Link to this run" } else { "Embed code for this run" } }
-                    <textarea ref={field} readonly=true rows="3" value={text_of(what)} />
+                    <textarea id="share-fallback" readonly=true rows="3" value={text_of(what)} />
                 </label>
             }
         </section>

@@ -9,6 +9,7 @@
 
 use crate::components::eventlog::{log_text, LogFilter};
 use crate::geometry::Point;
+use crate::share::Copied;
 use nextnumber_core::check::{check_history, Invariant, Violation, ALL_INVARIANTS};
 use nextnumber_core::config::{LatencyPreset, Variant};
 use nextnumber_core::timeline::Limits;
@@ -115,6 +116,8 @@ pub enum Msg {
     FilterLog(LogFilter),
     /// The pointer is over this message on the map (its id, where), or over none.
     Hover(Option<(u64, Point)>),
+    /// The clipboard took this text (`true`) or refused it.
+    Copied(Copied, bool),
     /// Something the user typed cannot be used: say why on the page.
     Refused(String),
     /// Time travel: show the run at this tick (back or forward), paused.
@@ -246,6 +249,8 @@ pub struct Model {
     pub retry: (Option<RequestId>, NodeId),
     /// The message under the pointer on the map, and where (for its tooltip).
     pub hovered: Option<(u64, Point)>,
+    /// What the share panel's last copy did.
+    pub copied: Option<(Copied, bool)>,
     pub playing: bool,
     pub speed: u64,
     /// The event log's filters, and its text under them (`eventlog::log_text`), redrawn at
@@ -316,6 +321,7 @@ impl Model {
             link: (NodeId(0), NodeId(1)),
             retry: (None, NodeId(1)),
             hovered: None,
+            copied: None,
             playing: true,
             speed: DEFAULT_SPEED,
             log_filter: Rc::default(),
@@ -567,6 +573,10 @@ impl Reducible for Model {
             }
             Msg::PickLink(a, b) => {
                 m.link = (a, b);
+                return Rc::new(m);
+            }
+            Msg::Copied(what, ok) => {
+                m.copied = Some((what, ok));
                 return Rc::new(m);
             }
             Msg::Hover(h) => {
