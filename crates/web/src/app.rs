@@ -4,7 +4,7 @@
 use crate::components::{
     charts::charts_panel,
     checker::checker_panel,
-    controls::Controls,
+    controls::{controls, use_run_boxes, Props as ControlsProps},
     desk::desk,
     eventlog::event_log,
     inspector::inspector,
@@ -14,7 +14,7 @@ use crate::components::{
     timeline::time_travel,
 };
 use crate::hooks::use_animation;
-use crate::narration::Narration;
+use crate::narration::{narration, use_story, Props as NarrationProps};
 use crate::share::{share, use_address};
 use crate::state::{Model, Msg, Selection, Settings};
 use nextnumber_core::{Action, NodeId};
@@ -54,6 +54,8 @@ pub fn app() -> Html {
     let send: Callback<Msg> = model.dispatcher().to_callback();
     use_address(model.address.clone(), send.clone());
     let canvas = use_node_ref();
+    let boxes = use_run_boxes(model.settings.seed, model.settings.branches);
+    let story = use_story(model.scenario.clone());
     use_animation(model.shared.clone(), send.clone(), canvas.clone());
 
     let view = &model.view;
@@ -76,7 +78,12 @@ pub fn app() -> Html {
     // The story goes above the map while one is followed (and always in an iframe), so a
     // phone shows it beside what it describes; otherwise the picker heads the side column.
     let on_stage = embed || model.scenario.is_some();
-    let narration = html! { <Narration scenario={model.scenario.clone()} now={view.now} send={send.clone()} /> };
+    let narration = narration(NarrationProps {
+        scenario: model.scenario.as_ref(),
+        story: story.as_ref(),
+        now: view.now,
+        send: &send,
+    });
     // The messages in flight and the branch list; folded with the rest in an iframe.
     let details = html! {
         <>
@@ -120,8 +127,15 @@ pub fn app() -> Html {
             <main class="layout">
                 <section class="stage" aria-label="Cluster">
                     if on_stage { { narration } }
-                    <Controls playing={model.playing} speed={model.speed} settings={model.settings.clone()}
-                        now={view.now} behind={model.shared.0.clock.get().behind} send={send.clone()} />
+                    { controls(ControlsProps {
+                        playing: model.playing,
+                        speed: model.speed,
+                        settings: &model.settings,
+                        now: view.now,
+                        behind: model.shared.0.clock.get().behind,
+                        send: &send,
+                        boxes: &boxes,
+                    }) }
                     if let Some(e) = &model.error {
                         <p class="error" role="alert">{ e.clone() }</p>
                     }

@@ -62,21 +62,15 @@ fn open(i: usize, send: Callback<Msg>) {
     });
 }
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    /// The name of the scenario the run follows, if any.
-    pub scenario: Option<Rc<str>>,
-    pub now: u64,
-    pub send: Callback<Msg>,
-}
-
-#[function_component(Narration)]
-pub fn narration(props: &Props) -> Html {
-    // The narration of the scenario the run follows, loaded when it changes.
+/// The narration of the scenario the run follows (`scenario`, its name), loaded when it
+/// changes. A hook of the page's: the narration itself is a plain function, as a
+/// component costs kilobytes of wasm each.
+#[hook]
+pub fn use_story(scenario: Option<Rc<str>>) -> Option<Rc<Story>> {
     let story = use_state(|| None::<(Rc<str>, Rc<Story>)>);
     {
         let story = story.clone();
-        use_effect_with(props.scenario.clone(), move |name| {
+        use_effect_with(scenario.clone(), move |name| {
             let file = name.as_deref().and_then(|n| ESSAYS.iter().find(|e| e.0 == n)).map(|e| e.2);
             if let (Some(name), Some(file)) = (name.clone(), file) {
                 wasm_bindgen_futures::spawn_local(async move {
@@ -87,8 +81,21 @@ pub fn narration(props: &Props) -> Html {
             }
         });
     }
-    let current = story.as_ref().filter(|(n, _)| Some(n) == props.scenario.as_ref()).map(|(_, s)| s.clone());
-    let picked = props.scenario.as_deref().and_then(|s| ESSAYS.iter().position(|e| e.0 == s));
+    story.as_ref().filter(|(n, _)| Some(n) == scenario.as_ref()).map(|(_, s)| s.clone())
+}
+
+/// What the narration shows: the scenario followed (its name) and its story once loaded.
+pub struct Props<'a> {
+    pub scenario: Option<&'a Rc<str>>,
+    pub story: Option<&'a Rc<Story>>,
+    pub now: u64,
+    pub send: &'a Callback<Msg>,
+}
+
+/// The scenario picker and, while a scenario is followed, its story step by step.
+pub fn narration(props: Props) -> Html {
+    let current = props.story;
+    let picked = props.scenario.map(|s| &**s).and_then(|s| ESSAYS.iter().position(|e| e.0 == s));
     let on_pick = {
         let send = props.send.clone();
         Callback::from(move |e: Event| {
@@ -109,7 +116,7 @@ pub fn narration(props: &Props) -> Html {
             </select>
         </label>
     };
-    let Some(current) = current.as_ref() else {
+    let Some(current) = current else {
         return html! { <section class="panel narration" aria-label="Scenarios">{ picker }</section> };
     };
     let steps = &current.steps;

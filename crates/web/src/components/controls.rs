@@ -9,15 +9,16 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
+/// What the controls show, and the run settings' two text boxes (`use_run_boxes`).
+pub struct Props<'a> {
     pub playing: bool,
     pub speed: u64,
-    pub settings: Rc<Settings>,
+    pub settings: &'a Rc<Settings>,
     pub now: u64,
     /// The simulation could not keep up with the speed asked for.
     pub behind: bool,
-    pub send: Callback<Msg>,
+    pub send: &'a Callback<Msg>,
+    pub boxes: &'a (NodeRef, NodeRef),
 }
 
 fn variant_label(v: Variant) -> &'static str {
@@ -43,23 +44,30 @@ fn read_form(seed: &NodeRef, branches: &NodeRef, base: &Settings) -> Result<Sett
     Ok(Settings { seed, branches, ..base.clone() })
 }
 
-#[function_component(Controls)]
-pub fn controls(props: &Props) -> Html {
+/// The seed and branch-count boxes, called by the page (the controls are a plain function,
+/// as a component costs kilobytes of wasm each). The boxes are left to the user between
+/// runs (a re-render must not undo typing): they are filled in only when a run starts.
+#[hook]
+pub fn use_run_boxes(seed: u64, branches: usize) -> (NodeRef, NodeRef) {
     let seed_input = use_node_ref();
     let branches_input = use_node_ref();
-    // The boxes are left to the user between runs (a re-render must not undo typing): they
-    // are filled in only when a run starts.
     {
-        let (seed, branches) = (seed_input.clone(), branches_input.clone());
-        use_effect_with((props.settings.seed, props.settings.branches), move |&(s, n)| {
-            for (r, v) in [(seed, s.to_string()), (branches, n.to_string())] {
+        let (seed_box, branches_box) = (seed_input.clone(), branches_input.clone());
+        use_effect_with((seed, branches), move |&(s, n)| {
+            for (r, v) in [(seed_box, s.to_string()), (branches_box, n.to_string())] {
                 if let Some(i) = r.cast::<HtmlInputElement>() {
                     i.set_value(&v);
                 }
             }
         });
     }
-    let send = &props.send;
+    (seed_input, branches_input)
+}
+
+/// Playback and the run's settings.
+pub fn controls(props: Props) -> Html {
+    let (seed_input, branches_input) = props.boxes.clone();
+    let send = props.send;
     let playing = props.playing;
     let toggle = send.reform(move |_: MouseEvent| Msg::SetPlaying(!playing));
     let step = send.reform(|_: MouseEvent| Msg::Step);
@@ -119,7 +127,7 @@ pub fn controls(props: &Props) -> Html {
             </label>
         }
     });
-    let s = &props.settings;
+    let s = props.settings;
     let unsafe_note = match s.variants.as_slice() {
         [] => String::new(),
         vs => format!(", UNSAFE: {}", vs.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ")),
