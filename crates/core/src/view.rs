@@ -51,6 +51,20 @@ pub struct MessageView {
     pub summary: String,
 }
 
+impl MessageView {
+    fn of(m: &crate::flight::InFlight) -> MessageView {
+        MessageView {
+            id: m.id,
+            from: m.from,
+            to: m.to,
+            kind: m.msg.kind(),
+            sent: m.sent.0,
+            arrive: m.arrive.0,
+            summary: m.msg.to_string(),
+        }
+    }
+}
+
 /// One message in flight without its contents: what the map draws on every frame, so
 /// building it formats nothing and allocates nothing.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
@@ -172,20 +186,7 @@ impl Simulation {
     /// The whole cluster, with every message's contents (the JS API).
     pub fn view(&self) -> View {
         let mut v = self.page_view();
-        v.messages = self
-            .in_flight
-            .sorted()
-            .into_iter()
-            .map(|m| MessageView {
-                id: m.id,
-                from: m.from,
-                to: m.to,
-                kind: m.msg.kind(),
-                sent: m.sent.0,
-                arrive: m.arrive.0,
-                summary: m.msg.to_string(),
-            })
-            .collect();
+        v.messages = self.in_flight.sorted().into_iter().map(MessageView::of).collect();
         v
     }
 
@@ -233,15 +234,7 @@ impl Simulation {
 
     /// One message in flight with its contents, if it is still on its way.
     pub fn message_view(&self, id: u64) -> Option<MessageView> {
-        self.in_flight.iter().find(|m| m.id == id).map(|m| MessageView {
-            id: m.id,
-            from: m.from,
-            to: m.to,
-            kind: m.msg.kind(),
-            sent: m.sent.0,
-            arrive: m.arrive.0,
-            summary: m.msg.to_string(),
-        })
+        self.in_flight.iter().find(|m| m.id == id).map(MessageView::of)
     }
 
     /// The latest `max` requests, oldest first, each with where it stands.
