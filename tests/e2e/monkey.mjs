@@ -326,6 +326,7 @@ await page.addInitScript(installPageHelper);
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 let settings = null;
+let lastSettings = "unknown";
 const started = Date.now();
 const done = {};
 const took = [];
@@ -361,8 +362,9 @@ try {
     if (errors.length) failure = errors[0];
     else if (new URL(page.url()).pathname !== "/") failure = `navigated away to ${page.url()}`;
     else if (i % CHECK_EVERY === 0 || i === GESTURES) {
-      const broken = await page.evaluate(() => window.__monkey.broken());
+      const [broken, state] = await page.evaluate(() => [window.__monkey.broken(), window.__monkey.state()]);
       if (broken) failure = `the page shows a crash: ${broken}`;
+      lastSettings = `at gesture ${i}: ${state}`;
     }
   }
   i = Math.min(i, GESTURES);
@@ -379,7 +381,8 @@ try {
 const secs = ((Date.now() - started) / 1000).toFixed(1);
 if (failure) {
   console.log(`monkey: FAILED after ${i} gestures (${secs} s): ${failure}`);
-  if (settings) console.log(`the page's settings then: ${settings}`);
+  // A hung page cannot say: then the settings of the last check stand in.
+  console.log(`the page's settings ${settings ? `then: ${settings}` : lastSettings}`);
   for (const e of errors.slice(1, 10)) console.log(`  also: ${e}`);
   console.log(`the last gestures:\n  ${log.join("\n  ")}`);
   console.log(`seed ${SEED}: reproduce with ${reproduce}`);
