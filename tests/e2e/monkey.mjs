@@ -10,7 +10,8 @@
 // the page takes a minute to take, and if the page no longer responds at the end. A failure
 // prints the seed, the last gestures with their times, and the page's settings then.
 //
-//   node tests/e2e/monkey.mjs                          2,000 gestures, a fresh seed (make test)
+//   node tests/e2e/monkey.mjs                          2,000 gestures, a fresh seed
+//   MONKEY_SEED=7 node tests/e2e/monkey.mjs            what make test runs (MONKEY_SEED in the Makefile)
 //   MONKEY_GESTURES=20000 node tests/e2e/monkey.mjs    the long run (RELIABILITY.md)
 //   MONKEY_SEED=123 node tests/e2e/monkey.mjs          replay the gestures of seed 123
 //   MONKEY_VERBOSE=1 …                                 print every gesture as it happens
