@@ -7,7 +7,7 @@
 // - time from navigation to the cluster map showing its branches (median of 7 cold loads,
 //   each in a fresh browser context), and to the wasm being fetched;
 // - frames per second (median over ≥10 one-second windows) and main-thread busy share while
-//   playing with 5 and 9 branches and a customer walking in every 10 simulated ms, at the
+//   playing, on the light first page (5 branches) and on the full page with 5 and 9 branches and a customer walking in every 10 simulated ms, at the
 //   default speed and at 1× real time (100 customers per real second).
 import { chromium } from "playwright-core";
 import { dirname, join } from "node:path";
@@ -82,22 +82,19 @@ async function taskSeconds(cdp) {
   return metrics.find((m) => m.name === "TaskDuration").value;
 }
 
-async function playing(browser, url, branches, speedLabel) {
+/** `first`: the light first page (5 branches); otherwise the full page, opened with a link
+ *  to a run of `branches` branches. */
+async function playing(browser, url, branches, speedLabel, first) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(url);
-  await page.locator(CLUSTER).first().waitFor();
-  // The run's settings are folded away until asked for.
-  const settings = page.getByText(/^Run settings: seed/);
-  if (!(await page.getByLabel("Number of branches").isVisible())) await settings.click();
-  await page.getByLabel("Number of branches").fill(String(branches));
-  await page.getByRole("button", { name: "Reset" }).click();
+  await page.goto(first ? url : `${url}#nextnumber/1;seed_1;branches_${branches};end`);
   await page.locator(CLUSTER).nth(branches - 1).waitFor();
   await page.locator("label", { hasText: "Speed" }).locator("select").selectOption({ label: speedLabel });
   const load = page.getByLabel("Customers per simulated second");
   await load.fill(await load.getAttribute("max"));
+  await load.dispatchEvent("change");
   // The page may start playing by itself.
   const play = page.getByRole("button", { name: "Play", exact: true });
   if (await play.count()) await play.click();
@@ -127,10 +124,10 @@ try {
       `(median of ${LOADS} cold loads; wasm fetched at ${fmt(median(loads.map((l) => l.wasm)))} ms)`,
   );
   for (const speed of ["1/10", "1× real time"]) {
-    for (const branches of [5, 9]) {
-      const r = await playing(browser, url, branches, speed);
+    for (const [branches, first] of [[5, true], [5, false], [9, false]]) {
+      const r = await playing(browser, url, branches, speed, first);
       console.log(
-        `page fps: ${branches} branches, a customer every 10 simulated ms, speed ${speed}: ` +
+        `page fps: ${first ? "first page" : "full page"}, ${branches} branches, a customer every 10 simulated ms, speed ${speed}: ` +
           `${fmt(r.fps, 1)} fps median (min ${fmt(r.min, 1)}) over ${SECONDS} s, main thread ${fmt(r.busy)} % busy, ${r.clock}`,
       );
     }

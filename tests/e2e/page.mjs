@@ -1,6 +1,8 @@
 // End-to-end tests of the page in Debian's Chromium, driven by playwright-core and the
 // page's accessible names only. Run by `make test-e2e` after `make dist`.
 //
+//  0. The light first page: kill the Main Office, no gap; a link cut by keyboard; the full
+//     page takes the run over exactly where it was.
 //  1. Kill the Main Office: a new one is elected; the next Number follows with no gap.
 //  2. Split 3|2: the minority refuses to issue (and shows read-only) while the majority issues.
 //  3. Cut one direction of a link, then restore it; set a link's latency to pigeon mail.
@@ -88,12 +90,22 @@ async function numberOf(page, id) {
   return Number((await request(page, id, /answered: Number \d+/)).match(/answered: Number (\d+)/)[1]);
 }
 
-async function open(context, hash = "") {
+/** The first page hands its run to the full page (crates/web/src/lite.rs). */
+async function toFull(page) {
+  await button(page, "Open the full tools (this run carries over)").click();
+  await page.getByRole("group", { name: "Time travel" }).waitFor();
+  assert.equal(await page.locator("#lite").count(), 0, "the first page is gone");
+}
+
+/** The page at `hash`: without one, the light first page, handed over to the full page
+ *  unless `full` is false. */
+async function open(context, hash = "", { full = true } = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(server.url + hash);
   await page.getByLabel("Speed").selectOption({ label: "1× real time" });
+  if (full && !hash) await toFull(page);
   return { page, errors };
 }
 
@@ -128,6 +140,33 @@ const step = async (name, f) => {
 const server = await serve(dist);
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS, headless: true });
 try {
+  await step("the first page: kill the Main Office, no gap; the full page takes the run over as it was", async (context) => {
+    const { page, errors } = await open(context, "", { full: false });
+    assert.equal(await page.getByRole("group", { name: "Time travel" }).count(), 0, "the first page is the light one");
+    const first = await mainOffice(page);
+    const one = await ask(page, other(first));
+    assert.equal(await numberOf(page, one), 1);
+    await button(page, `Kill branch ${first}`).click();
+    await button(page, `Restart branch ${first}`).waitFor();
+    const second = await mainOffice(page, first);
+    assert.equal(await numberOf(page, await ask(page, second)), 2, "the next Number follows with no gap");
+    await page.getByText("Every invariant holds.").waitFor({ timeout: TIMEOUT_MS });
+    // Keyboard: Enter on a link of the map cuts it, and the focus stays on it.
+    await page.getByRole("button", { name: "Cut link A→C" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Restore link A→C" }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "link-AC", "the focus stays on the link");
+    await button(page, "Pause").click();
+    const before = { clock: await page.locator(".clock").textContent(), statuses: await statuses(page),
+      requests: await requests(page).allTextContents() };
+    await toFull(page);
+    const after = { clock: await page.locator(".clock").textContent(), statuses: await statuses(page),
+      requests: await requests(page).allTextContents() };
+    assert.deepEqual(after, before, "the full page shows the run exactly where the first page left it");
+    assert.match(page.url(), /#nextnumber\/1;/, "the run is in the address");
+    assert.deepEqual(errors, [], "no error in the page");
+  });
+
   await step("kill the Main Office: a new one is elected and the Numbers go on with no gap", async (context) => {
     const { page, errors } = await open(context);
     const first = await mainOffice(page);
@@ -278,7 +317,8 @@ try {
     await step(`screenshot ${w}×${h} ${scheme}, ${n} branches`, async () => {
       const context = await browser.newContext({ viewport: { width: w, height: h }, colorScheme: scheme });
       try {
-        const { page } = await open(context);
+        // The first page as a visitor sees it, handed over to the full page for the rest.
+        const { page } = await open(context, "", { full: n !== 5 });
         if (n !== 5) await startOver(page, { branches: n });
         const leader = await mainOffice(page);
         await numberOf(page, await ask(page, other(leader)));
@@ -287,12 +327,12 @@ try {
         await page.getByLabel("Customers per simulated second").dispatchEvent("change");
         await page.waitForTimeout(800);
         await button(page, "Pause").click();
-        if (w > 1000 && scheme === "light") {
-          // What the README shows (docs/page.png): the first screen, as a visitor sees it.
+        if (n === 5) {
+          // What the README shows (docs/page.png) is the first screen at 1440×900, light.
           const first = join(out, `page-${w}x${h}-${scheme}-first-screen.png`);
-          await page.evaluate(() => window.scrollTo(0, 0));
           await page.screenshot({ path: first });
           console.log(`     wrote ${first}`);
+          await toFull(page);
         }
         await button(page, `Inspect branch ${leader}`).click();
         const file = join(out, `page-${w}x${h}-${scheme}${n === 5 ? "" : `-${n}`}.png`);

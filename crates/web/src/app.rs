@@ -17,39 +17,63 @@ use crate::hooks::use_animation;
 use crate::narration::{narration, use_story, Props as NarrationProps};
 use crate::share::{share, use_address};
 use crate::state::{Model, Msg, Selection, Settings};
-use nextnumber_core::{Action, NodeId};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::Element;
 use yew::prelude::*;
 
-/// The one click handler of every button written as markup: `data-act` holds an action
-/// in the scenario language (the core parses it), `data-pick` a selection: `b A` (a
-/// branch), `m 12` (a message) or `none`.
-fn delegate(send: Callback<Msg>, n: usize) -> Callback<MouseEvent> {
-    Callback::from(move |e: MouseEvent| {
-        let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-        let Some(el) = el.closest("[data-act],[data-pick]").ok().flatten() else { return };
-        if let Some(act) = el.get_attribute("data-act") {
-            send.emit(match Action::parse(&act, n) {
-                Ok(a) => Msg::Act(a),
-                Err(e) => Msg::Refused(e),
-            });
-        } else if let Some(pick) = el.get_attribute("data-pick") {
-            let arg = pick.get(2..).unwrap_or("");
-            let selection = match pick.as_bytes().first() {
-                Some(b'b') => NodeId::parse(arg, n).map_or(Selection::None, Selection::Branch),
-                Some(b'm') => arg.parse().map_or(Selection::None, Selection::Message),
-                _ => Selection::None,
-            };
-            send.emit(Msg::Select(selection));
+impl Reducible for Model {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        self.update(msg)
+    }
+}
+
+/// The run handed over by the first page goes on as it was there.
+fn continue_from(m: Model, h: &crate::share::HandOver) -> Model {
+    let mut m = Rc::new(m);
+    if let Some(b) = h.focus.as_deref().and_then(|f| f.strip_prefix("branch-")) {
+        if let Ok(b) = nextnumber_core::NodeId::parse(b, m.view.branches.len()) {
+            m = m.update(Msg::Select(Selection::Branch(b)));
         }
-    })
+    }
+    let mut m = (*m).clone();
+    (m.playing, m.speed) = (h.playing, h.speed);
+    m
+}
+
+/// The page's one handler for everything written as markup (gesture.rs).
+fn delegate<E: AsRef<web_sys::Event> + 'static>(
+    send: Callback<Msg>,
+    n: usize,
+    meaning: fn(&E, usize) -> Vec<Msg>,
+) -> Callback<E> {
+    Callback::from(move |e: E| meaning(&e, n).into_iter().for_each(|m| send.emit(m)))
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
+    let hand_over = use_memo((), |_| crate::share::take_hand_over());
     let model = use_reducer(|| {
-        Model::from_address(Settings::default(), &crate::share::fragment()).expect("the default settings are valid")
+        let m = Model::from_address(Settings::default(), &crate::share::fragment())
+            .expect("the default settings are valid");
+        match &*hand_over {
+            Some(h) => continue_from(m, h),
+            None => m,
+        }
+    });
+    use_effect_with((), move |_| {
+        // The control the visitor used on the first page is gone: the focus goes to what
+        // they asked for.
+        let target = match hand_over.as_ref().as_ref().and_then(|h| h.focus.as_deref()) {
+            Some(f) if f.starts_with("branch-") => format!("[aria-label=\"Inspect branch {}\"]", &f[7..]),
+            Some(_) => ".timetravel input".to_string(),
+            None => return,
+        };
+        let found = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(&target).ok().flatten());
+        if let Some(el) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
     });
     let send: Callback<Msg> = model.dispatcher().to_callback();
     use_address(model.address.clone(), send.clone());
@@ -72,7 +96,10 @@ pub fn app() -> Html {
         _ => None,
     };
     let config = model.sim().config().clone();
-    let onclick = delegate(send.clone(), view.branches.len());
+    let n = view.branches.len();
+    let onclick = delegate(send.clone(), n, |e: &MouseEvent, n| crate::gesture::on_click(e, n));
+    let onkeydown = delegate(send.clone(), n, crate::gesture::on_key);
+    let onchange = delegate(send.clone(), n, |e: &Event, _| crate::gesture::on_change(e));
     // In an iframe (`?embed=1`): the map, its controls and the story; the rest folded.
     let embed = *use_memo((), |_| crate::share::embedded());
     // The story goes above the map while one is followed (and always in an iframe), so a
@@ -113,7 +140,7 @@ pub fn app() -> Html {
         Err(_) => "./".to_string(),
     };
     html! {
-        <div class={classes!("page", embed.then_some("embed"))} {onclick}>
+        <div class={classes!("page", embed.then_some("embed"))} {onclick} {onkeydown} {onchange}>
             <header class="top">
                 <h1>{ "The Very Next Number" }</h1>
                 if embed {

@@ -15,12 +15,21 @@ thread_local! {
 /// The report keeps this many of the latest actions.
 const MAX_ACTIONS: usize = 500;
 
+fn on_panic(info: &std::panic::PanicHookInfo) {
+    PANICKED.with(|p| p.set(true));
+    console_error_panic_hook::hook(info);
+    show(&info.to_string());
+}
+
+/// Yew installs its own hook when it renders, unless it is given one.
+#[cfg(feature = "full")]
 pub fn install() {
-    yew::set_custom_panic_hook(Box::new(|info| {
-        PANICKED.with(|p| p.set(true));
-        console_error_panic_hook::hook(info);
-        show(&info.to_string());
-    }));
+    yew::set_custom_panic_hook(Box::new(on_panic));
+}
+
+#[cfg(not(feature = "full"))]
+pub fn install() {
+    std::panic::set_hook(Box::new(on_panic));
 }
 
 /// `#crash-test` in the address: the first frame panics, so the end-to-end test can see

@@ -27,6 +27,28 @@ fn page_base() -> String {
     format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
 }
 
+/// What the light first page handed over with the run in the address (lite.rs): whether
+/// it was playing, at what speed, and what the visitor asked to see. Read once.
+pub struct HandOver {
+    pub playing: bool,
+    pub speed: u64,
+    /// `branch-A`: that branch's inspector; `tools`: the full tools.
+    pub focus: Option<String>,
+}
+
+pub fn take_hand_over() -> Option<HandOver> {
+    let w = web_sys::window()?;
+    let key = wasm_bindgen::JsValue::from("nextnumberHandOver");
+    let state = js_sys::Reflect::get(&w, &key).ok().filter(|v| v.is_object())?;
+    let _ = js_sys::Reflect::delete_property(&w, &key);
+    let get = |k: &str| js_sys::Reflect::get(&state, &k.into()).ok();
+    Some(HandOver {
+        playing: get("playing").and_then(|v| v.as_bool()).unwrap_or(false),
+        speed: get("speed").and_then(|v| v.as_f64()).map_or(crate::state::DEFAULT_SPEED, |s| s as u64),
+        focus: get("focus").and_then(|v| v.as_string()),
+    })
+}
+
 /// What opening `fragment` means for the model: a run, or why there is none.
 pub fn open_fragment(fragment: &str) -> Msg {
     match permalink::decode(fragment) {
@@ -88,12 +110,7 @@ pub fn use_address(address: Address, send: Callback<Msg>) {
     });
 }
 
-/// Which text the fallback field shows after the clipboard refused it.
-#[derive(Clone, Copy, PartialEq)]
-pub enum Copied {
-    Link,
-    Embed,
-}
+pub use crate::state::Copied;
 
 fn embed_code(link: &str) -> String {
     format!(

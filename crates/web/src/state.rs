@@ -7,9 +7,8 @@
 //! messages in flight on every frame, outside Yew; the panels are re-rendered from a new
 //! snapshot at most every `REFRESH_MS`, or at once after a gesture.
 
-use crate::components::eventlog::{log_text, LogFilter};
 use crate::geometry::Point;
-use crate::share::Copied;
+use crate::tracelog::{log_text, LogFilter};
 use nextnumber_core::check::{check_history, Invariant, Violation, ALL_INVARIANTS};
 use nextnumber_core::config::{LatencyPreset, Variant};
 use nextnumber_core::timeline::Limits;
@@ -17,7 +16,6 @@ use nextnumber_core::view::{BranchDetail, MessageView, View};
 use nextnumber_core::{permalink, Action, Config, History, NodeId, RequestId, Scenario, Simulation, Tick, Timeline};
 use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::rc::Rc;
-use yew::Reducible;
 
 /// Simulated milliseconds per real second, slowest first: slow motion to fast forward.
 pub const SPEEDS: [(u64, &str); 9] = [
@@ -138,6 +136,13 @@ pub enum Msg {
     BadLink(String),
 }
 
+/// Which text the fallback field shows after the clipboard refused it.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Copied {
+    Link,
+    Embed,
+}
+
 /// How the address bar follows the run: `serial` changes when a new run starts (a new entry
 /// in the browser's history); otherwise the current entry is replaced.
 #[derive(Clone, PartialEq)]
@@ -253,7 +258,7 @@ pub struct Model {
     pub copied: Option<(Copied, bool)>,
     pub playing: bool,
     pub speed: u64,
-    /// The event log's filters, and its text under them (`eventlog::log_text`), redrawn at
+    /// The event log's filters, and its text under them (`tracelog::log_text`), redrawn at
     /// the checkers' pace: redrawing hundreds of lines at every refresh would cost more
     /// than it shows.
     pub log_filter: Rc<LogFilter>,
@@ -288,6 +293,7 @@ fn start(settings: &Settings) -> Result<Timeline, String> {
     Ok(t)
 }
 
+#[cfg(feature = "full")]
 /// A run following `scenario`, standing at `at` (its end when `None`).
 fn open(scenario: &Scenario, at: Option<u64>) -> Result<(Timeline, Settings), String> {
     let settings = Settings::of(&scenario.config, scenario.seed.unwrap_or(Settings::default().seed));
@@ -338,6 +344,7 @@ impl Model {
         Ok(m)
     }
 
+    #[cfg(feature = "full")]
     /// The page at load: the run in the address's link if there is one, else `settings`.
     /// A link that cannot be opened is said on the page, and the default run shown.
     pub fn from_address(settings: Settings, fragment: &str) -> Result<Model, String> {
@@ -348,7 +355,7 @@ impl Model {
         }
         let msg = crate::share::open_fragment(fragment);
         let serial = m.address.serial;
-        m = (*Rc::new(m).reduce(msg)).clone();
+        m = (*Rc::new(m).update(msg)).clone();
         // The address already holds this run: the first update replaces it.
         m.address.serial = serial;
         Ok(m)
@@ -374,6 +381,14 @@ impl Model {
         self.shared.0.sim.borrow()
     }
 
+    /// The run's permalink up to this moment, or why it has none.
+    pub fn link(&self) -> Result<Rc<str>, Rc<str>> {
+        match permalink::encode(&self.shared.0.sim.timeline().scenario()) {
+            Ok(link) => Ok(Rc::from(link)),
+            Err(e) => Err(Rc::from(format!("This run has no link: {e}"))),
+        }
+    }
+
     fn refresh(&mut self, check: bool) {
         let shared = &self.shared.0;
         shared.generation.set(shared.generation.get() + 1);
@@ -393,16 +408,18 @@ impl Model {
             _ => None,
         });
         if check {
-            self.log = Rc::from(log_text(&sim, &self.log_filter));
+            if cfg!(feature = "full") {
+                self.log = Rc::from(log_text(&sim, &self.log_filter));
+            }
             let mut clock = shared.clock.get();
             clock.since_check_ms = 0;
             shared.clock.set(clock);
             let history = History::of(&sim);
-            self.hash = Rc::from(history.hash_hex());
-            self.address.link = match permalink::encode(&shared.sim.timeline().scenario()) {
-                Ok(link) => Ok(Rc::from(link)),
-                Err(e) => Err(Rc::from(format!("This run has no link: {e}"))),
-            };
+            if cfg!(feature = "full") {
+                self.hash = Rc::from(history.hash_hex());
+            }
+            let link = self.link();
+            self.address.link = link;
             let from_history = check_history(&history);
             let all: Vec<&Violation> = sim.violations().iter().chain(from_history.list()).collect();
             let verdicts: Vec<Verdict> = ALL_INVARIANTS
@@ -441,10 +458,9 @@ impl Model {
     }
 }
 
-impl Reducible for Model {
-    type Action = Msg;
-
-    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+impl Model {
+    /// The model after `msg`: the one place the page's state changes.
+    pub fn update(self: Rc<Self>, msg: Msg) -> Rc<Self> {
         let mut m = (*self).clone();
         let check = match msg {
             Msg::Frame { real_ms } => {
@@ -486,6 +502,7 @@ impl Reducible for Model {
                 m.shared.0.sim.timeline_mut().step();
                 true
             }
+            #[cfg(feature = "full")]
             Msg::PlayTo(t) => {
                 let gap = t.saturating_sub(m.shared.0.sim.borrow().now().0);
                 // About four real seconds per step, never slower than the speed chosen.
@@ -538,17 +555,20 @@ impl Reducible for Model {
                 }
                 true
             }
+            #[cfg(feature = "full")]
             Msg::Seek(t) => {
                 (m.playing, m.stop_at) = (false, None);
                 m.shared.0.sim.timeline_mut().seek(Tick(t));
                 true
             }
+            #[cfg(feature = "full")]
             Msg::StepBack => {
                 m.playing = false;
                 let back = previous_moment(&m.shared.0.sim.borrow());
                 m.shared.0.sim.timeline_mut().seek(Tick(back));
                 true
             }
+            #[cfg(feature = "full")]
             Msg::Open { scenario, at, push } => match open(&scenario, at) {
                 Ok((timeline, settings)) => {
                     m.replace_run(timeline, settings, push);
@@ -560,6 +580,7 @@ impl Reducible for Model {
                     return Rc::new(m);
                 }
             },
+            #[cfg(feature = "full")]
             Msg::BadLink(why) => {
                 m.notice = Some(Rc::from(format!(
                     "The link in the address could not be opened ({why}). Here is a new run with the default \
@@ -583,6 +604,7 @@ impl Reducible for Model {
                 m.hovered = h;
                 return Rc::new(m);
             }
+            #[cfg(feature = "full")]
             Msg::FilterLog(filter) => {
                 m.log = Rc::from(log_text(&m.shared.0.sim.borrow(), &filter));
                 m.log_filter = Rc::new(filter);
@@ -596,6 +618,9 @@ impl Reducible for Model {
                 m.error = Some(e);
                 return Rc::new(m);
             }
+            // Time travel, scenarios, links and the event log are the full page's.
+            #[cfg(not(feature = "full"))]
+            _ => return self,
         };
         m.refresh(check);
         Rc::new(m)
@@ -611,10 +636,11 @@ fn fork_notice(at: u64, dropped: usize) -> Rc<str> {
     Rc::from(format!(
         "New branch of history from {}: {later}; what you do from here is recorded instead. Back in the browser \
          returns to the old run.",
-        crate::components::fmt_ms(at)
+        crate::text::fmt_ms(at)
     ))
 }
 
+#[cfg(feature = "full")]
 /// The latest tick before the cursor at which the space-time record or the action log
 /// has something (a message, a fault, a leader, a visitor's action); tick 0 otherwise.
 fn previous_moment(sim: &Simulation) -> u64 {

@@ -126,3 +126,39 @@ fn times_and_markup_are_written_plainly() {
     assert_eq!(fmt_ms(3_900_000), "1 h 05 min");
     assert_eq!(esc("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
 }
+
+/// The markup both pages draw (markup.rs), parsed by the browser: a map of 3 branches has
+/// 6 directed links and 3 branches, each a control with its name; a cut link says
+/// "Restore"; the one HTML sink escapes what a violation's detail carries.
+#[wasm_bindgen_test]
+fn the_shared_markup_names_every_control_and_escapes_text() {
+    use nextnumber_core::{Action, Config, Links, Simulation};
+    use nextnumber_web::markup::{self, MapMarks};
+    use nextnumber_web::state::Implicated;
+    let mut sim = Simulation::new(Config { branches: 3, ..Config::default() }, 7).unwrap();
+    sim.act(Action::Cut(Links::One(NodeId(0), NodeId(1)))).unwrap();
+    let view = sim.page_view();
+    let none = Implicated::default();
+    let marks =
+        MapMarks { selected: None, link: (NodeId(0), NodeId(1)), implicated: &none, latency: (10, 15), compact: false };
+    let div = root();
+    div.set_inner_html(&markup::map_svg(&view, marks));
+    assert_eq!(div.query_selector_all("g.link[role=button]").unwrap().length(), 6);
+    assert_eq!(div.query_selector_all("g.branch[role=button]").unwrap().length(), 3);
+    assert_eq!(find(&div, "#link-AB").get_attribute("aria-label").as_deref(), Some("Restore link A→B"));
+    assert_eq!(find(&div, "#link-BA").get_attribute("data-act").as_deref(), Some("cut B>A"));
+    assert!(find(&div, "#branch-C").get_attribute("aria-label").unwrap().starts_with("Branch C: "));
+    let broken = Verdict {
+        invariant: Invariant::I1Unique,
+        broken: Some(Violation {
+            invariant: Invariant::I1Unique,
+            tick: Some(5),
+            branches: vec![NodeId(1)],
+            requests: vec![],
+            detail: "<img data-xss src=x>".into(),
+        }),
+    };
+    div.set_inner_html(&markup::checker(&[broken]));
+    assert!(div.query_selector("[data-xss]").unwrap().is_none(), "a detail became markup");
+    assert!(text(&div).contains("<img data-xss src=x>") && text(&div).contains("Involves branch B."), "{}", text(&div));
+}

@@ -3,7 +3,7 @@
 //! message on the page (the core's own words where it has them), never a crash.
 
 use super::{fmt_ms, preset_label};
-use crate::state::{Msg, Settings, SPEEDS};
+use crate::state::{Msg, Settings};
 use nextnumber_core::config::{Variant, ALL_PRESETS, ALL_VARIANTS};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -69,11 +69,6 @@ pub fn controls(props: Props) -> Html {
     let (seed_input, branches_input) = props.boxes.clone();
     let send = props.send;
     let playing = props.playing;
-    let toggle = send.reform(move |_: MouseEvent| Msg::SetPlaying(!playing));
-    let step = send.reform(|_: MouseEvent| Msg::Step);
-    let speed = send.reform(|e: Event| {
-        Msg::SetSpeed(e.target_unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or(100))
-    });
     // Every settings change reads the whole form, so a typed seed is never lost.
     let restart = {
         let (send, seed, branches, base) =
@@ -135,15 +130,7 @@ pub fn controls(props: Props) -> Html {
     html! {
         <div class="controls-wrap">
             <div class="controls" role="group" aria-label="Playback">
-                <button type="button" class="primary" aria-label={if playing { "Pause" } else { "Play" }} onclick={toggle}>
-                    { if playing { "❚❚ Pause" } else { "▶ Play" } }
-                </button>
-                <button type="button" aria-label="Step" onclick={step}>{ "Step" }</button>
-                <label><span class="lbl">{ "Speed " }</span>
-                    <select onchange={speed}>
-                        { for SPEEDS.iter().map(|&(v, name)| html! { <option value={v.to_string()} selected={v == props.speed}>{ name }</option> }) }
-                    </select>
-                </label>
+                { super::raw(crate::markup::playback(playing, props.speed)) }
                 <span class="clock" aria-label="Simulated time">
                     { format!("t = {}", fmt_ms(props.now)) }
                     if props.behind && playing { <small>{ " (as fast as it can)" }</small> }

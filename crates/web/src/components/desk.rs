@@ -4,18 +4,15 @@
 //! slider sends customers at a steady rate. The customers' retry policy (client mode) is
 //! chosen here.
 
-use super::{esc, fmt_ms, raw};
+use super::raw;
+use crate::markup;
 use crate::state::{Implicated, Msg, Snapshot};
 use nextnumber_core::config::ClientMode;
-use nextnumber_core::customer::{Outcome, RequestKind};
-use nextnumber_core::view::{Progress, RequestView};
+use nextnumber_core::customer::RequestKind;
 use nextnumber_core::{Action, LoadTarget, NodeId, RequestId};
-use std::fmt::Write;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// The desk lists this many of the latest requests, newest first.
-const SHOWN: usize = 10;
 /// The load slider's top: one customer every 10 simulated ms.
 const MAX_LOAD: u32 = 100;
 const MODES: [(ClientMode, &str); 3] = [
@@ -23,34 +20,6 @@ const MODES: [(ClientMode, &str); 3] = [
     (ClientMode::AtMostOnce, "at most once: never retry"),
     (ClientMode::AtLeastOnce, "at least once: retry without an ID"),
 ];
-
-/// Where the request stands, in words.
-pub fn state_text(r: &RequestView) -> String {
-    let state = match (&r.result, r.progress) {
-        (Some(Outcome::Number { number }), _) => format!("answered: Number {number}"),
-        (Some(Outcome::Read { read, linearizable: true }), _) => format!("latest Number {read} (linearizable)"),
-        (Some(Outcome::Read { read, .. }), _) => match r.stale_by {
-            Some(0) | None => format!("latest Number {read} (stale read, but nothing newer was issued yet)"),
-            Some(1) => format!("latest Number {read} (stale: 1 Number behind)"),
-            Some(k) => format!("latest Number {read} (stale: {k} Numbers behind)"),
-        },
-        (Some(Outcome::Error { error }), _) => format!("refused: {error}"),
-        (None, Some(Progress::AtDesk { branch })) => format!("waiting at the desk of {branch}"),
-        (None, Some(Progress::Forwarded { from, to })) => format!("forwarded {from}→{to}"),
-        (None, Some(Progress::WaitingForQuorum { branch, index })) => {
-            format!("waiting for a quorum at {branch} (register slot {index})")
-        }
-        (None, Some(Progress::Confirming { branch })) => format!("{branch} confirms it still leads"),
-        (None, Some(Progress::Answering { from, to })) => format!("answer on its way {from}→{to}"),
-        (None, None) => "timed out: outcome unknown".to_string(),
-    };
-    let tries = if r.attempts > 1 { format!(" · {} tries", r.attempts) } else { String::new() };
-    let took = match r.complete {
-        Some(done) if r.result.is_some() => format!(" · {}", fmt_ms(done - r.invoke)),
-        _ => String::new(),
-    };
-    format!("{state}{tries}{took}")
-}
 
 /// The customer desk. `retry` is what the retry row has picked (the model keeps it): a
 /// plain function rather than a component, as a component costs kilobytes of wasm each.
@@ -61,22 +30,18 @@ pub fn desk(
     send: &Callback<Msg>,
 ) -> Html {
     let (retry_request, retry_branch) = retry;
-    let issues: Vec<RequestId> =
-        view.requests.iter().rev().filter(|r| r.kind == RequestKind::Issue).map(|r| r.request).take(SHOWN).collect();
+    let issues: Vec<RequestId> = view
+        .requests
+        .iter()
+        .rev()
+        .filter(|r| r.kind == RequestKind::Issue)
+        .map(|r| r.request)
+        .take(markup::SHOWN_REQUESTS)
+        .collect();
     let chosen = retry_request.filter(|r| issues.contains(r)).or(issues.first().copied());
     let n = view.branches.len();
     let at = NodeId(retry_branch.0.min(n as u8 - 1));
 
-    let mut asks = String::from("<div class=\"asks\">");
-    for b in &view.branches {
-        let id = b.id;
-        let _ = write!(
-            asks,
-            "<div class=\"ask\"><button data-act=\"ask {id}\" aria-label=\"Ask for a Number at branch {id}\">Ask {id}</button>\
-             <button class=\"quiet\" data-act=\"read {id}\" aria-label=\"Read the latest Number at branch {id}\">Read {id}</button></div>"
-        );
-    }
-    asks.push_str("</div>");
     let target = if view.load_at_leader { LoadTarget::Leader } else { LoadTarget::Random };
     let load = send.reform(move |e: Event| {
         let rate = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0);
@@ -106,27 +71,11 @@ pub fn desk(
     });
     let retry = chosen.map(|r| send.reform(move |_: MouseEvent| Msg::Act(Action::Retry(r, at))));
 
-    let mut recent = String::from("<ol class=\"requests\" aria-label=\"Recent requests\">");
-    for r in view.requests.iter().rev().take(SHOWN) {
-        let what = if r.kind == RequestKind::Read { "reads" } else { "asks" };
-        let again = r.retry_of.map(|f| format!(" (again, for {f})")).unwrap_or_default();
-        let blamed = if implicated.requests.contains(&r.request) { " implicated" } else { "" };
-        let _ = write!(
-            recent,
-            "<li class=\"request {}{blamed}\"><span class=\"rid\">{}</span><span class=\"who\">{what} at {}{again}</span>\
-             <span class=\"result\">{}</span></li>",
-            r.status,
-            r.request,
-            r.branch,
-            esc(&state_text(r))
-        );
-    }
-    recent.push_str("</ol>");
     html! {
         <section class="panel desk" aria-labelledby="desk-title">
             <h2 id="desk-title">{ "Customer desk" }</h2>
             <p class="hint">{ "A customer (client) walks into a branch and asks for the very next Number, or for the latest one." }</p>
-            { raw(asks) }
+            { raw(markup::desk_asks(view)) }
             <div class="row">
                 <label class="grow">{ "Load " }
                     <input type="range" min="0" max={MAX_LOAD.to_string()} step="1" value={rate.to_string()}
@@ -158,14 +107,7 @@ pub fn desk(
                     <button onclick={retry}>{ format!("Retry request {chosen} at branch {at}") }</button>
                 </div>
             }
-            if view.requests.is_empty() {
-                <p class="hint">{ "No customers yet." }</p>
-            } else {
-                { raw(recent) }
-                if view.requests_total > SHOWN {
-                    <p class="hint">{ format!("{} requests so far; the latest {SHOWN} are shown.", view.requests_total) }</p>
-                }
-            }
+            { raw(markup::recent_requests(view, implicated)) }
         </section>
     }
 }

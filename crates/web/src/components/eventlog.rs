@@ -4,51 +4,14 @@
 //! (one DOM node, however busy the cluster).
 
 use crate::state::{Msg, TRACE_KEEP};
-use nextnumber_core::Simulation;
+use crate::tracelog::LogFilter;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// What the log shows: lines containing `text` (any case), of branch `branch`, of kind
-/// `verb`; an empty field filters nothing.
-#[derive(Clone, Default, PartialEq)]
-pub struct LogFilter {
-    pub text: String,
-    pub branch: String,
-    pub verb: String,
-}
-
-const SHOWN: usize = 200;
 /// The trace's verbs, for the kind filter.
 const VERBS: [&str; 11] =
     ["send", "deliver", "drop", "ask", "answer", "timeout", "note", "action", "kill", "restart", "full"];
-
-/// Does a line concern branch `b` (as the actor or either end of a hop)?
-fn about(who: &str, b: &str) -> bool {
-    who == b || who.split('→').any(|x| x == b)
-}
-
-/// The latest `SHOWN` trace lines that pass the filter, newest first, one per line.
-pub fn log_text(sim: &Simulation, filter: &LogFilter) -> String {
-    let LogFilter { text, branch, verb } = filter;
-    let needle = text.to_ascii_lowercase();
-    let mut out: Vec<&str> = Vec::with_capacity(SHOWN);
-    for line in sim.trace().lines().collect::<Vec<_>>().into_iter().rev() {
-        let mut words = line.split_whitespace();
-        let (_, who, v) = (words.next(), words.next().unwrap_or(""), words.next().unwrap_or(""));
-        if (!branch.is_empty() && !about(who, branch))
-            || (!verb.is_empty() && v != verb.as_str())
-            || (!needle.is_empty() && !line.to_ascii_lowercase().contains(&needle))
-        {
-            continue;
-        }
-        out.push(line);
-        if out.len() == SHOWN {
-            break;
-        }
-    }
-    out.join("\n")
-}
 
 /// The event log panel: `lines` is `log_text` under `filter` (the model keeps both). A plain
 /// function rather than a component: a component costs kilobytes of wasm each.

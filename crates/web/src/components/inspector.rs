@@ -3,10 +3,9 @@
 //! the leader it believes in, next/match indexes if it leads), its RequestId table, and
 //! what can be done to it: kill, restart, force an election timeout, isolate.
 
-use super::{branch_status, fmt_ms, raw, role_name};
+use super::{fmt_ms, raw, role_name};
 use crate::state::{Implicated, Snapshot, DETAIL_ROWS};
 use nextnumber_core::msg::EntryKind;
-use nextnumber_core::replica::Role;
 use nextnumber_core::view::BranchDetail;
 use nextnumber_core::NodeId;
 use std::fmt::Write;
@@ -86,50 +85,18 @@ fn detail_markup(d: &BranchDetail) -> String {
     h
 }
 
-/// The branch list with the selected branch in detail. A plain function rather than a
-/// component: a component costs kilobytes of wasm each.
+/// The branch list (markup.rs) with the selected branch in detail.
 pub fn inspector(
     view: &Snapshot,
     selected: Option<NodeId>,
     detail: Option<&BranchDetail>,
     implicated: &Implicated,
 ) -> Html {
-    let rows = view.branches.iter().map(|b| {
-        let id = b.id;
-        let up = b.up;
-        let selected = selected == Some(id);
-        let (label, text, act) = if up {
-            (format!("Kill branch {id}"), "Kill", format!("kill {id}"))
-        } else {
-            (format!("Restart branch {id}"), "Restart", format!("restart {id}"))
-        };
-        let class = classes!(
-            "branch-row",
-            (up && b.role == Role::Leader).then_some("leader"),
-            (!up).then_some("down"),
-            (up && !b.reaches_majority).then_some("read-only"),
-            implicated.branches.contains(&id).then_some("implicated"),
-            selected.then_some("selected"),
-        );
-        html! {
-            <li key={id.to_string()} {class}>
-                <span class="status">{ branch_status(b) }</span>
-                <span class="buttons">
-                    <button class="quiet" aria-expanded={selected.to_string()} aria-label={format!("Inspect branch {id}")} data-pick={format!("b {id}")}>{ "Inspect" }</button>
-                    <button class={if up { "danger" } else { "" }} aria-label={label} data-act={act}>{ text }</button>
-                </span>
-                if selected {
-                    if let Some(d) = detail {
-                        <div class="detail" role="region" aria-label={format!("Branch {id} in detail")}>{ raw(detail_markup(d)) }</div>
-                    }
-                }
-            </li>
-        }
-    });
+    let detail = detail.map(detail_markup).unwrap_or_default();
     html! {
         <section class="panel" aria-labelledby="branches-title">
             <h2 id="branches-title">{ "Branches" }</h2>
-            <ul class="branch-list" id="branches">{ for rows }</ul>
+            { raw(crate::markup::branch_list(view, implicated, Some((selected, &detail)))) }
         </section>
     }
 }

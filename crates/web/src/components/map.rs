@@ -3,11 +3,10 @@
 //! Pointing at a message shows what it carries; clicking or tapping it selects it, for the
 //! messages panel to show in full and offer to drop.
 
-use super::{branch, fmt_ms, link, preset_of};
-use crate::flights::{hit, reduced_motion, KINDS};
-use crate::geometry::{branch_position, branch_radius, compact, link_segment, Point, SIZE};
+use super::raw;
+use crate::flights::{hit, reduced_motion};
+use crate::geometry::{compact, Point, SIZE};
 use crate::state::{Implicated, Msg, Selection, SimHandle, Snapshot};
-use nextnumber_core::config::LatencyPreset;
 use nextnumber_core::NodeId;
 use web_sys::Element;
 use yew::prelude::*;
@@ -31,18 +30,6 @@ pub struct Props<'a> {
 const REACH_MOUSE: f64 = 18.0;
 const REACH_TOUCH: f64 = 34.0;
 
-fn short_latency(min: u64, max: u64) -> String {
-    match preset_of(min, max) {
-        Some(LatencyPreset::Datacenter) => "datacenter".into(),
-        Some(LatencyPreset::Street) => "street".into(),
-        Some(LatencyPreset::Horse) => "horse".into(),
-        Some(LatencyPreset::Pigeon) => "pigeon".into(),
-        Some(LatencyPreset::EuropeAsia) => "Europe–Asia".into(),
-        Some(LatencyPreset::EarthMoon) => "Earth–Moon".into(),
-        None => format!("{}–{}", fmt_ms(min), fmt_ms(max)),
-    }
-}
-
 /// The pointer's place in view box units.
 fn to_map(e: &MouseEvent) -> Option<(Element, Point)> {
     let el: Element = e.current_target()?.dyn_into().ok()?;
@@ -63,37 +50,19 @@ use wasm_bindgen::JsCast;
 /// wasm each.
 pub fn cluster_map(props: Props) -> Html {
     let hovered = props.hovered;
-    let view = props.view;
-    let n = view.branches.len();
-    let compact = compact();
-    let r = branch_radius(n, compact);
-    let pos = |b: NodeId| branch_position(b.index(), n);
-    let links = view.links.iter().map(|l| {
-        let (a, b) = link_segment(pos(l.from), pos(l.to), r);
-        let latency = ((l.latency_min_ms, l.latency_max_ms) != props.latency)
-            .then(|| AttrValue::from(short_latency(l.latency_min_ms, l.latency_max_ms)));
-        link::link(link::Props {
-            from: l.from,
-            to: l.to,
-            up: l.up,
-            a,
-            b,
-            picked: (l.from, l.to) == props.link,
-            latency,
-            send: props.send,
-        })
-    });
-    let branches = view.branches.iter().enumerate().map(|(i, b)| {
-        branch::branch(branch::Props {
-            branch: b,
-            at: branch_position(i, n),
-            radius: r,
-            compact,
-            selected: props.selection == Selection::Branch(b.id),
-            implicated: props.implicated.branches.contains(&b.id),
-            send: props.send,
-        })
-    });
+    let svg = crate::markup::map_svg(
+        props.view,
+        crate::markup::MapMarks {
+            selected: match props.selection {
+                Selection::Branch(b) => Some(b),
+                _ => None,
+            },
+            link: props.link,
+            implicated: props.implicated,
+            latency: props.latency,
+            compact: compact(),
+        },
+    );
     // A message under the pointer takes the click from the link beneath it.
     let point = {
         let (shared, send) = (props.shared.clone(), props.send.clone());
@@ -145,27 +114,11 @@ pub fn cluster_map(props: Props) -> Html {
     html! {
         <figure class="map">
             <div class="map-box" {onpointermove} {onpointerdown} {onpointerleave} {onclick}>
-                <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label="Cluster map: branches and the links between them">
-                    <defs>
-                        <marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" markerHeight="5" orient="auto">
-                            <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
-                        </marker>
-                        <marker id="arrow-cut" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" markerHeight="5" orient="auto">
-                            <path d="M0,0 L10,5 L0,10 z" class="arrow-head cut" />
-                        </marker>
-                        <pattern id="hatch" width="16" height="16" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                            <line x1="0" y1="0" x2="0" y2="16" class="hatch-line" />
-                        </pattern>
-                    </defs>
-                    <g class="links">{ for links }</g>
-                    <g class="branches">{ for branches }</g>
-                </svg>
+                { raw(svg) }
                 <canvas ref={props.canvas.clone()} class="flights" aria-hidden="true" />
                 { for tip }
             </div>
-            <figcaption class="legend">
-                { for KINDS.iter().map(|k| html! { <span><i class={classes!("k", k.1)} />{ k.2 }</span> }) }
-            </figcaption>
+            { raw(crate::markup::legend()) }
         </figure>
     }
 }

@@ -1,93 +1,17 @@
 //! One component per file. Each renders part of the core's view; gestures leave as `Msg`s.
 
-pub mod branch;
 pub mod charts;
 pub mod checker;
 pub mod controls;
 pub mod desk;
 pub mod eventlog;
 pub mod inspector;
-pub mod link;
 pub mod map;
 pub mod messages;
 pub mod network;
 pub mod timeline;
 
-use nextnumber_core::config::{LatencyPreset, ALL_PRESETS};
-use nextnumber_core::replica::Role;
-use nextnumber_core::view::BranchView;
-
-/// The essay's word for a role.
-pub fn role_name(b: &BranchView) -> &'static str {
-    match (b.up, b.role) {
-        (false, _) => "closed (down)",
-        (true, Role::Leader) => "Main Office",
-        (true, Role::Candidate) => "candidate",
-        (true, Role::Follower) => "branch",
-    }
-}
-
-/// Everything the map shows about a branch, as one sentence for screen readers.
-pub fn branch_status(b: &BranchView) -> String {
-    let reach = match (b.up, b.reaches_majority) {
-        (false, _) => "",
-        (true, true) => ", reaches a majority",
-        (true, false) => ", cut off from the majority: read-only",
-    };
-    format!("Branch {}: {}, term {}, last Number {}{}", b.id, role_name(b), b.term.0, b.last_number.0, reach)
-}
-
-/// Simulated time for people: "850 ms", "12.5 s", "1 h 02 min". Integers only (float
-/// formatting costs kilobytes of wasm).
-pub fn fmt_ms(ms: u64) -> String {
-    match ms {
-        0..=9_999 => format!("{ms} ms"),
-        10_000..=599_999 => format!("{}.{} s", ms / 1_000, ms % 1_000 / 100),
-        600_000..=3_599_999 => format!("{} min {:02} s", ms / 60_000, ms % 60_000 / 1_000),
-        _ => format!("{} h {:02} min", ms / 3_600_000, ms % 3_600_000 / 60_000),
-    }
-}
-
-/// A preset's name for people.
-pub fn preset_label(p: LatencyPreset) -> &'static str {
-    match p {
-        LatencyPreset::Datacenter => "datacenter (10–15 ms)",
-        LatencyPreset::Street => "across the street (10–14 s)",
-        LatencyPreset::Horse => "horseback (10–14 min)",
-        LatencyPreset::Pigeon => "pigeon mail (about 1 h)",
-        LatencyPreset::EuropeAsia => "Europe–Asia (120–180 ms)",
-        LatencyPreset::EarthMoon => "Earth–Moon (1.3–1.4 s)",
-    }
-}
-
-/// The preset a latency range is, if any.
-pub fn preset_of(min: u64, max: u64) -> Option<LatencyPreset> {
-    ALL_PRESETS.into_iter().find(|p| p.latency_ms() == (min, max))
-}
-
-/// "A, B and C".
-pub fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-/// HTML-escapes text for the read-only blocks written as markup (see `raw`).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::text::*;
 
 /// A read-only block (tables, lists of results) written as markup: a fraction of the wasm
 /// that the same elements cost through `html!`, and Yew replaces it only when the text

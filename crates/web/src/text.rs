@@ -1,0 +1,107 @@
+//! Words and numbers for people, shared by the light first page (lite.rs) and the full
+//! page's components: no Yew here, so the first page ships none of it.
+
+use nextnumber_core::config::{LatencyPreset, ALL_PRESETS};
+use nextnumber_core::customer::Outcome;
+use nextnumber_core::replica::Role;
+use nextnumber_core::view::{BranchView, Progress, RequestView};
+
+/// The essay's word for a role.
+pub fn role_name(b: &BranchView) -> &'static str {
+    match (b.up, b.role) {
+        (false, _) => "closed (down)",
+        (true, Role::Leader) => "Main Office",
+        (true, Role::Candidate) => "candidate",
+        (true, Role::Follower) => "branch",
+    }
+}
+
+/// Everything the map shows about a branch, as one sentence for screen readers.
+pub fn branch_status(b: &BranchView) -> String {
+    let reach = match (b.up, b.reaches_majority) {
+        (false, _) => "",
+        (true, true) => ", reaches a majority",
+        (true, false) => ", cut off from the majority: read-only",
+    };
+    format!("Branch {}: {}, term {}, last Number {}{}", b.id, role_name(b), b.term.0, b.last_number.0, reach)
+}
+
+/// Simulated time for people: "850 ms", "12.5 s", "1 h 02 min". Integers only (float
+/// formatting costs kilobytes of wasm).
+pub fn fmt_ms(ms: u64) -> String {
+    match ms {
+        0..=9_999 => format!("{ms} ms"),
+        10_000..=599_999 => format!("{}.{} s", ms / 1_000, ms % 1_000 / 100),
+        600_000..=3_599_999 => format!("{} min {:02} s", ms / 60_000, ms % 60_000 / 1_000),
+        _ => format!("{} h {:02} min", ms / 3_600_000, ms % 3_600_000 / 60_000),
+    }
+}
+
+/// A preset's name for people.
+pub fn preset_label(p: LatencyPreset) -> &'static str {
+    match p {
+        LatencyPreset::Datacenter => "datacenter (10–15 ms)",
+        LatencyPreset::Street => "across the street (10–14 s)",
+        LatencyPreset::Horse => "horseback (10–14 min)",
+        LatencyPreset::Pigeon => "pigeon mail (about 1 h)",
+        LatencyPreset::EuropeAsia => "Europe–Asia (120–180 ms)",
+        LatencyPreset::EarthMoon => "Earth–Moon (1.3–1.4 s)",
+    }
+}
+
+/// The preset a latency range is, if any.
+pub fn preset_of(min: u64, max: u64) -> Option<LatencyPreset> {
+    ALL_PRESETS.into_iter().find(|p| p.latency_ms() == (min, max))
+}
+
+/// "A, B and C".
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// HTML-escapes text for the read-only blocks written as markup (see `raw`).
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where the request stands, in words.
+pub fn state_text(r: &RequestView) -> String {
+    let state = match (&r.result, r.progress) {
+        (Some(Outcome::Number { number }), _) => format!("answered: Number {number}"),
+        (Some(Outcome::Read { read, linearizable: true }), _) => format!("latest Number {read} (linearizable)"),
+        (Some(Outcome::Read { read, .. }), _) => match r.stale_by {
+            Some(0) | None => format!("latest Number {read} (stale read, but nothing newer was issued yet)"),
+            Some(1) => format!("latest Number {read} (stale: 1 Number behind)"),
+            Some(k) => format!("latest Number {read} (stale: {k} Numbers behind)"),
+        },
+        (Some(Outcome::Error { error }), _) => format!("refused: {error}"),
+        (None, Some(Progress::AtDesk { branch })) => format!("waiting at the desk of {branch}"),
+        (None, Some(Progress::Forwarded { from, to })) => format!("forwarded {from}→{to}"),
+        (None, Some(Progress::WaitingForQuorum { branch, index })) => {
+            format!("waiting for a quorum at {branch} (register slot {index})")
+        }
+        (None, Some(Progress::Confirming { branch })) => format!("{branch} confirms it still leads"),
+        (None, Some(Progress::Answering { from, to })) => format!("answer on its way {from}→{to}"),
+        (None, None) => "timed out: outcome unknown".to_string(),
+    };
+    let tries = if r.attempts > 1 { format!(" · {} tries", r.attempts) } else { String::new() };
+    let took = match r.complete {
+        Some(done) if r.result.is_some() => format!(" · {}", fmt_ms(done - r.invoke)),
+        _ => String::new(),
+    };
+    format!("{state}{tries}{took}")
+}
