@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# First-load size of the page: gzip -9 of dist/index.html and every top-level CSS, JS and
-# wasm file of dist/ (what the first visit downloads; pkg/ and api-demo.html are not part
-# of it). Fails when the sum exceeds the cap.
+# First-load size of the page: gzip -9 of dist/index.html and every top-level CSS, JS,
+# wasm and SVG file of dist/ (what the first visit downloads, the icon included; the full
+# page in full/, pkg/ and api-demo.html are not part of it). Fails when the sum exceeds the cap.
 #   scripts/first-load-size.sh DIST MAX_BYTES
 set -euo pipefail
 dist=${1:?dist directory} max=${2:?maximum bytes}
 shopt -s nullglob
-files=("$dist"/index.html "$dist"/*.css "$dist"/*.js "$dist"/*.wasm)
+files=("$dist"/index.html "$dist"/*.css "$dist"/*.js "$dist"/*.wasm "$dist"/*.svg)
 if [ ! -f "$dist/index.html" ] || [ -z "$(compgen -G "$dist/*.wasm")" ]; then
   echo "first load: $dist has no index.html or no wasm; build it with make dist" >&2
   exit 1

@@ -3,13 +3,13 @@
 //! history file on its own, so any tool can check any run. Each property can fail; the tests
 //! prove it by switching safety mechanisms off.
 
-use crate::customer::{Outcome, RequestKind};
+use crate::customer::{Outcome, RequestKind, RequestRecord};
 use crate::history::History;
 use crate::ids::*;
 use crate::msg::EntryKind;
 use crate::replica::{Note, Replica};
 use crate::trace::fnv1a;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -383,12 +383,14 @@ pub fn check_history(h: &History) -> Violations {
 /// Bindings seen in the branches' applied sequences: Number → request, request → Number.
 struct Bound {
     request_of: BTreeMap<u64, RequestId>,
-    number_of: BTreeMap<RequestId, u64>,
+    /// Looked up only, never walked: hashed, the checks' hottest map.
+    number_of: FxHashMap<RequestId, u64>,
 }
 
 fn check_applied(h: &History, out: &mut Violations) -> Bound {
-    let mut bound = Bound { request_of: BTreeMap::new(), number_of: BTreeMap::new() };
-    let longest = h.applied.values().max_by_key(|s| s.len()).cloned().unwrap_or_default();
+    let mut bound = Bound { request_of: BTreeMap::new(), number_of: FxHashMap::default() };
+    let longest_of = h.applied.iter().max_by_key(|(_, s)| s.len()).map(|(&b, _)| b);
+    let longest = longest_of.map(|b| h.applied[&b].clone()).unwrap_or_default();
     for (&b, seq) in &h.applied {
         for (i, &(request, number)) in seq.iter().enumerate() {
             if number != i as u64 + 1 {
@@ -404,7 +406,11 @@ fn check_applied(h: &History, out: &mut Violations) -> Bound {
                 break;
             }
         }
-        for &(request, number) in seq {
+        // Where this sequence departs from the longest one: before it, its bindings are the
+        // longest's, checked once (the longest is itself one of the sequences). With every
+        // branch in agreement this is all the work there is, once rather than per branch.
+        let same = if Some(b) == longest_of { 0 } else { seq.iter().zip(&longest).take_while(|(a, b)| a == b).count() };
+        for &(request, number) in &seq[same..] {
             if let Some(&other) = bound.request_of.get(&number).filter(|o| **o != request) {
                 let detail = format!("Number {number} is bound to both {other} and {request}");
                 out.push(violation(Invariant::I1Unique, None, detail).requests([other, request]).branches([b]));
@@ -421,8 +427,8 @@ fn check_applied(h: &History, out: &mut Violations) -> Bound {
 }
 
 fn check_requests(h: &History, bound: &Bound, out: &mut Violations) {
-    let mut told: BTreeMap<u64, RequestId> = BTreeMap::new();
-    let mut known = BTreeSet::new();
+    let mut told: FxHashMap<u64, RequestId> = FxHashMap::default();
+    let mut known = FxHashSet::default();
     for r in &h.requests {
         known.insert(r.request);
     }
@@ -530,22 +536,40 @@ fn check_linearizable(h: &History, bound: &Bound, out: &mut Violations) {
 }
 
 fn check_one_number_per_need(h: &History, bound: &Bound, out: &mut Violations) {
-    let mut numbers: BTreeMap<RequestId, BTreeSet<u64>> = BTreeMap::new();
-    let mut members: BTreeMap<RequestId, Vec<RequestId>> = BTreeMap::new();
-    for r in h.requests.iter().filter(|r| r.kind == RequestKind::Issue) {
+    let issues = || h.requests.iter().filter(|r| r.kind == RequestKind::Issue);
+    let numbers_of = |r: &RequestRecord| {
+        let told = match r.result {
+            Some(Outcome::Number { number }) => Some(number),
+            _ => None,
+        };
+        bound.number_of.get(&r.request).copied().into_iter().chain(told)
+    };
+    // First pass: the first Number each need (a request and its retries) got, and whether
+    // it got another. The lists for the message are gathered only for those that did.
+    let mut first: FxHashMap<RequestId, (u64, bool)> = FxHashMap::default();
+    for r in issues() {
         let root = r.retry_of.unwrap_or(r.request);
-        members.entry(root).or_default().push(r.request);
-        let set = numbers.entry(root).or_default();
-        set.extend(bound.number_of.get(&r.request));
-        if let Some(Outcome::Number { number }) = r.result {
-            set.insert(number);
+        for n in numbers_of(r) {
+            let seen = first.entry(root).or_insert((n, false));
+            seen.1 |= seen.0 != n;
         }
     }
-    for (root, set) in numbers {
-        if set.len() > 1 {
-            let list: Vec<String> = set.iter().map(u64::to_string).collect();
-            let detail = format!("the need first asked as {root} ended with Numbers {}", list.join(", "));
-            out.push(violation(Invariant::I7OneChildOneNumber, None, detail).requests(members[&root].clone()));
+    // Inserted one by one: collecting into a BTreeMap would ship a stable sort in the page.
+    let mut numbers: BTreeMap<RequestId, (BTreeSet<u64>, Vec<RequestId>)> = BTreeMap::new();
+    for (root, (_, many)) in first {
+        if many {
+            numbers.insert(root, Default::default());
         }
+    }
+    for r in issues() {
+        if let Some((set, members)) = numbers.get_mut(&r.retry_of.unwrap_or(r.request)) {
+            set.extend(numbers_of(r));
+            members.push(r.request);
+        }
+    }
+    for (root, (set, members)) in numbers {
+        let list: Vec<String> = set.iter().map(u64::to_string).collect();
+        let detail = format!("the need first asked as {root} ended with Numbers {}", list.join(", "));
+        out.push(violation(Invariant::I7OneChildOneNumber, None, detail).requests(members));
     }
 }

@@ -32,8 +32,10 @@ pub const SPEEDS: [(u64, &str); 9] = [
 pub const DEFAULT_SPEED: u64 = 100;
 /// The panels are redrawn at most this often while playing (the messages every frame).
 const REFRESH_MS: u64 = 125;
-/// The checkers run over the whole history: at most this often while playing.
+/// The checkers run over the whole history: at most this often while playing, and never
+/// for more than a tenth of the time (a long heavy run's history takes a while to check).
 const CHECK_EVERY_REAL_MS: u64 = 500;
+const CHECK_SHARE: u64 = 10;
 /// Real milliseconds the simulation may take per frame; beyond it the run slows down
 /// rather than the page.
 const FRAME_BUDGET_MS: f64 = 9.0;
@@ -196,6 +198,8 @@ pub struct Clock {
     pub carry: u64,
     since_refresh_ms: u64,
     since_check_ms: u64,
+    /// Real ms the last full check took (`CHECK_SHARE`).
+    check_cost_ms: u64,
     /// The last frame could not simulate all it was asked to.
     pub behind: bool,
 }
@@ -408,12 +412,10 @@ impl Model {
             _ => None,
         });
         if check {
+            let started = js_sys::Date::now();
             if cfg!(feature = "full") {
                 self.log = Rc::from(log_text(&sim, &self.log_filter));
             }
-            let mut clock = shared.clock.get();
-            clock.since_check_ms = 0;
-            shared.clock.set(clock);
             let history = History::of(&sim);
             if cfg!(feature = "full") {
                 self.hash = Rc::from(history.hash_hex());
@@ -438,21 +440,34 @@ impl Model {
                 self.implicated = Rc::new(who);
                 self.verdicts = Rc::new(verdicts);
             }
+            let mut clock = shared.clock.get();
+            clock.since_check_ms = 0;
+            clock.check_cost_ms = (js_sys::Date::now() - started) as u64;
+            shared.clock.set(clock);
         }
     }
 
     /// Runs the simulation up to `until`, in slices, stopping early when the frame's
-    /// budget is spent: at high speed the run slows down instead of the page.
+    /// budget is spent: at high speed the run slows down instead of the page. A slice
+    /// starts at one simulated ms and doubles while slices stay cheap, so the budget is
+    /// looked at often enough however dense the run is (a fixed share of the frame's span
+    /// could hold seconds of work in a busy run).
     fn advance(&self, until: u64) -> bool {
         let mut sim = self.shared.0.sim.timeline_mut();
         let started = js_sys::Date::now();
-        let slice = ((until.saturating_sub(sim.now().0)) / 16).max(1);
+        let mut slice = 1;
+        let mut last = started;
         while sim.now().0 < until {
             let next = (sim.now().0 + slice).min(until);
             sim.run_until(Tick(next));
-            if js_sys::Date::now() - started > FRAME_BUDGET_MS {
+            let now = js_sys::Date::now();
+            if now - started > FRAME_BUDGET_MS {
                 return sim.now().0 < until;
             }
+            if now - last < 1.0 {
+                slice *= 2;
+            }
+            last = now;
         }
         false
     }
@@ -494,7 +509,7 @@ impl Model {
                 } else if !refresh {
                     return self;
                 } else {
-                    clock.since_check_ms >= CHECK_EVERY_REAL_MS
+                    clock.since_check_ms >= CHECK_EVERY_REAL_MS.max(CHECK_SHARE * clock.check_cost_ms)
                 }
             }
             Msg::Step => {
