@@ -182,6 +182,15 @@ try {
     await page.getByRole("heading", { name: "The fire at the Main Office" }).waitFor();
   });
 
+  await step("choosing a scenario by keyboard keeps the focus on the picker", async (page) => {
+    await page.goto(server.url + "#nextnumber/1;seed_1;branches_5;end");
+    const picker = page.getByLabel("Scenario to follow, step by step");
+    await picker.focus();
+    await picker.selectOption({ label: "The fire at the Main Office" });
+    await page.getByRole("heading", { name: "The fire at the Main Office" }).waitFor();
+    await until(() => page.evaluate(() => document.activeElement?.matches(".narration .picker select")), "the focus back on the picker");
+  });
+
   await step("the blog page embeds two scenarios; one is driven from inside its frame", async (page) => {
     await page.goto(server.url + "blog-example.html");
     assert.equal(await page.locator("iframe").count(), 2);

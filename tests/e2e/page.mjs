@@ -121,6 +121,17 @@ async function startOver(page, settings) {
   await button(page, "Reset").click();
 }
 
+/** Number 1, a fire at the Main Office, a new Main Office, Number 2: no gap. */
+async function killTheMainOffice(page) {
+  const first = await mainOffice(page);
+  assert.equal(await numberOf(page, await ask(page, other(first))), 1);
+  await button(page, `Kill branch ${first}`).click();
+  await button(page, `Restart branch ${first}`).waitFor();
+  const second = await mainOffice(page, first);
+  assert.equal(await numberOf(page, await ask(page, second)), 2, "the next Number follows with no gap");
+  await page.getByText("Every invariant holds.").waitFor({ timeout: TIMEOUT_MS });
+}
+
 const other = (b, not = []) => [...LETTERS.slice(0, 5)].find((x) => x !== b && !not.includes(x));
 let failed = false;
 const step = async (name, f) => {
@@ -143,14 +154,7 @@ try {
   await step("the first page: kill the Main Office, no gap; the full page takes the run over as it was", async (context) => {
     const { page, errors } = await open(context, "", { full: false });
     assert.equal(await page.getByRole("group", { name: "Time travel" }).count(), 0, "the first page is the light one");
-    const first = await mainOffice(page);
-    const one = await ask(page, other(first));
-    assert.equal(await numberOf(page, one), 1);
-    await button(page, `Kill branch ${first}`).click();
-    await button(page, `Restart branch ${first}`).waitFor();
-    const second = await mainOffice(page, first);
-    assert.equal(await numberOf(page, await ask(page, second)), 2, "the next Number follows with no gap");
-    await page.getByText("Every invariant holds.").waitFor({ timeout: TIMEOUT_MS });
+    await killTheMainOffice(page);
     // Keyboard: Enter on a link of the map cuts it, and the focus stays on it.
     await page.getByRole("button", { name: "Cut link A→C" }).focus();
     await page.keyboard.press("Enter");
@@ -169,16 +173,7 @@ try {
 
   await step("kill the Main Office: a new one is elected and the Numbers go on with no gap", async (context) => {
     const { page, errors } = await open(context);
-    const first = await mainOffice(page);
-    const one = await ask(page, other(first));
-    assert.equal(await numberOf(page, one), 1);
-
-    await button(page, `Kill branch ${first}`).click();
-    await button(page, `Restart branch ${first}`).waitFor();
-    const second = await mainOffice(page, first);
-    const two = await ask(page, second);
-    assert.equal(await numberOf(page, two), 2, "the next Number follows with no gap");
-    await page.getByText("Every invariant holds.").waitFor({ timeout: TIMEOUT_MS });
+    await killTheMainOffice(page);
     assert.deepEqual(errors, [], "no error in the page");
   });
 

@@ -80,6 +80,7 @@ pub fn app() -> Html {
     let canvas = use_node_ref();
     let boxes = use_run_boxes(model.settings.seed, model.settings.branches);
     let story = use_story(model.scenario.clone());
+    use_effect_with((model.scenario.clone(), story.is_some()), |_| crate::narration::refocus_picker());
     use_animation(model.shared.clone(), send.clone(), canvas.clone());
 
     let view = &model.view;

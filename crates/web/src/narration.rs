@@ -62,6 +62,35 @@ fn open(i: usize, send: Callback<Msg>) {
     });
 }
 
+thread_local! {
+    /// The visitor chose a scenario with the picker (and the focus may need to follow).
+    static PICKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Opening a scenario moves the story panel above the map, so the picker the visitor was
+/// using is drawn anew: once it is, the focus goes back to it if it was dropped (a
+/// keyboard user would otherwise land at the top of the page). Run after each render
+/// that changed the scenario; nothing happens unless the picker opened it.
+pub fn refocus_picker() {
+    if !PICKED.with(|p| p.get()) {
+        return;
+    }
+    let doc = web_sys::window().and_then(|w| w.document());
+    let lost = doc.as_ref().and_then(|d| d.active_element()).is_none_or(|a| a.tag_name() == "BODY");
+    let picker = doc.and_then(|d| d.query_selector(".narration .picker select").ok().flatten());
+    if let (true, Some(p)) = (lost, picker.and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok())) {
+        let _ = p.focus();
+    }
+    // Once the story is there, the picker stays put.
+    if doc_has_story() {
+        PICKED.with(|p| p.set(false));
+    }
+}
+
+fn doc_has_story() -> bool {
+    web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("narration-title")).is_some()
+}
+
 /// The narration of the scenario the run follows (`scenario`, its name), loaded when it
 /// changes. A hook of the page's: the narration itself is a plain function, as a
 /// component costs kilobytes of wasm each.
@@ -101,6 +130,7 @@ pub fn narration(props: Props) -> Html {
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             if let Ok(i) = select.value().parse::<usize>() {
+                PICKED.with(|p| p.set(true));
                 open(i, send.clone());
             }
         })
