@@ -10,9 +10,10 @@ set -euo pipefail
 dir=${TRUNK_STAGING_DIR:?this runs as a Trunk post_build hook}
 cd "$(dirname "$0")/.."
 cargo build --profile wasm --target wasm32-unknown-unknown -p nextnumber-web --bin nextnumber-web
+wasm=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/nextnumber-web.wasm
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-wasm-bindgen --target web --no-typescript --out-dir "$out" target/wasm32-unknown-unknown/wasm/nextnumber-web.wasm
+wasm-bindgen --target web --no-typescript --out-dir "$out" "$wasm"
 # The same optimisation Trunk gives the first page (index.html: data-wasm-opt="z").
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$out/nextnumber-web_bg.wasm" -o "$out/nextnumber-web_bg.wasm"

@@ -38,6 +38,7 @@ const SKELETON: &str = "<div class=\"page\" id=\"lite\"><header class=\"top\"><h
 <aside class=\"side\">\
 <section class=\"panel tools\" aria-labelledby=\"tools-title\"><h2 id=\"tools-title\">More tools</h2>\
 <p class=\"hint\">Rewind and fork the run, follow the essay's scenarios, see charts and a space-time diagram, inspect a branch's register, read the event log, set latencies, split the network, and copy a link to this very run.</p>\
+<p class=\"hint\" id=\"r-run\"></p>\
 <button type=\"button\" class=\"primary\" data-msg=\"full\" id=\"open-tools\">Open the full tools (this run carries over)</button>\
 <p class=\"hint\" id=\"r-loading\" role=\"status\"></p></section>\
 <section class=\"panel desk\" aria-labelledby=\"desk-title\"><h2 id=\"desk-title\">Customer desk</h2>\
@@ -48,8 +49,18 @@ const SKELETON: &str = "<div class=\"page\" id=\"lite\"><header class=\"top\"><h
 </aside></main></div>";
 
 /// The regions, in the order `render` fills them.
-const REGIONS: [&str; 9] =
-    ["r-playback", "r-clock", "r-leader", "r-map", "r-legend", "r-asks", "r-requests", "r-checks", "r-branches"];
+const REGIONS: [&str; 10] = [
+    "r-playback",
+    "r-clock",
+    "r-leader",
+    "r-map",
+    "r-legend",
+    "r-asks",
+    "r-requests",
+    "r-checks",
+    "r-branches",
+    "r-run",
+];
 
 struct Page {
     model: RefCell<Rc<Model>>,
@@ -151,6 +162,12 @@ impl Page {
             markup::recent_requests(view, &m.implicated),
             markup::checker(&m.verdicts),
             markup::branch_list(view, &m.implicated, None),
+            format!(
+                "This run: seed {}, {} branches, {} network. The full tools change them.",
+                m.settings.seed,
+                m.settings.branches,
+                m.settings.network.name()
+            ),
         ];
         for ((el, held), text) in self.regions.iter().zip(texts) {
             if *held.borrow() != text {
