@@ -9,17 +9,13 @@
 // - frames per second (median over ≥10 one-second windows) and main-thread busy share while
 //   playing, on the light first page (5 branches) and on the full page with 5 and 9 branches and a customer walking in every 10 simulated ms, at the
 //   default speed and at 1× real time (100 customers per real second).
-import { chromium } from "playwright-core";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "./serve.mjs";
+import { launch } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.DIST ?? join(here, "..", "..", "dist");
-const ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const LOADS = 7;
 const SECONDS = 12;
 const CLUSTER = ".map svg g.branches > g";
@@ -115,7 +111,7 @@ async function playing(browser, url, branches, speedLabel, first) {
 }
 
 const { url, close } = await serve(dist);
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
+const browser = await launch();
 try {
   const loads = [];
   for (let i = 0; i < LOADS; i++) loads.push(await loadTime(browser, url));

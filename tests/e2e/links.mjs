@@ -16,13 +16,13 @@
 //     layout: drive one of them from inside its frame.
 //  7. Screenshots of a scenario opened from its link, at 390×844 and 1440×900, light and
 //     dark, and of the blog page.
-import { chromium } from "playwright-core";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { serve } from "./serve.mjs";
+import { launch, steps } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -34,10 +34,6 @@ const CLI = join(target, "release", "nextnumber");
 const SCENARIOS = join(root, "tests", "scenarios");
 
 // The launch flags of page.mjs (see SETUP.md).
-const ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const TIMEOUT_MS = 20_000;
 
 /** Runs the CLI; its stdout. Exit 1 (a violation the scenario is about) is not a failure. */
@@ -75,27 +71,24 @@ async function seen(page) {
   return { hash: await pageHash(page), statuses: await statuses(page), moment: await scrubber(page).inputValue() };
 }
 
-let failed = false;
-const step = async (name, f, viewport = { width: 1440, height: 900 }, colorScheme = "light") => {
-  const t0 = Date.now();
-  const context = await browser.newContext({ viewport, colorScheme });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  try {
-    await f(page);
-    assert.deepEqual(errors, [], "errors in the page");
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed = true;
-    console.log(`FAIL ${name}: ${e.message}`);
-  } finally {
-    await context.close();
-  }
-};
+const suite = steps("links");
+/** A step on a fresh page; an error in the page fails it. */
+const step = (name, f, viewport = { width: 1440, height: 900 }, colorScheme = "light") =>
+  suite.run(name, async () => {
+    const context = await browser.newContext({ viewport, colorScheme });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    try {
+      await f(page);
+      assert.deepEqual(errors, [], "errors in the page");
+    } finally {
+      await context.close();
+    }
+  });
 
 const server = await serve(dist);
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS, headless: true });
+const browser = await launch();
 const files = readdirSync(SCENARIOS).filter((f) => f.endsWith(".txt")).sort();
 try {
   for (const f of files) {
@@ -239,8 +232,4 @@ try {
   await browser.close();
   server.close();
 }
-if (failed) {
-  console.log("links: FAILED");
-  process.exit(1);
-}
-console.log("links: all passed");
+suite.finish();

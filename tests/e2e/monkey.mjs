@@ -18,19 +18,14 @@
 //
 // The seed fixes every choice the monkey makes; the simulation runs on the wall clock, so a
 // replay meets the same gestures at slightly different moments of the run.
-import { chromium } from "playwright-core";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomInt } from "node:crypto";
 import { serve } from "./serve.mjs";
+import { launch } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "..", "..", "dist");
-// The flags from SETUP.md (see page.mjs).
-const ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 
 const env = (name, fallback) => {
   const v = process.env[name];
@@ -305,7 +300,7 @@ async function stillResponds(page) {
 const reproduce = `MONKEY_SEED=${SEED} MONKEY_GESTURES=${GESTURES} node tests/e2e/monkey.mjs`;
 console.log(`monkey: seed ${SEED}, ${GESTURES} gestures (reproduce with ${reproduce})`);
 const server = await serve(dist);
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS, headless: true });
+const browser = await launch();
 const viewport = { width: int(360, 1600), height: int(480, 1100) };
 const context = await browser.newContext({ viewport });
 await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url.replace(/\/$/, "") });

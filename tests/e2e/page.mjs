@@ -13,24 +13,18 @@
 //  8. A panic shows the error panel with the seed.
 //  9. Screenshots at 390×844 and 1440×900, light and dark (and a phone with 9 branches),
 //     into tests/e2e/out/.
-import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { serve } from "./serve.mjs";
+import { launch, steps } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "..", "..", "dist");
 const out = join(here, "out");
 mkdirSync(out, { recursive: true });
 
-// The flags from SETUP.md: without the background-networking ones Chromium floods the
-// closed network with refused connections. Playwright gives each launch a fresh profile.
-const ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const TIMEOUT_MS = 20_000;
 const LETTERS = "ABCDEFGHI";
 
@@ -133,23 +127,20 @@ async function killTheMainOffice(page) {
 }
 
 const other = (b, not = []) => [...LETTERS.slice(0, 5)].find((x) => x !== b && !not.includes(x));
-let failed = false;
-const step = async (name, f) => {
-  const t0 = Date.now();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  try {
-    await f(context);
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed = true;
-    console.log(`FAIL ${name}: ${e.message}`);
-  } finally {
-    await context.close();
-  }
-};
+const suite = steps("e2e");
+/** A step in a fresh browser context. */
+const step = (name, f) =>
+  suite.run(name, async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    try {
+      await f(context);
+    } finally {
+      await context.close();
+    }
+  });
 
 const server = await serve(dist);
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS, headless: true });
+const browser = await launch();
 try {
   await step("the first page: kill the Main Office, no gap; the full page takes the run over as it was", async (context) => {
     const { page, errors } = await open(context, "", { full: false });
@@ -342,8 +333,4 @@ try {
   await browser.close();
   server.close();
 }
-if (failed) {
-  console.log("e2e: FAILED");
-  process.exit(1);
-}
-console.log("e2e: all passed");
+suite.finish();

@@ -10,21 +10,16 @@
 // 4. Hostile URLs: markup and script in every URL parameter and in the fragment (the
 //    permalink) fire no dialog, inject no element, and leave the default page working; a
 //    bad value where the page reads one shows a clear message, as text.
-import { chromium } from "playwright-core";
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { serve } from "./serve.mjs";
+import { launch, steps } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const dist = join(root, "dist");
-// The flags from SETUP.md (see page.mjs).
-const ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const TIMEOUT_MS = 20_000;
 
 // Each value carries the attribute data-xss: any element the page built from it has it.
@@ -68,17 +63,8 @@ const ANYWHERE = [
   ...HOSTILE.slice(0, 3).map((v) => ({ query: `?${v}` })), // raw, not encoded
 ];
 
-let failed = false;
-const step = async (name, f) => {
-  const t0 = Date.now();
-  try {
-    await f();
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed = true;
-    console.log(`FAIL ${name}: ${e.message}`);
-  }
-};
+const suite = steps("security");
+const step = (name, f) => suite.run(name, f);
 
 /** A page that records CSP violations, console errors, uncaught exceptions and dialogs. */
 async function watchedPage(browser) {
@@ -125,7 +111,7 @@ function policyOf(file) {
 }
 
 const server = await serve(dist);
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS, headless: true });
+const browser = await launch();
 try {
   await step("every built page's CSP allows only its own files, WebAssembly and hashed inline code", () => {
     const pages = readdirSync(dist).filter((f) => f.endsWith(".html"));
@@ -284,8 +270,4 @@ try {
   await browser.close();
   server.close();
 }
-if (failed) {
-  console.log("security: FAILED");
-  process.exit(1);
-}
-console.log("security: all passed");
+suite.finish();

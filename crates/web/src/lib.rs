@@ -5,6 +5,8 @@
 //! which the first page loads when a visitor opens one of those tools.
 
 pub mod flights;
+#[cfg(not(feature = "full"))]
+pub mod forward;
 pub mod geometry;
 pub mod gesture;
 pub mod lite;

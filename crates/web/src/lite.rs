@@ -86,7 +86,8 @@ pub fn start() {
     set_markup(&root, SKELETON);
     let Some(skeleton) = root.first_element_child() else { return };
     let _ = body.prepend_with_node_1(&skeleton);
-    let model = Model::new(Settings::default()).expect("the default settings are valid");
+    // Displayed, not `Debug`-formatted: the first page ships no `Debug` code.
+    let model = Model::new(Settings::default()).unwrap_or_else(|e| panic!("the default run cannot start: {e}"));
     let find = |id: &str| doc.get_element_by_id(id).expect("the skeleton has every region");
     let regions = REGIONS.iter().map(|id| (find(id), RefCell::default())).collect();
     let Some(canvas) = doc.query_selector("#lite canvas").ok().flatten().and_then(|c| c.dyn_into().ok()) else {

@@ -80,8 +80,11 @@ fn show(message: &str) {
         return; // a second panic from a dead instance: the panel is already up
     }
     let seed = RUN.with(|r| r.borrow().lines().next().unwrap_or("").to_string());
+    // Inside the panic hook: nothing here may panic again (nor format a `Debug`, which
+    // would ship its escaping code in the page).
+    let Ok(template) = doc.create_element("div") else { return };
     let el = |tag: &str, text: &str| {
-        let e = doc.create_element(tag).expect("create_element");
+        let e = doc.create_element(tag).unwrap_or_else(|_| template.clone());
         e.set_text_content(Some(text));
         e
     };

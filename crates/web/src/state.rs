@@ -13,7 +13,16 @@ use nextnumber_core::check::{check_history, Invariant, Violation, ALL_INVARIANTS
 use nextnumber_core::config::{LatencyPreset, Variant};
 use nextnumber_core::timeline::Limits;
 use nextnumber_core::view::{BranchDetail, MessageView, View};
-use nextnumber_core::{permalink, Action, Config, History, NodeId, RequestId, Scenario, Simulation, Tick, Timeline};
+#[cfg(feature = "full")]
+use nextnumber_core::Timeline;
+use nextnumber_core::{permalink, Action, Config, History, NodeId, RequestId, Scenario, Simulation, Tick};
+
+/// The run's record: a `Timeline` on the full page, the simulation alone on the first
+/// page, which never goes back (forward.rs).
+#[cfg(feature = "full")]
+pub type Track = Timeline;
+#[cfg(not(feature = "full"))]
+pub type Track = crate::forward::Forward;
 use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::rc::Rc;
 
@@ -216,17 +225,17 @@ pub struct Shared {
 }
 
 /// The run: a core `Timeline`, whose cursor is the simulation every component draws.
-pub struct Run(RefCell<Timeline>);
+pub struct Run(RefCell<Track>);
 
 impl Run {
     /// The simulation at the cursor (the moment shown).
     pub fn borrow(&self) -> Ref<'_, Simulation> {
-        Ref::map(self.0.borrow(), Timeline::sim)
+        Ref::map(self.0.borrow(), Track::sim)
     }
-    pub fn timeline(&self) -> Ref<'_, Timeline> {
+    pub fn timeline(&self) -> Ref<'_, Track> {
         self.0.borrow()
     }
-    pub fn timeline_mut(&self) -> RefMut<'_, Timeline> {
+    pub fn timeline_mut(&self) -> RefMut<'_, Track> {
         self.0.borrow_mut()
     }
 }
@@ -286,13 +295,17 @@ pub struct Model {
 /// A fresh simulation with the page's recorders on.
 fn fresh(config: Config, seed: u64) -> Result<Simulation, String> {
     let mut sim = Simulation::new(config, seed)?;
-    sim.trace_mut().enable(TRACE_KEEP);
-    sim.spacetime_mut().enable(SPACETIME_KEEP)?;
+    // The event log and the space-time diagram are the full page's; the first page saves
+    // itself the recording (the run is the same either way: recorders only watch).
+    if cfg!(feature = "full") {
+        sim.trace_mut().enable(TRACE_KEEP);
+        sim.spacetime_mut().enable(SPACETIME_KEEP)?;
+    }
     Ok(sim)
 }
 
-fn start(settings: &Settings) -> Result<Timeline, String> {
-    let t = Timeline::with_limits(fresh(settings.config(), settings.seed)?, PAGE_LIMITS)?;
+fn start(settings: &Settings) -> Result<Track, String> {
+    let t = Track::with_limits(fresh(settings.config(), settings.seed)?, PAGE_LIMITS)?;
     crate::panic::note_run(settings);
     Ok(t)
 }
@@ -366,7 +379,7 @@ impl Model {
     }
 
     /// Replaces the run with `timeline`; `push` starts a new entry in the browser's history.
-    fn replace_run(&mut self, timeline: Timeline, settings: Settings, push: bool) {
+    fn replace_run(&mut self, timeline: Track, settings: Settings, push: bool) {
         self.scenario = timeline.name().map(Rc::from);
         *self.shared.0.sim.timeline_mut() = timeline;
         self.shared.0.clock.set(Clock::default());
