@@ -3,7 +3,7 @@
 // with two placeholders, 'inline-script-hashes' and 'inline-style-hashes'; Trunk's loader
 // script names the content-hashed JS and wasm files, so its hash is known only now.
 // Inline event handlers and style attributes cannot be allowed by a hash: finding one
-// fails the build.
+// fails the build. It also drops the pages' HTML comments, which need not ship.
 //   TRUNK_STAGING_DIR=dist node scripts/csp-hashes.mjs   (Trunk sets the variable)
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -41,6 +41,9 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith(".html"))) {
     .replace("'inline-style-hashes'", [...new Set(hashesOf(html, "style"))].join(" "))
     .replace(/ +;/g, ";");
   html = html.replace(csp[0], csp[0].replace(csp[1], policy));
+  // The pages' comments are for whoever reads the source, not for every visitor's first
+  // load: they go (none sits inside a script or style, whose hashes are taken above).
+  html = html.replace(/<!--[\s\S]*?-->\n?/g, "");
   writeFileSync(file, html);
   console.log(`csp-hashes: ${name}: ${policy}`);
 }

@@ -124,9 +124,10 @@ impl SpaceTime {
         Ok(())
     }
 
+    /// Never without the `recorders` feature (see `Trace::enabled`).
     #[inline]
     pub fn enabled(&self) -> bool {
-        self.capacity > 0
+        cfg!(feature = "recorders") && self.capacity > 0
     }
 
     pub(crate) fn push(&mut self, tick: Tick, mark: Mark) {

@@ -378,6 +378,7 @@ impl Model {
         Ok(m)
     }
 
+    #[cfg(feature = "full")]
     /// Replaces the run with `timeline`; `push` starts a new entry in the browser's history.
     fn replace_run(&mut self, timeline: Track, settings: Settings, push: bool) {
         self.scenario = timeline.name().map(Rc::from);
@@ -548,6 +549,7 @@ impl Model {
                 m.speed = s;
                 return Rc::new(m);
             }
+            #[cfg(feature = "full")]
             Msg::Reset(settings) => match start(&settings) {
                 Ok(timeline) => {
                     m.replace_run(timeline, settings, true);
@@ -624,10 +626,12 @@ impl Model {
                 m.link = (a, b);
                 return Rc::new(m);
             }
+            #[cfg(feature = "full")]
             Msg::Copied(what, ok) => {
                 m.copied = Some((what, ok));
                 return Rc::new(m);
             }
+            #[cfg(feature = "full")]
             Msg::Hover(h) => {
                 m.hovered = h;
                 return Rc::new(m);
@@ -638,6 +642,7 @@ impl Model {
                 m.log_filter = Rc::new(filter);
                 return Rc::new(m);
             }
+            #[cfg(feature = "full")]
             Msg::PickRetry(request, branch) => {
                 m.retry = (request, branch);
                 return Rc::new(m);
@@ -646,7 +651,8 @@ impl Model {
                 m.error = Some(e);
                 return Rc::new(m);
             }
-            // Time travel, scenarios, links and the event log are the full page's.
+            // Time travel, scenarios, links, the event log, run settings, the retry row,
+            // sharing and the map's tooltips are the full page's.
             #[cfg(not(feature = "full"))]
             _ => return self,
         };
