@@ -162,6 +162,15 @@ try {
     assert.deepEqual(errors, [], "no error in the page");
   });
 
+  await step("a link pasted into the first page's address opens that run in the full page", async (context) => {
+    const { page, errors } = await open(context, "", { full: false });
+    await page.evaluate(() => (location.hash = "#nextnumber/1;seed_4711;branches_3;end"));
+    await page.getByRole("group", { name: "Time travel" }).waitFor();
+    await page.getByText(/^Run settings: seed 4711, 3 branches/).waitFor();
+    assert.equal((await statuses(page)).length, 3);
+    assert.deepEqual(errors, [], "no error in the page");
+  });
+
   await step("kill the Main Office: a new one is elected and the Numbers go on with no gap", async (context) => {
     const { page, errors } = await open(context);
     await killTheMainOffice(page);

@@ -306,6 +306,11 @@ fn tick(page: Rc<Page>, now: f64) {
     if crate::panic::panicked() || page.handed_over.get() {
         return;
     }
+    // A link pasted into the address of the open page: the full page opens it.
+    if wants_full_page() {
+        page.handed_over.set(true);
+        return load_full_page(&page.doc, Some("lite"));
+    }
     let prev = page.last_frame.get().unwrap_or(now).max(now - MAX_FRAME_MS);
     let whole = (now - prev).max(0.0).floor();
     page.last_frame.set(Some(prev + whole));
