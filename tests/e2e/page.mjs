@@ -162,6 +162,36 @@ try {
     assert.deepEqual(errors, [], "no error in the page");
   });
 
+  await step("the first page: a click on a message opens it on the full page, to drop", async (context) => {
+    const { page, errors } = await open(context, "", { full: false });
+    await mainOffice(page);
+    await button(page, "Pause").click();
+    // Step until a message is drawn, then click the middle of its dot (read off the canvas).
+    let dot = null;
+    for (let i = 0; i < 50 && !dot; i++) {
+      await button(page, "Step").click();
+      await page.waitForTimeout(50);
+      dot = await page.evaluate(() => {
+        const c = document.querySelector("canvas.flights");
+        const { data, width, height } = c.getContext("2d").getImageData(0, 0, c.width, c.height);
+        for (let i = 3; i < data.length; i += 4) {
+          if (data[i] < 250) continue;
+          const x = ((i - 3) / 4) % width, y = Math.floor((i - 3) / 4 / width);
+          const r = c.getBoundingClientRect();
+          // The first opaque pixel is the dot's top: its middle is a few pixels below.
+          return { x: r.left + (x * r.width) / width, y: r.top + ((y + 4) * r.height) / height };
+        }
+        return null;
+      });
+    }
+    assert.ok(dot, "no message was drawn");
+    await page.mouse.click(dot.x, dot.y);
+    await page.getByRole("group", { name: "Time travel" }).waitFor();
+    await page.getByRole("button", { name: /^Drop message #\d+$/ }).waitFor();
+    assert.equal(await page.getByRole("button", { name: /^Restore link/ }).count(), 0, "the click cut no link");
+    assert.deepEqual(errors, [], "no error in the page");
+  });
+
   await step("a link pasted into the first page's address opens that run in the full page", async (context) => {
     const { page, errors } = await open(context, "", { full: false });
     await page.evaluate(() => (location.hash = "#nextnumber/1;seed_4711;branches_3;end"));

@@ -32,10 +32,13 @@ impl Reducible for Model {
 /// The run handed over by the first page goes on as it was there.
 fn continue_from(m: Model, h: &crate::share::HandOver) -> Model {
     let mut m = Rc::new(m);
-    if let Some(b) = h.focus.as_deref().and_then(|f| f.strip_prefix("branch-")) {
+    let asked = h.focus.as_deref().unwrap_or("");
+    if let Some(b) = asked.strip_prefix("branch-") {
         if let Ok(b) = nextnumber_core::NodeId::parse(b, m.view.branches.len()) {
             m = m.update(Msg::Select(Selection::Branch(b)));
         }
+    } else if let Some(Ok(id)) = asked.strip_prefix("message-").map(str::parse) {
+        m = m.update(Msg::Select(Selection::Message(id)));
     }
     let mut m = (*m).clone();
     (m.playing, m.speed) = (h.playing, h.speed);
@@ -67,6 +70,7 @@ pub fn app() -> Html {
         // they asked for.
         let target = match hand_over.as_ref().as_ref().and_then(|h| h.focus.as_deref()) {
             Some(f) if f.starts_with("branch-") => format!("[aria-label=\"Inspect branch {}\"]", &f[7..]),
+            Some(f) if f.starts_with("message-") => format!("[data-act=\"drop {}\"]", &f[8..]),
             Some(_) => ".timetravel input".to_string(),
             None => return,
         };

@@ -20,6 +20,10 @@ pub const KINDS: [(MessageKind, &str, &str); 7] = [
     (MessageKind::Reply, "reply", "reply"),
 ];
 
+/// How close (view box units) a pointer must come to a message to point at it.
+pub const REACH_MOUSE: f64 = 18.0;
+pub const REACH_TOUCH: f64 = 34.0;
+
 /// Radius of a message dot, in view box units.
 pub const DOT: f64 = 10.0;
 
@@ -31,7 +35,8 @@ pub struct Layer {
     reduced: bool,
     /// What the last frame showed; an equal key needs no redraw.
     last: (u64, u64, u64, Option<u64>, bool),
-    dots: Vec<(u8, f64, f64)>,
+    /// The last frame's messages: kind, where, id (what a click on the map meets).
+    dots: Vec<(u8, f64, f64, u64)>,
 }
 
 /// `now` in thousandths of a simulated ms, with the animation's fraction.
@@ -90,14 +95,14 @@ impl Layer {
         let mut marked = None;
         sim.for_each_flight(|m| {
             let (x, y) = message_at(segs[m.from.index() * n + m.to.index()], m.sent, m.arrive, now, still);
-            self.dots.push((m.kind as u8, x, y));
+            self.dots.push((m.kind as u8, x, y, m.id));
             if Some(m.id) == shared.marked.get() {
                 marked = Some((x, y));
             }
         });
         for (k, colour) in self.colours.iter().enumerate() {
             ctx.begin_path();
-            for &(_, x, y) in self.dots.iter().filter(|d| d.0 as usize == k) {
+            for &(_, x, y, _) in self.dots.iter().filter(|d| d.0 as usize == k) {
                 ctx.move_to(x + DOT, y);
                 let _ = ctx.arc(x, y, DOT, 0.0, std::f64::consts::TAU);
             }
@@ -120,15 +125,31 @@ pub fn hit(shared: &Shared, p: Point, reach: f64, still: bool) -> Option<(u64, P
     let sim = shared.sim.borrow();
     let n = sim.config().branches;
     let segs = segments(n, compact());
-    let mut best: Option<(f64, u64, Point)> = None;
+    let mut dots = Vec::new();
     sim.for_each_flight(|m| {
         let (x, y) = message_at(segs[m.from.index() * n + m.to.index()], m.sent, m.arrive, now, still);
+        dots.push((m.kind as u8, x, y, m.id));
+    });
+    nearest(&dots, p, reach)
+}
+
+/// The dot of `dots` nearest to `p`, within `reach`: its id and place.
+fn nearest(dots: &[(u8, f64, f64, u64)], p: Point, reach: f64) -> Option<(u64, Point)> {
+    let mut best: Option<(f64, u64, Point)> = None;
+    for &(_, x, y, id) in dots {
         let d = (x - p.x as f64).powi(2) + (y - p.y as f64).powi(2);
         if d <= reach * reach && best.is_none_or(|b| d < b.0) {
-            best = Some((d, m.id, Point { x: x as i32, y: y as i32 }));
+            best = Some((d, id, Point { x: x as i32, y: y as i32 }));
         }
-    });
+    }
     best.map(|b| (b.1, b.2))
+}
+
+impl Layer {
+    /// The message the last frame drew nearest to `p`, within `reach`.
+    pub fn hit(&self, p: Point, reach: f64) -> Option<u64> {
+        nearest(&self.dots, p, reach).map(|m| m.0)
+    }
 }
 
 /// The user asked for reduced motion: messages are drawn still (see `message_at`).

@@ -84,3 +84,13 @@ pub fn message_at(seg: (Point, Point), sent: u64, arrive: u64, now_milli: u64, s
     let (a, b) = seg;
     (a.x as f64 + (b.x - a.x) as f64 * t, a.y as f64 + (b.y - a.y) as f64 * t)
 }
+
+/// A pointer at (`x`, `y`) in the window, in view box units of the map's box `el`.
+pub fn to_view_box(el: &web_sys::Element, x: i32, y: i32) -> Option<Point> {
+    let rect = el.get_bounding_client_rect();
+    if rect.width() <= 0.0 {
+        return None;
+    }
+    let k = SIZE as f64 / rect.width();
+    Some(Point { x: ((x as f64 - rect.left()) * k) as i32, y: ((y as f64 - rect.top()) * k) as i32 })
+}

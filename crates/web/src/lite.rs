@@ -31,7 +31,7 @@ const SKELETON: &str = "<div class=\"page\" id=\"lite\"><header class=\"top\"><h
 <main class=\"layout\"><section class=\"stage\" aria-label=\"Cluster\">\
 <div class=\"controls-wrap\"><div class=\"controls\" role=\"group\" aria-label=\"Playback\"><span id=\"r-playback\" class=\"region\"></span>\
 <span class=\"clock\" aria-label=\"Simulated time\" id=\"r-clock\"></span></div></div>\
-<p class=\"error\" role=\"alert\" id=\"r-error\" hidden></p>\
+<div role=\"alert\" id=\"r-error\"></div>\
 <p class=\"leader\" aria-live=\"polite\" id=\"r-leader\"></p>\
 <figure class=\"map\"><div class=\"map-box\"><span id=\"r-map\" class=\"region\"></span><canvas class=\"flights\" aria-hidden=\"true\"></canvas></div>\
 <span id=\"r-legend\" class=\"region\"></span></figure></section>\
@@ -49,7 +49,7 @@ const SKELETON: &str = "<div class=\"page\" id=\"lite\"><header class=\"top\"><h
 </aside></main></div>";
 
 /// The regions, in the order `render` fills them.
-const REGIONS: [&str; 10] = [
+const REGIONS: [&str; 11] = [
     "r-playback",
     "r-clock",
     "r-leader",
@@ -60,6 +60,7 @@ const REGIONS: [&str; 10] = [
     "r-checks",
     "r-branches",
     "r-run",
+    "r-error",
 ];
 
 struct Page {
@@ -169,17 +170,14 @@ impl Page {
                 m.settings.branches,
                 m.settings.network.name()
             ),
+            // What the core refused, said plainly (its words are escaped).
+            m.error.as_deref().map_or(String::new(), |e| format!("<p class=\"error\">{}</p>", crate::text::esc(e))),
         ];
         for ((el, held), text) in self.regions.iter().zip(texts) {
             if *held.borrow() != text {
                 replace(&self.doc, el, &text);
                 *held.borrow_mut() = text;
             }
-        }
-        if let Some(error) = self.doc.get_element_by_id("r-error") {
-            error.set_text_content(m.error.as_deref());
-            let _ =
-                if m.error.is_some() { error.remove_attribute("hidden") } else { error.set_attribute("hidden", "") };
         }
     }
 
@@ -274,6 +272,10 @@ fn listen(page: &Rc<Page>) {
             let full = crate::gesture::carrier(e.target(), "[data-msg=full]").is_some();
             if full {
                 p.hand_over(Some("tools".into()));
+            } else if let Some(id) = message_clicked(&p, &e) {
+                // A message under the pointer takes the click from the link beneath it; it
+                // is shown, and can be dropped, on the full page.
+                p.hand_over(Some(format!("message-{id}")));
             } else {
                 let n = p.model.borrow().view.branches.len();
                 p.dispatch(crate::gesture::on_click(&e, n));
@@ -291,6 +293,15 @@ fn listen(page: &Rc<Page>) {
             p.dispatch(crate::gesture::on_key(k, n));
         }),
     );
+}
+
+/// The message under a click on the map, as the last frame drew it, if any.
+fn message_clicked(page: &Page, e: &Event) -> Option<u64> {
+    let map = crate::gesture::carrier(e.target(), ".map-box")?;
+    // A click is a mouse event: no need to ask.
+    let click = e.unchecked_ref::<web_sys::MouseEvent>();
+    let at = crate::geometry::to_view_box(&map, click.client_x(), click.client_y())?;
+    page.layer.borrow().hit(at, crate::flights::REACH_TOUCH)
 }
 
 /// The animation loop: time moves on, the messages are redrawn every frame, the regions

@@ -32,7 +32,8 @@ fn page_base() -> String {
 pub struct HandOver {
     pub playing: bool,
     pub speed: u64,
-    /// `branch-A`: that branch's inspector; `tools`: the full tools.
+    /// `branch-A`: that branch's inspector; `message-12`: that message, to drop;
+    /// `tools`: the full tools.
     pub focus: Option<String>,
 }
 

@@ -4,10 +4,11 @@
 //! messages panel to show in full and offer to drop.
 
 use super::raw;
-use crate::flights::{hit, reduced_motion};
-use crate::geometry::{compact, Point, SIZE};
+use crate::flights::{hit, reduced_motion, REACH_MOUSE, REACH_TOUCH};
+use crate::geometry::{compact, to_view_box, Point};
 use crate::state::{Implicated, Msg, Selection, SimHandle, Snapshot};
 use nextnumber_core::NodeId;
+use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -26,25 +27,12 @@ pub struct Props<'a> {
     pub send: &'a Callback<Msg>,
 }
 
-/// How close (view box units) a pointer must come to a message to point at it.
-const REACH_MOUSE: f64 = 18.0;
-const REACH_TOUCH: f64 = 34.0;
-
-/// The pointer's place in view box units.
+/// The pointer's place in view box units, over the map's box (the event's listener).
 fn to_map(e: &MouseEvent) -> Option<(Element, Point)> {
     let el: Element = e.current_target()?.dyn_into().ok()?;
-    let rect = el.get_bounding_client_rect();
-    if rect.width() <= 0.0 {
-        return None;
-    }
-    let k = SIZE as f64 / rect.width();
-    let p = Point {
-        x: ((e.client_x() as f64 - rect.left()) * k) as i32,
-        y: ((e.client_y() as f64 - rect.top()) * k) as i32,
-    };
+    let p = to_view_box(&el, e.client_x(), e.client_y())?;
     Some((el, p))
 }
-use wasm_bindgen::JsCast;
 
 /// The map. A plain function rather than a component: a component costs kilobytes of
 /// wasm each.
