@@ -301,13 +301,15 @@ fn listen(page: &Rc<Page>) {
     );
 }
 
-/// The message under a click on the map, as the last frame drew it, if any.
+/// The message under a click on the map, as the last frame drew it, if any. Only a click on
+/// the dot itself: this page shows no hover, so a click near a passing message must still
+/// reach the link beneath (the full page widens the reach once the pointer has shown it).
 fn message_clicked(page: &Page, e: &Event) -> Option<u64> {
     let map = crate::gesture::carrier(e.target(), ".map-box")?;
     // A click is a mouse event: no need to ask.
     let click = e.unchecked_ref::<web_sys::MouseEvent>();
     let at = crate::geometry::to_view_box(&map, click.client_x(), click.client_y())?;
-    page.layer.borrow().hit(at, crate::flights::REACH_TOUCH)
+    page.layer.borrow().hit(at, crate::flights::DOT)
 }
 
 /// The animation loop: time moves on, the messages are redrawn every frame, the regions
