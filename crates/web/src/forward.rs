@@ -25,9 +25,6 @@ impl Forward {
     pub fn end(&self) -> Tick {
         self.sim.now()
     }
-    pub fn name(&self) -> Option<&str> {
-        None
-    }
     pub fn run_until(&mut self, t: Tick) {
         self.sim.run_until(t)
     }

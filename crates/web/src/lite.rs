@@ -86,7 +86,7 @@ pub fn start() {
     crate::panic::install();
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     if wants_full_page() {
-        load_full_page(&doc, None);
+        load_full_page(&doc);
         return;
     }
     let (Some(body), Ok(root)) = (doc.body(), doc.create_element("div")) else { return };
@@ -215,7 +215,7 @@ impl Page {
             let _ = js_sys::Reflect::set(&w, &"nextnumberHandOver".into(), &state);
         }
         self.say("Loading the full tools…");
-        load_full_page(&self.doc, Some("lite"));
+        load_full_page(&self.doc);
     }
 
     fn say(&self, text: &str) {
@@ -328,7 +328,7 @@ fn tick(page: Rc<Page>, now: f64) {
     // A link pasted into the address of the open page: the full page opens it.
     if wants_full_page() {
         page.handed_over.set(true);
-        return load_full_page(&page.doc, Some("lite"));
+        return load_full_page(&page.doc);
     }
     let prev = page.last_frame.get().unwrap_or(now).max(now - MAX_FRAME_MS);
     let whole = (now - prev).max(0.0).floor();
@@ -345,15 +345,12 @@ fn tick(page: Rc<Page>, now: f64) {
     schedule(page);
 }
 
-/// Loads the full page's build; it renders into `<body>` once the element `remove` (this
-/// page) is gone.
-fn load_full_page(doc: &Document, remove: Option<&str>) {
+/// Loads the full page's build (full/start.js); it renders into `<body>`, then removes
+/// this page's `#lite`, if there is one.
+fn load_full_page(doc: &Document) {
     let Ok(script) = doc.create_element("script") else { return };
     let _ = script.set_attribute("type", "module");
     let _ = script.set_attribute("src", FULL_PAGE);
-    if let Some(id) = remove {
-        let _ = script.set_attribute("data-replaces", id);
-    }
     if let Some(body) = doc.body() {
         let _ = body.append_child(&script);
     }

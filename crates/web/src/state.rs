@@ -16,6 +16,8 @@ use nextnumber_core::view::{BranchDetail, MessageView, View};
 #[cfg(feature = "full")]
 use nextnumber_core::Timeline;
 use nextnumber_core::{permalink, Action, Config, History, NodeId, RequestId, Scenario, Simulation, Tick};
+use std::cell::{Cell, Ref, RefCell, RefMut};
+use std::rc::Rc;
 
 /// The run's record: a `Timeline` on the full page, the simulation alone on the first
 /// page, which never goes back (forward.rs).
@@ -23,8 +25,6 @@ use nextnumber_core::{permalink, Action, Config, History, NodeId, RequestId, Sce
 pub type Track = Timeline;
 #[cfg(not(feature = "full"))]
 pub type Track = crate::forward::Forward;
-use std::cell::{Cell, Ref, RefCell, RefMut};
-use std::rc::Rc;
 
 /// Simulated milliseconds per real second, slowest first: slow motion to fast forward.
 pub const SPEEDS: [(u64, &str); 9] = [
@@ -224,7 +224,7 @@ pub struct Shared {
     pub generation: Cell<u64>,
 }
 
-/// The run: a core `Timeline`, whose cursor is the simulation every component draws.
+/// The run: its record (`Track`), whose current simulation every component draws.
 pub struct Run(RefCell<Track>);
 
 impl Run {
