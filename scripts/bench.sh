@@ -26,6 +26,12 @@ else
   native="native raftscope: not run (crates/bench/benches/raftscope.rs does not exist yet)"
 fi
 
+# The offline checkers on a long heavy run's history (what the page checks while playing).
+checkers_cmd="cargo bench -p nextnumber-bench --bench checkers"
+log "checkers: $checkers_cmd"
+$checkers_cmd 2>&1 | tee "$logs/checkers.log" >&2
+checker_rows=$(grep '^native checkers:' "$logs/checkers.log" | sed -E 's/^native checkers: (.*)$/| native checkers | `\1` |/')
+
 log "wasm: $wasm_cmd"
 $wasm_cmd 2>&1 | tee "$logs/wasm.log" >&2
 wasm=$(grep -m1 -o 'wasm raftscope:.*' "$logs/wasm.log" || echo "wasm raftscope: no result line (see $logs/wasm.log)")
@@ -55,12 +61,14 @@ Load average (1, 5, 15 min) before: ${load_before}; after: $(cut -d' ' -f1-3 /pr
 |---|---|
 | native | \`${native#native raftscope: }\` |
 | wasm, headless Chromium | \`${wasm#wasm raftscope: }\` |
+${checker_rows}
 ${page_rows}
 
 Commands (run by \`scripts/bench.sh\`, i.e. \`make bench\`):
 
 \`\`\`text
 $native_cmd
+$checkers_cmd
 $wasm_cmd
 $page_cmd
 \`\`\`
