@@ -6,6 +6,7 @@
 mod swarm;
 
 use clap::{Parser, Subcommand};
+use nextnumber_core::report::Judgement;
 use nextnumber_core::{check_history, permalink, Config, History, Scenario, Simulation, Variant};
 use std::process::ExitCode;
 
@@ -177,15 +178,26 @@ fn run_one(scenario: &Scenario, seed: u64, history: Option<&str>, trace: bool) -
     if let Some(path) = history {
         std::fs::write(path, h.to_json()).map_err(|e| format!("{path}: {e}"))?;
     }
-    let mut violations: Vec<_> = sim.violations().to_vec();
-    // The online monitor and the history check may both see the same fault: report it once.
-    for v in check_history(&h).list() {
+    // Every checker, merged once in the core (`Simulation::report`). The online monitor and
+    // the history check may both see the same fault: print it once.
+    let report = sim.report();
+    let mut violations: Vec<&nextnumber_core::Violation> = Vec::new();
+    for (_, v) in report.violations() {
         if !violations.iter().any(|w| w.invariant == v.invariant && w.detail == v.detail) {
-            violations.push(v.clone());
+            violations.push(v);
         }
     }
     for v in &violations {
         println!("{v}");
+    }
+    // What could not be judged is said, not counted as holding: on stderr, so stdout keeps
+    // its fixed format (trace lines, violations, the summary).
+    let mut unjudged = Vec::new();
+    for v in &report.verdicts {
+        if let Judgement::NotJudged(why) = &v.judgement {
+            eprintln!("{}: {why}", v.invariant.code());
+            unjudged.push(v.invariant.code());
+        }
     }
     let s = sim.stats();
     let issued = h
@@ -194,12 +206,13 @@ fn run_one(scenario: &Scenario, seed: u64, history: Option<&str>, trace: bool) -
         .filter(|r| matches!(r.result, Some(nextnumber_core::customer::Outcome::Number { .. })))
         .count();
     println!(
-        "seed {seed}: {} branches, {} ms simulated, {} events, {} requests ({issued} issued), {} violation(s)",
+        "seed {seed}: {} branches, {} ms simulated, {} events, {} requests ({issued} issued), {} violation(s){}",
         sim.config().branches,
         sim.now().0,
         s.events,
         h.requests.len(),
-        violations.len()
+        violations.len(),
+        if unjudged.is_empty() { String::new() } else { format!(", not judged: {}", unjudged.join(" ")) }
     );
     // The page and the JS API show the same hash for the same scenario (History::hash).
     println!("history hash {}", h.hash_hex());

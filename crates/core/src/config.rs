@@ -53,6 +53,11 @@ pub enum Variant {
     /// twice across a leader change, before its first copy committed, gets two Numbers.
     #[cfg(feature = "canary")]
     CanaryAppendDedup,
+    /// Canary: the Main Office drops every request for a Number, asked at its own desk or
+    /// forwarded to it, without a word. Nothing unsafe ever happens, so only the liveness
+    /// checker (L1) can catch it: the customers of a healed majority wait forever.
+    #[cfg(feature = "canary")]
+    CanaryDeafLeader,
 }
 
 pub const ALL_VARIANTS: [Variant; 3] = [Variant::NoQuorum, Variant::NoDedup, Variant::VolatileVote];
@@ -61,8 +66,8 @@ pub const ALL_VARIANTS: [Variant; 3] = [Variant::NoQuorum, Variant::NoDedup, Var
 /// switched on only by a test (or `nextnumber swarm --variant canary-…` built with
 /// `--features canary`) to prove the model check and the swarm catch them.
 #[cfg(feature = "canary")]
-pub const CANARY_VARIANTS: [Variant; 3] =
-    [Variant::CanaryHalfQuorum, Variant::CanaryVolatileTerm, Variant::CanaryAppendDedup];
+pub const CANARY_VARIANTS: [Variant; 4] =
+    [Variant::CanaryHalfQuorum, Variant::CanaryVolatileTerm, Variant::CanaryAppendDedup, Variant::CanaryDeafLeader];
 
 /// The canary switches a replica reads. Without the `canary` feature they are all a constant
 /// false (`Canaries::NONE`) that the compiler folds away: the default build is unchanged.
@@ -71,11 +76,13 @@ pub(crate) struct Canaries {
     pub half_quorum: bool,
     pub volatile_term: bool,
     pub append_dedup: bool,
+    pub deaf_leader: bool,
 }
 
 impl Canaries {
     #[cfg(not(feature = "canary"))]
-    pub const NONE: Canaries = Canaries { half_quorum: false, volatile_term: false, append_dedup: false };
+    pub const NONE: Canaries =
+        Canaries { half_quorum: false, volatile_term: false, append_dedup: false, deaf_leader: false };
 
     #[cfg(feature = "canary")]
     pub fn of(config: &Config) -> Canaries {
@@ -83,6 +90,7 @@ impl Canaries {
             half_quorum: config.has(Variant::CanaryHalfQuorum),
             volatile_term: config.has(Variant::CanaryVolatileTerm),
             append_dedup: config.has(Variant::CanaryAppendDedup),
+            deaf_leader: config.has(Variant::CanaryDeafLeader),
         }
     }
 }
@@ -99,6 +107,8 @@ impl Variant {
             Variant::CanaryVolatileTerm => "canary-volatile-term",
             #[cfg(feature = "canary")]
             Variant::CanaryAppendDedup => "canary-append-dedup",
+            #[cfg(feature = "canary")]
+            Variant::CanaryDeafLeader => "canary-deaf-leader",
         }
     }
     pub fn parse(s: &str) -> Result<Variant, String> {

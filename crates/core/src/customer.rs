@@ -142,6 +142,23 @@ impl Customers {
 }
 
 impl Simulation {
+    /// Every customer who is waiting: with which request, at which branch.
+    pub(crate) fn waiting_customers(&self) -> Vec<(ClientId, RequestId, NodeId)> {
+        let waiting = self.customers.list.iter().enumerate();
+        waiting
+            .filter_map(|(i, c)| {
+                let p = c.pending?;
+                Some((ClientId(i as u32 + 1), self.customers.records[p.record].request, p.branch))
+            })
+            .collect()
+    }
+
+    /// The request `client` is waiting with, if they are waiting.
+    pub(crate) fn waiting_with(&self, client: ClientId) -> Option<RequestId> {
+        let c = self.customers.list.get((client.0 as usize).checked_sub(1)?)?;
+        c.pending.map(|p| self.customers.records[p.record].request)
+    }
+
     /// A customer walks into `branch` and asks for a Number (or, if `read`, the latest one).
     pub(crate) fn customer_ask(&mut self, branch: NodeId, read: bool) -> Result<(), String> {
         let client = self.customers.idle_customer()?;
@@ -183,6 +200,7 @@ impl Simulation {
         };
         let at = Tick(self.now.0 + self.config.client_timeout_ms);
         self.schedule(at, Event::ClientTimeout(client, attempt));
+        self.liveness.on_attempt(self.now, client, branch);
         self.trace_node(branch, "ask", format_args!("{client} {op} try={attempt}"));
         if !self.up[branch.index()] {
             return self.on_answer(branch, client, attempt, Answer::BranchDown, false);
@@ -262,12 +280,17 @@ impl Simulation {
                 self.customers.records[record].retry_of = Some(first);
                 self.attempt(client, record, branch);
             }
-            Err(e) => self.trace_node(branch, "full", format_args!("{client} cannot retry: {e}")),
+            Err(e) => {
+                let request = self.customers.records[p.record].request;
+                self.liveness.on_done(self.now, client, request);
+                self.trace_node(branch, "full", format_args!("{client} cannot retry: {e}"))
+            }
         }
     }
 
     fn complete(&mut self, client: ClientId, p: Pending, mut outcome: Option<Outcome>) {
         self.customers.customer(client).pending = None;
+        self.liveness.on_done(self.now, client, self.customers.records[p.record].request);
         if let Some(Outcome::Number { number }) = outcome {
             let request = self.customers.records[p.record].request;
             self.monitor.on_number(self.now, request, SeqNum(number));

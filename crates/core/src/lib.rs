@@ -3,7 +3,8 @@
 //!
 //! - [`replica`]: one branch, a Raft state machine (`step(now, input) -> outputs`).
 //! - [`sim`]: the discrete-event simulator (network, timers, customers, one seeded PRNG).
-//! - [`check`]: the invariants I1–I7, Election Safety, Log Matching.
+//! - [`check`]: the invariants I1–I7, Election Safety, Log Matching; [`liveness`]: L1, live.
+//! - [`report`]: every checker's verdict, merged once (`Simulation::report`).
 //! - [`history`], [`scenario`]: the formats other tools rely on.
 
 pub mod action;
@@ -17,12 +18,14 @@ pub mod flight;
 pub mod fuzzing;
 pub mod history;
 pub mod ids;
+pub mod liveness;
 pub mod model;
 pub mod msg;
 pub mod narration;
 pub mod net;
 pub mod permalink;
 pub mod replica;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod spacetime;

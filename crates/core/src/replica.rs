@@ -702,6 +702,9 @@ impl Replica {
     }
 
     fn on_issue(&mut self, request: RequestId, waiter: Waiter, out: &mut Vec<Output>) {
+        if self.canaries().deaf_leader {
+            return; // the canary: the request is dropped, the customer never hears back
+        }
         if !self.no_dedup {
             // A retry of a request already issued gets the Number it was given.
             if let Some(&number) = self.register.table.get(&request) {

@@ -9,6 +9,7 @@ use crate::customer::Customers;
 use crate::flight::Flights;
 pub use crate::flight::InFlight;
 use crate::ids::*;
+use crate::liveness::{Liveness, World};
 use crate::msg::Message;
 use crate::net::Network;
 use crate::replica::{Input, Note, Output, Replica, Role};
@@ -76,6 +77,8 @@ pub struct Simulation {
     pub(crate) load: Option<Load>,
     load_generation: u64,
     pub(crate) monitor: Monitor,
+    /// The live L1 checker: it only watches (liveness.rs).
+    pub(crate) liveness: Liveness,
     pub(crate) trace: Trace,
     pub(crate) spacetime: SpaceTime,
     pub(crate) stats: Stats,
@@ -105,6 +108,7 @@ impl Simulation {
             load: None,
             load_generation: 0,
             monitor: Monitor::new(n),
+            liveness: Liveness::new(&config),
             trace: Trace::default(),
             spacetime: SpaceTime::default(),
             stats: Stats::default(),
@@ -115,6 +119,7 @@ impl Simulation {
         for id in NodeId::all(n) {
             sim.reset_election_timer(id);
         }
+        sim.world_changed();
         Ok(sim)
     }
 
@@ -199,7 +204,8 @@ impl Simulation {
         let rest = (32 << 10)
             + self.actions.len() * size_of::<(Tick, Action)>()
             + self.in_flight.len() * size_of::<InFlight>()
-            + self.spacetime.approx_bytes();
+            + self.spacetime.approx_bytes()
+            + self.liveness.approx_bytes();
         records + registers + monitor + rest
     }
 
@@ -422,6 +428,43 @@ impl Simulation {
     }
 
     fn apply_action(&mut self, action: Action) -> Result<(), String> {
+        // What L1 watches: a change of the world, or a fault inside the healed majority.
+        let (changes, disturbs) = match &action {
+            Action::Kill(_) | Action::Restart(_) | Action::Isolate(_) | Action::Split(_) | Action::Heal => (true, None),
+            Action::Cut(_) | Action::Restore(_) | Action::Latency(..) | Action::Loss(..) => (true, None),
+            Action::Timeout(b) => (false, Some(*b)),
+            Action::Drop(id) => (false, self.in_flight.iter().find(|m| m.id == *id).map(|m| m.to)),
+            _ => (false, None),
+        };
+        let result = self.apply_action_to_world(action);
+        if result.is_ok() {
+            if changes {
+                self.world_changed();
+            }
+            if let Some(b) = disturbs {
+                let waiting = self.waiting_customers();
+                let world = World {
+                    config: &self.config,
+                    net: &self.net,
+                    up: &self.up,
+                    replicas: &self.replicas,
+                    waiting: &waiting,
+                };
+                self.liveness.disturb(self.now, b, &world);
+            }
+        }
+        result
+    }
+
+    /// Tells the live L1 checker the world changed (liveness.rs).
+    fn world_changed(&mut self) {
+        let waiting = self.waiting_customers();
+        let world =
+            World { config: &self.config, net: &self.net, up: &self.up, replicas: &self.replicas, waiting: &waiting };
+        self.liveness.on_change(self.now, &world);
+    }
+
+    fn apply_action_to_world(&mut self, action: Action) -> Result<(), String> {
         match action {
             Action::Ask(b) => self.customer_ask(b, false),
             Action::Read(b) => self.customer_ask(b, true),

@@ -32,10 +32,11 @@
 //! are accepted as a number, a `BigInt` or a decimal string.
 
 use crate::action::Action;
-use crate::check::{check_history, Invariant, Sometimes, Violation, ALL_INVARIANTS};
+use crate::check::{Invariant, Sometimes, Violation};
 use crate::config::{Config, Variant};
 use crate::history::History;
 use crate::ids::{NodeId, RequestId, Tick};
+use crate::report::Judgement;
 use crate::scenario::Scenario;
 use crate::swarm::{self, Verdict};
 use crate::timeline::Timeline as CoreTimeline;
@@ -315,8 +316,10 @@ impl Simulation {
         History::of(&self.inner).to_json()
     }
 
-    /// Every checker on the run so far: `{ ok, invariants: [{code, title, checked, ok, violations}],
-    /// violations: [...], sometimes: {...} }`.
+    /// Every checker on the run so far (the core's one report): `{ ok, invariants: [{code,
+    /// title, checked, ok, violations, judgement: "holds" | "broken" | "notJudged", since,
+    /// why}], violations: [...], sometimes: {...} }`. `checked` is false while an invariant is
+    /// not judged yet (L1, until a majority has been alive and connected for its bound).
     pub fn check(&self) -> Result<JsValue, JsError> {
         check_report(&self.inner)
     }
@@ -649,22 +652,29 @@ impl JsTimeline {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct InvariantReport {
+struct InvariantReport<'a> {
     code: &'static str,
     title: &'static str,
-    /// False for L1: liveness is judged only by the swarm, after its healing phase.
+    /// Judged (holding or broken); false while not judged yet (L1 until a majority has
+    /// been healed for its bound).
     checked: bool,
+    /// Not broken (true too while not judged: see `judgement`).
     ok: bool,
     violations: usize,
+    /// "holds", "broken" or "notJudged".
+    judgement: &'static str,
+    /// While it holds: the tick from which it has been judged (null: the whole run).
+    since: Option<u64>,
+    /// While not judged: why, in words.
+    why: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ViolationReport<'a> {
-    /// "online" (the monitor, as it happened) or "history" (the history file's checker).
+    /// "online" (the monitor and L1's live judge, as it happened) or "history" (the history
+    /// file's checker).
     source: &'static str,
-    #[serde(skip)]
-    invariant: Invariant,
     code: &'static str,
     title: &'static str,
     tick: Option<u64>,
@@ -677,7 +687,6 @@ impl<'a> ViolationReport<'a> {
     fn new(source: &'static str, v: &'a Violation) -> Self {
         ViolationReport {
             source,
-            invariant: v.invariant,
             code: v.invariant.code(),
             title: v.invariant.title(),
             tick: v.tick,
@@ -692,34 +701,39 @@ impl<'a> ViolationReport<'a> {
 #[serde(rename_all = "camelCase")]
 struct CheckReport<'a> {
     ok: bool,
-    invariants: Vec<InvariantReport>,
+    invariants: Vec<InvariantReport<'a>>,
     violations: Vec<ViolationReport<'a>>,
     sometimes: Sometimes,
 }
 
-/// Every checker on the run so far, as one JS object.
+/// Every checker on the run so far, as one JS object: the core's one report
+/// (`Simulation::report`), serialized.
 fn check_report(sim: &crate::sim::Simulation) -> Result<JsValue, JsError> {
-    let offline = check_history(&History::of(sim));
-    let violations: Vec<ViolationReport> = sim
-        .violations()
+    let report = sim.report();
+    let violations: Vec<ViolationReport> =
+        report.violations().iter().map(|(source, v)| ViolationReport::new(source.name(), v)).collect();
+    let invariants = report
+        .verdicts
         .iter()
-        .map(|v| ViolationReport::new("online", v))
-        .chain(offline.list().iter().map(|v| ViolationReport::new("history", v)))
-        .collect();
-    let invariants = ALL_INVARIANTS
-        .iter()
-        .map(|&i| {
-            let count = violations.iter().filter(|v| v.invariant == i).count();
+        .map(|v| {
+            let (judgement, since, why) = match &v.judgement {
+                Judgement::Holds { since } => ("holds", *since, None),
+                Judgement::Broken(_) => ("broken", None, None),
+                Judgement::NotJudged(why) => ("notJudged", None, Some(why.as_str())),
+            };
             InvariantReport {
-                code: i.code(),
-                title: i.title(),
-                checked: i != Invariant::L1Liveness,
-                ok: count == 0,
-                violations: count,
+                code: v.invariant.code(),
+                title: v.invariant.title(),
+                checked: why.is_none(),
+                ok: !matches!(v.judgement, Judgement::Broken(_)),
+                violations: v.count,
+                judgement,
+                since,
+                why,
             }
         })
         .collect();
-    to_js(&CheckReport { ok: violations.is_empty(), invariants, violations, sometimes: sim.sometimes() })
+    to_js(&CheckReport { ok: report.ok(), invariants, violations, sometimes: sim.sometimes() })
 }
 
 /// Runs one swarm seed (its drawn configuration, faults and healing phase) and every checker:

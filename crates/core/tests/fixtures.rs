@@ -18,9 +18,7 @@ fn every_fixture_meets_its_expectation() {
         let text = std::fs::read_to_string(&path).unwrap();
         let scenario = Scenario::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let sim = scenario.run(1).unwrap();
-        let mut found: Vec<&str> = sim.violations().iter().map(|v| v.invariant.code()).collect();
-        let history_check = check_history(&History::of(&sim));
-        found.extend(history_check.list().iter().map(|v| v.invariant.code()));
+        let found: Vec<&str> = sim.report().violations().iter().map(|(_, v)| v.invariant.code()).collect();
         let expect = expectation(&text);
         if expect == ["pass"] {
             assert!(found.is_empty(), "{}: expected a clean run, found {found:?}", path.display());

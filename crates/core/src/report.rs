@@ -1,0 +1,134 @@
+//! The one checker report: every checker's verdict on a run so far, merged once, here, and
+//! read by the page, the JS API (`check()`), the CLI and the tests.
+//!
+//! Three sources feed it: the online [`crate::check::Monitor`] (what branches reported, as
+//! it happened), the history checker ([`check_history`] on [`History::of`] the run: what
+//! any tool can check from the history file alone), and the live L1 checker
+//! ([`crate::liveness`]). Each invariant is judged and holding, broken, or not judged —
+//! never shown as holding when it was not checked. The safety invariants are judged from
+//! the first tick (every event is watched); L1 only once a majority has been healed for
+//! its bound, and from then on.
+//!
+//! No floating point and no JSON here: this module ships in the page's wasm.
+
+use crate::check::{check_history, Invariant, Violation, ALL_INVARIANTS};
+use crate::history::History;
+use crate::ids::{NodeId, RequestId};
+use crate::sim::Simulation;
+use std::collections::BTreeSet;
+
+/// What the checkers say about one invariant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Judgement {
+    /// Judged and holding; `since`: the tick from which it has been judged (None: the whole run).
+    Holds { since: Option<u64> },
+    /// Broken; the first violation found (online monitor first, then history checker).
+    Broken(Violation),
+    /// Not judged (yet): why, in plain words for a visitor.
+    NotJudged(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub invariant: Invariant,
+    pub judgement: Judgement,
+    /// Violations of it found (each checker keeps at most the first few of each kind).
+    pub count: usize,
+}
+
+/// Which checker found a violation.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The online checkers, as it happened: the Monitor, and L1's live judge.
+    Online,
+    /// The history file's checker.
+    History,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Online => "online",
+            Source::History => "history",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// One per invariant, in the order of [`ALL_INVARIANTS`].
+    pub verdicts: Vec<Verdict>,
+    violations: Vec<(Source, Violation)>,
+}
+
+impl Report {
+    /// How many invariants are broken.
+    pub fn broken(&self) -> usize {
+        self.verdicts.iter().filter(|v| matches!(v.judgement, Judgement::Broken(_))).count()
+    }
+
+    /// How many invariants are not judged (yet).
+    pub fn not_judged(&self) -> usize {
+        self.verdicts.iter().filter(|v| matches!(v.judgement, Judgement::NotJudged(_))).count()
+    }
+
+    /// True when nothing is broken (some invariants may not be judged yet).
+    pub fn ok(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// Every violation found, online ones first (the Monitor's, then L1's), then the
+    /// history checker's, each in the order found.
+    pub fn violations(&self) -> &[(Source, Violation)] {
+        &self.violations
+    }
+
+    /// The verdict on one invariant.
+    pub fn verdict(&self, invariant: Invariant) -> &Verdict {
+        self.verdicts.iter().find(|v| v.invariant == invariant).expect("one verdict per invariant")
+    }
+
+    /// The branches and the requests named by the violations of broken invariants, each
+    /// once, in order (for the page to ring them on the map and mark them on the desk).
+    pub fn implicated(&self) -> (Vec<NodeId>, Vec<RequestId>) {
+        let mut branches = BTreeSet::new();
+        let mut requests = BTreeSet::new();
+        for (_, v) in &self.violations {
+            branches.extend(v.branches.iter().copied());
+            requests.extend(v.requests.iter().copied());
+        }
+        (branches.into_iter().collect(), requests.into_iter().collect())
+    }
+}
+
+impl Simulation {
+    /// Every checker on the run so far. Costs one pass of the history checker over the
+    /// whole history (the online checkers' work is already done).
+    pub fn report(&self) -> Report {
+        let mut violations: Vec<(Source, Violation)> =
+            self.violations().iter().map(|v| (Source::Online, v.clone())).collect();
+        let now = self.now();
+        let live = self.liveness.violations(now, &|c| self.waiting_with(c));
+        violations.extend(live.into_iter().map(|v| (Source::Online, v)));
+        let history = check_history(&History::of(self));
+        violations.extend(history.list().iter().map(|v| (Source::History, v.clone())));
+        let verdicts = ALL_INVARIANTS
+            .iter()
+            .map(|&invariant| {
+                let mut of = violations.iter().filter(|(_, v)| v.invariant == invariant);
+                let first = of.next().map(|(_, v)| v.clone());
+                let count = first.iter().count() + of.count();
+                let judgement = match first {
+                    Some(v) => Judgement::Broken(v),
+                    None if invariant != Invariant::L1Liveness => Judgement::Holds { since: None },
+                    None => match self.liveness.judged_since(now) {
+                        Some(t) => Judgement::Holds { since: Some(t) },
+                        None => Judgement::NotJudged(self.liveness.why_not_judged(now)),
+                    },
+                };
+                Verdict { invariant, judgement, count }
+            })
+            .collect();
+        Report { verdicts, violations }
+    }
+}
