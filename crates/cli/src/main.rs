@@ -50,6 +50,9 @@ enum Command {
         /// Without a scenario: simulated milliseconds to run, with customers arriving.
         #[arg(long, default_value_t = 10_000)]
         ticks: u64,
+        /// Do not assert the replica invariants after every step (they are on by default).
+        #[arg(long)]
+        no_invariants: bool,
     },
     /// Run many seeds, each with its own drawn configuration and faults, on every core.
     Swarm {
@@ -67,6 +70,10 @@ enum Command {
         /// Save the drawn scenario of the first failing seed to this file.
         #[arg(long)]
         save: Option<String>,
+        /// Do not assert the replica invariants after every step (they are on by default;
+        /// off only to measure what they cost).
+        #[arg(long)]
+        no_invariants: bool,
     },
     /// Run the checkers on a history file.
     Check { file: String },
@@ -105,18 +112,18 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<u8, String> {
     match command {
-        Command::Run { seed, branches, variant, scenario, link, history, trace, ticks } => {
+        Command::Run { seed, branches, variant, scenario, link, history, trace, ticks, no_invariants } => {
             let scenario = match (scenario, link) {
                 (Some(path), _) => Scenario::parse(&read(&path)?).map_err(|e| format!("{path}: {e}"))?,
                 (None, Some(link)) => permalink::decode(&link).map_err(|e| e.to_string())?,
                 (None, None) => default_scenario(branches, &variant, ticks)?,
             };
-            run_one(&scenario, seed, history.as_deref(), trace)
+            run_one(&scenario, seed, history.as_deref(), trace, !no_invariants)
         }
-        Command::Swarm { seeds, variant, jobs, fail_fast, save } => {
+        Command::Swarm { seeds, variant, jobs, fail_fast, save, no_invariants } => {
             let range = swarm::parse_seeds(&seeds)?;
             let variant = variant.map(|v| Variant::parse(&v)).transpose()?;
-            Ok(swarm::run(range, variant, jobs, fail_fast, save.as_deref()))
+            Ok(swarm::run(range, variant, jobs, fail_fast, save.as_deref(), !no_invariants))
         }
         Command::Check { file } => {
             let h = History::from_json(&read(&file)?).map_err(|e| format!("{file}: {e}"))?;
@@ -166,9 +173,10 @@ fn default_scenario(branches: Option<usize>, variants: &[String], ticks: u64) ->
     Ok(s)
 }
 
-fn run_one(scenario: &Scenario, seed: u64, history: Option<&str>, trace: bool) -> Result<u8, String> {
+fn run_one(scenario: &Scenario, seed: u64, history: Option<&str>, trace: bool, invariants: bool) -> Result<u8, String> {
     let seed = scenario.seed.unwrap_or(seed);
     let mut sim = Simulation::new(scenario.config.clone(), seed)?;
+    sim.set_invariants(invariants);
     if trace {
         sim.trace_mut().enable(0);
         sim.trace_mut().echo = true;
@@ -181,12 +189,7 @@ fn run_one(scenario: &Scenario, seed: u64, history: Option<&str>, trace: bool) -
     // Every checker, merged once in the core (`Simulation::report`). The online monitor and
     // the history check may both see the same fault: print it once.
     let report = sim.report();
-    let mut violations: Vec<&nextnumber_core::Violation> = Vec::new();
-    for (_, v) in report.violations() {
-        if !violations.iter().any(|w| w.invariant == v.invariant && w.detail == v.detail) {
-            violations.push(v);
-        }
-    }
+    let violations = report.distinct_violations();
     for v in &violations {
         println!("{v}");
     }

@@ -2,7 +2,7 @@
 //! results are gathered and reported in seed order so the output does not depend on timing.
 
 use crate::{EXIT_CRASH, EXIT_LIVENESS, EXIT_VIOLATION};
-use nextnumber_core::swarm::{run_seed, Verdict};
+use nextnumber_core::swarm::{run_seed_with, Verdict};
 use nextnumber_core::Variant;
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -42,6 +42,7 @@ pub fn run(
     jobs: Option<usize>,
     fail_fast: bool,
     save: Option<&str>,
+    invariants: bool,
 ) -> u8 {
     let started = Instant::now();
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
@@ -57,7 +58,7 @@ pub fn run(
                 if seed >= seeds.end || stop.load(Ordering::Relaxed) {
                     break;
                 }
-                let outcome = one(seed, variant);
+                let outcome = one(seed, variant, invariants);
                 if fail_fast && !matches!(outcome, Outcome::Pass { .. }) {
                     stop.store(true, Ordering::Relaxed);
                 }
@@ -68,11 +69,11 @@ pub fn run(
     let _ = std::panic::take_hook();
     let mut results = results.into_inner().expect("workers are done");
     results.sort_by_key(|(seed, _)| *seed);
-    report(&results, variant, seeds, started, save)
+    report(&results, variant, seeds, started, save, invariants)
 }
 
-fn one(seed: u64, variant: Option<Variant>) -> Outcome {
-    match catch_unwind(AssertUnwindSafe(|| run_seed(seed, variant))) {
+fn one(seed: u64, variant: Option<Variant>, invariants: bool) -> Outcome {
+    match catch_unwind(AssertUnwindSafe(|| run_seed_with(seed, variant, invariants))) {
         Ok(r) => match r.verdict {
             Verdict::Pass => Outcome::Pass { faults: r.faults, events: r.events, numbers: r.numbers },
             Verdict::Violation(v) => Outcome::Violation(v.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("; ")),
@@ -93,6 +94,7 @@ fn report(
     seeds: Range<u64>,
     started: Instant,
     save: Option<&str>,
+    invariants: bool,
 ) -> u8 {
     let (mut pass, mut faults, mut events, mut numbers) = (0u64, 0usize, 0u64, 0u64);
     let (mut worst, mut failures) = (0u8, 0usize);
@@ -123,7 +125,7 @@ fn report(
         println!("… and {} more failing seeds", failures - MAX_FAILURES_SHOWN);
     }
     if let (Some(seed), Some(path)) = (first_failure, save) {
-        let scenario = run_seed(seed, variant).scenario;
+        let scenario = run_seed_with(seed, variant, invariants).scenario;
         match std::fs::write(path, scenario.to_text()) {
             Ok(()) => println!("  scenario of seed {seed} saved to {path}: nextnumber run --scenario {path}"),
             Err(e) => eprintln!("  could not save {path}: {e}"),
@@ -131,10 +133,11 @@ fn report(
     }
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "swarm {}..{}{}: {} seeds, {} passed, {} failed; {} faults drawn, {} Numbers issued, {} events; {:.1} s",
+        "swarm {}..{}{}{}: {} seeds, {} passed, {} failed; {} faults drawn, {} Numbers issued, {} events; {:.1} s",
         seeds.start,
         seeds.end,
         variant.map(|v| format!(" variant {v}")).unwrap_or_default(),
+        if invariants { "" } else { " (replica invariants off)" },
         results.len(),
         pass,
         results.len() as u64 - pass,

@@ -83,6 +83,18 @@ impl Report {
         &self.violations
     }
 
+    /// Every violation found, each said once: the online monitor and the history checker
+    /// often see the same fault, and one message is enough (the CLI and the swarm print these).
+    pub fn distinct_violations(&self) -> Vec<&Violation> {
+        let mut distinct: Vec<&Violation> = Vec::new();
+        for (_, v) in &self.violations {
+            if !distinct.iter().any(|w| w.invariant == v.invariant && w.detail == v.detail) {
+                distinct.push(v);
+            }
+        }
+        distinct
+    }
+
     /// The verdict on one invariant.
     pub fn verdict(&self, invariant: Invariant) -> &Verdict {
         self.verdicts.iter().find(|v| v.invariant == invariant).expect("one verdict per invariant")

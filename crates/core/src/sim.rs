@@ -12,7 +12,7 @@ use crate::ids::*;
 use crate::liveness::{Liveness, World};
 use crate::msg::Message;
 use crate::net::Network;
-use crate::replica::{Input, Note, Output, Replica, Role};
+use crate::replica::{Checked, Input, Note, Output, Replica, Role};
 use crate::spacetime::{DropReason, Mark, SpaceTime};
 use crate::trace::Trace;
 use queue::EventQueue;
@@ -83,6 +83,9 @@ pub struct Simulation {
     pub(crate) spacetime: SpaceTime,
     pub(crate) stats: Stats,
     out: Scratch,
+    /// The replica invariants, asserted after every step while on: how far each branch's
+    /// append-only state has been checked. On unless switched off ([`Simulation::set_invariants`]).
+    checked: Option<Vec<Checked>>,
 }
 
 impl Simulation {
@@ -113,6 +116,7 @@ impl Simulation {
             spacetime: SpaceTime::default(),
             stats: Stats::default(),
             out: Scratch::default(),
+            checked: Some(vec![Checked::default(); n]),
             client_mode: config.client_mode,
             config,
         };
@@ -121,6 +125,20 @@ impl Simulation {
         }
         sim.world_changed();
         Ok(sim)
+    }
+
+    /// Switches the replica invariants ([`Replica::invariants`]) on or off. On, every step a
+    /// branch takes ends with them asserted, as TigerBeetle's simulator does: a broken one
+    /// panics, naming the branch, the tick and the seed. On by default (every test, the
+    /// CLI's `run` and `swarm`); the page switches them off for speed. They only read, so
+    /// a run is the same, hash for hash, either way.
+    pub fn set_invariants(&mut self, on: bool) {
+        if on != self.checked.is_some() {
+            self.checked = on.then(|| vec![Checked::default(); self.config.branches]);
+        }
+    }
+    pub fn invariants(&self) -> bool {
+        self.checked.is_some()
     }
 
     pub fn config(&self) -> &Config {
@@ -268,6 +286,16 @@ impl Simulation {
             self.apply_output(node, o);
         }
         self.out.0 = out;
+        self.assert_invariants(node);
+    }
+
+    fn assert_invariants(&mut self, node: NodeId) {
+        let Some(checked) = &mut self.checked else { return };
+        let c = &mut checked[node.index()];
+        match self.replicas[node.index()].invariants_from(*c) {
+            Ok(now_checked) => *c = now_checked,
+            Err(e) => panic!("replica invariant broken at t={}: {e} (seed {})", self.now.0, self.seed),
+        }
     }
 
     fn apply_output(&mut self, node: NodeId, output: Output) {
@@ -284,6 +312,10 @@ impl Simulation {
                 self.schedule(at, Event::Heartbeat(node, g));
             }
             Output::Note(note) => {
+                if let (Note::LogChanged { from }, Some(checked)) = (note, &mut self.checked) {
+                    let c = &mut checked[node.index()];
+                    c.log = c.log.min(from.0.saturating_sub(1) as usize);
+                }
                 if self.spacetime.enabled() {
                     match note {
                         Note::BecameLeader { term } => {
@@ -561,6 +593,10 @@ impl Simulation {
             self.spacetime.push(self.now, Mark::Restart { branch: b });
         }
         self.replicas[b.index()].restart(&self.config);
+        if let Some(checked) = &mut self.checked {
+            checked[b.index()] = Checked::default();
+        }
+        self.assert_invariants(b);
         self.trace_node(b, "restart", format_args!("recovered term and log from disk"));
         self.reset_election_timer(b);
     }
