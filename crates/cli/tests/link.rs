@@ -16,7 +16,7 @@ fn text(o: &Output) -> String {
 }
 
 fn fixture(name: &str) -> String {
-    format!("{}/../../tests/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/../core/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn hash_line(o: &Output) -> String {

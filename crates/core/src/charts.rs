@@ -6,7 +6,7 @@
 //! [`crate::Simulation::records`] as the run goes), so they follow a time-travel jump by
 //! themselves. A request counts in the window in which its customer heard the answer.
 
-use crate::customer::{Outcome, RequestKind, RequestRecord};
+use crate::history::{Outcome, RequestKind, RequestRecord};
 use serde::Serialize;
 
 /// Window widths, in simulated ms, from which [`series`] picks the narrowest that fits.

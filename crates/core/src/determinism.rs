@@ -3,7 +3,6 @@
 //! compare these numbers with one golden file, so a platform difference (wasm32 vs
 //! x86_64, a float, a `usize`, an iteration order) shows up as a mismatch.
 
-use crate::history::History;
 use crate::sim::Simulation;
 use crate::swarm;
 use crate::trace::fnv1a;
@@ -16,7 +15,7 @@ pub fn trace_hash_of_seed(seed: u64) -> u64 {
     let mut sim = Simulation::new(scenario.config.clone(), seed).expect("drawn configs are valid");
     sim.trace_mut().enable(0);
     swarm::replay_drawn(&scenario, &mut sim);
-    fnv1a(sim.trace().hash(), History::of(&sim).to_json().as_bytes())
+    fnv1a(sim.trace().hash(), sim.history().to_json().as_bytes())
 }
 
 /// `(seed, trace_hash_of_seed(seed))` for every seed of the range.

@@ -1,10 +1,11 @@
-//! The history format `nextnumber-history/1`: what other tools rely on to check a run.
+//! The history format `nextnumber-history/1`: what other tools rely on to check a run. The
+//! record types are the simulator's own (its customers keep [`RequestRecord`]s, its monitor
+//! [`LeaderRecord`]s), so the format depends on nothing above the ids and the config: the
+//! checkers read it without the simulator, and the simulator writes it
+//! (`Simulation::history`).
 
-use crate::check::LeaderRecord;
 use crate::config::Config;
-use crate::customer::RequestRecord;
 use crate::ids::*;
-use crate::sim::Simulation;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -34,6 +35,57 @@ fn leaders<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<LeaderRecord>, 
     }
     let v = Vec::<L>::deserialize(d)?;
     Ok(v.into_iter().map(|l| LeaderRecord { term: l.term, branch: l.branch, tick: l.tick }).collect())
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequestKind {
+    Issue,
+    Read,
+}
+
+/// What the customer finally heard. Absent (null in the history) when the outcome is unknown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Outcome {
+    Number { number: u64 },
+    Read { read: u64, linearizable: bool },
+    Error { error: String },
+}
+
+/// One customer request, in the history's own shape (format `nextnumber-history/1`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestRecord {
+    pub request: RequestId,
+    pub client: ClientId,
+    pub branch: NodeId,
+    #[serde(default = "issue_kind", skip_serializing_if = "is_issue")]
+    pub kind: RequestKind,
+    pub invoke: u64,
+    pub complete: Option<u64>,
+    pub result: Option<Outcome>,
+    /// At-least-once mode: this request is a retry (without a request ID) of another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_of: Option<RequestId>,
+    #[serde(default = "one")]
+    pub attempts: u32,
+}
+
+fn issue_kind() -> RequestKind {
+    RequestKind::Issue
+}
+fn is_issue(k: &RequestKind) -> bool {
+    *k == RequestKind::Issue
+}
+fn one() -> u32 {
+    1
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LeaderRecord {
+    pub term: Term,
+    pub branch: NodeId,
+    pub tick: u64,
 }
 
 /// Feeds a history to FNV-1a in one fixed byte layout (every integer as 8 little-endian
@@ -70,7 +122,6 @@ impl History {
     /// platforms and versions of this crate that read the same history format; shown as 16
     /// hex digits by [`History::hash_hex`], `nextnumber run` and the JS API.
     pub fn hash(&self) -> u64 {
-        use crate::customer::{Outcome, RequestKind};
         let mut h = Hasher(crate::trace::FNV_OFFSET);
         h.str(&self.format);
         h.u64(self.seed);
@@ -144,24 +195,6 @@ impl History {
     /// [`History::hash`] as 16 lower-case hex digits.
     pub fn hash_hex(&self) -> String {
         format!("{:016x}", self.hash())
-    }
-
-    pub fn of(sim: &Simulation) -> History {
-        // Inserted one by one: collecting into a BTreeMap sorts first, and that sort's code
-        // would ship in the page.
-        let mut applied = BTreeMap::new();
-        for b in NodeId::all(sim.config.branches) {
-            let seq = &sim.replica(b).register.sequence;
-            applied.insert(b, seq.iter().map(|(r, n)| (*r, n.0)).collect());
-        }
-        History {
-            format: HISTORY_FORMAT.to_string(),
-            seed: sim.seed,
-            config: sim.config.clone(),
-            requests: sim.customers.records().to_vec(),
-            applied,
-            leaders: sim.monitor.leader_log.clone(),
-        }
     }
 
     pub fn to_json(&self) -> String {

@@ -488,7 +488,7 @@ impl Model {
     }
 
     fn sometimes(&self, s: &State) -> [bool; 3] {
-        let m = &s.monitor.sometimes;
+        let m = s.monitor.sometimes();
         [m.numbers_issued > 0, m.leaders_elected >= 2, m.retries_answered > 0]
     }
 

@@ -82,17 +82,35 @@ fn bounded(text: &str) -> Result<String, String> {
     Ok(text.to_string())
 }
 
-/// The essay's scenarios, in its order: (name, scenario file text).
+/// The essay's scenarios, in its order: name, title (the file's `# title:` line; a test
+/// checks they agree) and file name. The one list: the page fetches `scenarios/<file>`
+/// lazily from it (Trunk copies `crates/core/scenarios/` there), [`ESSAY`] builds the text
+/// in, and the tests and the CLI read the files in `crates/core/scenarios/`.
+pub const ESSAY_FILES: [(&str, &str, &str); 9] = [
+    ("one-office", "One office, one officer", "essay-1-one-office.txt"),
+    ("clerks-and-the-officer", "Clerks and the officer", "essay-2-clerks-and-the-officer.txt"),
+    ("fire-at-the-main-office", "The fire at the Main Office", "essay-3-fire-at-the-main-office.txt"),
+    ("flood-and-pigeon-mail", "The flood and the pigeon mail", "essay-4-flood-and-pigeon-mail.txt"),
+    ("lost-confirmation", "The lost confirmation", "essay-5-lost-confirmation.txt"),
+    ("split-brain", "Split brain without a quorum", "essay-6-split-brain.txt"),
+    ("the-quorum-holds", "The same flood, with the majority rule", "essay-7-the-quorum-holds.txt"),
+    ("two-numbers-for-one-child", "No request ID, two Numbers", "essay-8-two-numbers-for-one-child.txt"),
+    ("latency-floor", "The latency floor: Europe to Asia, the Earth to the Moon", "essay-9-latency-floor.txt"),
+];
+
+/// The essay's scenarios built in, in [`ESSAY_FILES`]' order: (name, scenario file text).
+/// For the JS API and the CLI; the page does not use it (it would add the texts' bytes to
+/// every first load). A test checks the two lists name the same files in the same order.
 pub const ESSAY: [(&str, &str); 9] = [
-    ("one-office", include_str!("../../../tests/scenarios/essay-1-one-office.txt")),
-    ("clerks-and-the-officer", include_str!("../../../tests/scenarios/essay-2-clerks-and-the-officer.txt")),
-    ("fire-at-the-main-office", include_str!("../../../tests/scenarios/essay-3-fire-at-the-main-office.txt")),
-    ("flood-and-pigeon-mail", include_str!("../../../tests/scenarios/essay-4-flood-and-pigeon-mail.txt")),
-    ("lost-confirmation", include_str!("../../../tests/scenarios/essay-5-lost-confirmation.txt")),
-    ("split-brain", include_str!("../../../tests/scenarios/essay-6-split-brain.txt")),
-    ("the-quorum-holds", include_str!("../../../tests/scenarios/essay-7-the-quorum-holds.txt")),
-    ("two-numbers-for-one-child", include_str!("../../../tests/scenarios/essay-8-two-numbers-for-one-child.txt")),
-    ("latency-floor", include_str!("../../../tests/scenarios/essay-9-latency-floor.txt")),
+    ("one-office", include_str!("../scenarios/essay-1-one-office.txt")),
+    ("clerks-and-the-officer", include_str!("../scenarios/essay-2-clerks-and-the-officer.txt")),
+    ("fire-at-the-main-office", include_str!("../scenarios/essay-3-fire-at-the-main-office.txt")),
+    ("flood-and-pigeon-mail", include_str!("../scenarios/essay-4-flood-and-pigeon-mail.txt")),
+    ("lost-confirmation", include_str!("../scenarios/essay-5-lost-confirmation.txt")),
+    ("split-brain", include_str!("../scenarios/essay-6-split-brain.txt")),
+    ("the-quorum-holds", include_str!("../scenarios/essay-7-the-quorum-holds.txt")),
+    ("two-numbers-for-one-child", include_str!("../scenarios/essay-8-two-numbers-for-one-child.txt")),
+    ("latency-floor", include_str!("../scenarios/essay-9-latency-floor.txt")),
 ];
 
 /// A built-in scenario by name, with its narration.
@@ -125,5 +143,16 @@ mod tests {
             assert!(e.contains(needle), "{bad:?}: {e}");
         }
         assert_eq!(Narration::parse("nextnumber/1\n").unwrap(), Narration::default());
+    }
+
+    #[test]
+    fn the_essay_list_names_each_file_with_its_own_title() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        for ((name, title, file), (built_name, built_text)) in ESSAY_FILES.iter().zip(ESSAY) {
+            assert_eq!(*name, built_name);
+            let text = std::fs::read_to_string(dir.join(file)).unwrap();
+            assert_eq!(text, built_text, "{file} is the text built in as {name}");
+            assert_eq!(Narration::parse(&text).unwrap().title.as_deref(), Some(*title), "{file}");
+        }
     }
 }

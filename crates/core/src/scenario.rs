@@ -14,7 +14,6 @@
 use crate::action::Action;
 use crate::config::{limits, ClientMode, Config, LatencyPreset, Variant};
 use crate::ids::Tick;
-use crate::sim::Simulation;
 
 pub const SCENARIO_HEADER: &str = "nextnumber/1";
 pub const MAX_SCENARIO_BYTES: usize = 256 * 1024;
@@ -186,23 +185,6 @@ impl Scenario {
         }
         out.join("\n") + "\n"
     }
-
-    /// Builds the simulation and replays every action at its tick, then runs to the end.
-    pub fn run(&self, default_seed: u64) -> Result<Simulation, String> {
-        let mut sim = Simulation::new(self.config.clone(), self.seed.unwrap_or(default_seed))?;
-        self.replay(&mut sim)?;
-        Ok(sim)
-    }
-
-    pub fn replay(&self, sim: &mut Simulation) -> Result<(), String> {
-        for (t, a) in &self.actions {
-            sim.run_until(*t);
-            sim.act(a.clone()).map_err(|e| format!("@{} {a}: {e}", t.0))?;
-        }
-        let end = self.run_until.unwrap_or_else(|| self.actions.last().map_or(0, |(t, _)| t.0 + 1));
-        sim.run_until(Tick(end));
-        Ok(())
-    }
 }
 
 /// A name is 1 to [`MAX_NAME_LEN`] lower-case letters, digits and `-`: safe in a file name,
@@ -216,19 +198,6 @@ pub fn check_name(name: &str) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-impl Simulation {
-    /// The run so far as a scenario: opening it reproduces this exact run.
-    pub fn to_scenario(&self) -> Scenario {
-        Scenario {
-            name: None,
-            config: self.config.clone(),
-            seed: Some(self.seed),
-            actions: self.actions.clone(),
-            run_until: Some(self.now.0),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -188,7 +188,7 @@ pub fn run_seed_with(seed: u64, variant: Option<Variant>, invariants: bool) -> S
     let stats = sim.stats();
     // What actually ran (refused actions dropped): replays exactly with `nextnumber run`.
     let scenario = Scenario { run_until: scenario.run_until, ..sim.to_scenario() };
-    let (numbers, history_hash) = (sim.sometimes().numbers_issued, crate::History::of(&sim).hash());
+    let (numbers, history_hash) = (sim.sometimes().numbers_issued, sim.history().hash());
     SeedReport { seed, scenario, faults, events: stats.events, numbers, verdict, history_hash }
 }
 
@@ -214,7 +214,7 @@ pub fn judge(sim: &Simulation) -> Verdict {
         report.distinct_violations().into_iter().cloned().partition(|v| v.invariant == Invariant::L1Liveness);
     // Without request IDs a retry is a new request: a second Number for one child is the
     // documented price of that mode (the essay's point), not a bug in the service.
-    if sim.customers.records().iter().any(|r| r.retry_of.is_some()) {
+    if sim.records().iter().any(|r| r.retry_of.is_some()) {
         violations.retain(|v| v.invariant != Invariant::I7OneChildOneNumber);
     }
     if !violations.is_empty() {
@@ -223,13 +223,7 @@ pub fn judge(sim: &Simulation) -> Verdict {
     if let Some(v) = live.first() {
         return Verdict::Liveness(v.to_string());
     }
-    let waiting: Vec<String> = sim
-        .customers
-        .list
-        .iter()
-        .filter_map(|c| c.pending)
-        .map(|p| sim.customers.records()[p.record].request.to_string())
-        .collect();
+    let waiting: Vec<String> = sim.waiting_requests().iter().map(|r| r.to_string()).collect();
     if !waiting.is_empty() {
         return Verdict::Liveness(format!(
             "{} still waiting {} ms after a majority healed: {}",
@@ -238,9 +232,9 @@ pub fn judge(sim: &Simulation) -> Verdict {
             waiting.join(" ")
         ));
     }
-    let probe = sim.customers.records().iter().rev().find(|r| r.invoke == SAFETY_PHASE_MS + 3_000);
+    let probe = sim.records().iter().rev().find(|r| r.invoke == SAFETY_PHASE_MS + 3_000);
     match probe.map(|r| &r.result) {
-        Some(Some(crate::customer::Outcome::Number { .. })) => Verdict::Pass,
+        Some(Some(crate::history::Outcome::Number { .. })) => Verdict::Pass,
         other => Verdict::Liveness(format!("the fresh customer after healing got {other:?} instead of a Number")),
     }
 }

@@ -32,11 +32,10 @@
 //! are accepted as a number, a `BigInt` or a decimal string.
 
 use crate::action::Action;
+use crate::check::report::Judgement;
 use crate::check::{Invariant, Sometimes, Violation};
 use crate::config::{Config, Variant};
-use crate::history::History;
 use crate::ids::{NodeId, RequestId, Tick};
-use crate::report::Judgement;
 use crate::scenario::Scenario;
 use crate::swarm::{self, Verdict};
 use crate::timeline::Timeline as CoreTimeline;
@@ -313,7 +312,7 @@ impl Simulation {
 
     /// The history so far (format nextnumber-history/1) as JSON text, for `nextnumber check`.
     pub fn history(&self) -> String {
-        History::of(&self.inner).to_json()
+        self.inner.history().to_json()
     }
 
     /// Every checker on the run so far (the core's one report): `{ ok, invariants: [{code,
@@ -377,7 +376,7 @@ impl Simulation {
     /// The history hash (16 hex digits): what `nextnumber run` prints for the same run.
     #[wasm_bindgen(js_name = historyHash)]
     pub fn history_hash(&self) -> String {
-        History::of(&self.inner).hash_hex()
+        self.inner.history().hash_hex()
     }
 
     /// The permalink of the run so far: `base#nextnumber/1;…;end`, or without `base` just
@@ -601,12 +600,12 @@ impl JsTimeline {
     /// The history hash of the run up to the present moment (16 hex digits).
     #[wasm_bindgen(js_name = historyHash)]
     pub fn history_hash(&self) -> String {
-        History::of(self.inner.sim()).hash_hex()
+        self.inner.sim().history().hash_hex()
     }
 
     /// The history up to the present moment (format nextnumber-history/1) as JSON text.
     pub fn history(&self) -> String {
-        History::of(self.inner.sim()).to_json()
+        self.inner.sim().history().to_json()
     }
 
     /// This branch of history as scenario text: its whole log, run to its end.

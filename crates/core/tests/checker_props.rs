@@ -10,9 +10,10 @@
 //! request that timed out may or may not hold a Number; a refused one holds none. Every
 //! branch has applied a prefix of the one canonical sequence.
 
-use nextnumber_core::check::{check_history, Invariant, LeaderRecord};
+use nextnumber_core::check::{check_history, Invariant};
 use nextnumber_core::config::{limits, Config};
 use nextnumber_core::customer::{Outcome, RequestKind, RequestRecord};
+use nextnumber_core::history::LeaderRecord;
 use nextnumber_core::history::{History, HISTORY_FORMAT};
 use nextnumber_core::ids::*;
 use proptest::collection::vec;

@@ -1,4 +1,4 @@
-//! The essay's scenarios (tests/scenarios/essay-*.txt, built in as `narration::ESSAY`):
+//! The essay's scenarios (crates/core/scenarios/essay-*.txt, built in as `narration::ESSAY`):
 //! each is well narrated and, when run, shows what its story says. The fixture test checks
 //! their `# expect:` lines; this one checks the point each makes.
 
@@ -10,7 +10,7 @@ use nextnumber_core::*;
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/essay_history_hashes.txt");
 const GOLDEN_HEADER: &str =
     "# scenario history-hash: History::hash of each built-in essay scenario run to its end, as\n\
-# `nextnumber run --scenario tests/scenarios/essay-*.txt` prints it; the browser test\n\
+# `nextnumber run --scenario crates/core/scenarios/essay-*.txt` prints it; the browser test\n\
 # (wasm_timeline.rs) checks the same figures.\n\
 # regenerate: UPDATE_GOLDEN=1 cargo test -p nextnumber-core --release --test essay\n";
 
@@ -72,7 +72,7 @@ fn problems(sim: &Simulation) -> Vec<&'static str> {
 
 #[test]
 fn every_essay_scenario_is_named_narrated_and_linkable() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let files = std::fs::read_dir(dir)
         .unwrap()
         .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("essay-"))

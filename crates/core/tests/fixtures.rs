@@ -1,4 +1,4 @@
-//! Every scenario in tests/scenarios/ runs and meets the expectation written in its
+//! Every scenario in crates/core/scenarios/ runs and meets the expectation written in its
 //! `# expect:` line: `pass`, or the codes of the invariants it must break.
 
 use nextnumber_core::*;
@@ -11,9 +11,9 @@ fn expectation(text: &str) -> Vec<String> {
 
 #[test]
 fn every_fixture_meets_its_expectation() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut count = 0;
-    for entry in std::fs::read_dir(&dir).expect("tests/scenarios exists") {
+    for entry in std::fs::read_dir(&dir).expect("crates/core/scenarios exists") {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         let scenario = Scenario::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

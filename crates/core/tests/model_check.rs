@@ -71,8 +71,7 @@ fn the_small_model_is_not_vacuous_either() {
 /// violation. The fixture keeps the situation in the simulator: the stale leader appears.
 #[test]
 fn a_stale_vote_crowns_a_leader_of_an_older_term_without_a_violation() {
-    let path =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/scenarios/stale-vote-crowns-a-leader-of-an-older-term.txt");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/stale-vote-crowns-a-leader-of-an-older-term.txt");
     let scenario = Scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
     let sim = scenario.run(1).unwrap();
     let h = History::of(&sim);

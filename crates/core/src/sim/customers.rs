@@ -1,67 +1,24 @@
-//! Customers (clients) and the record of every request they make. The customer logic is the
-//! essay's point about request IDs: how a customer retries decides whether a lost answer can
-//! cost a child a second Number.
+//! Customers (clients), who keep the record of every request they make
+//! ([`RequestRecord`], the history's own type). The customer logic is the essay's point
+//! about request IDs: how a customer retries decides whether a lost answer can cost a child
+//! a second Number.
 
+use super::{Event, Simulation};
 use crate::config::{limits, ClientMode};
+use crate::history::{Outcome, RequestKind, RequestRecord};
 use crate::ids::*;
 use crate::msg::{Answer, Ask, Op};
 use crate::replica::Input;
-use crate::sim::{Event, Simulation};
-use serde::{Deserialize, Serialize};
-
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RequestKind {
-    Issue,
-    Read,
-}
-
-/// What the customer finally heard. Absent (null in the history) when the outcome is unknown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Outcome {
-    Number { number: u64 },
-    Read { read: u64, linearizable: bool },
-    Error { error: String },
-}
-
-/// One customer request, in the history's own shape (format `nextnumber-history/1`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RequestRecord {
-    pub request: RequestId,
-    pub client: ClientId,
-    pub branch: NodeId,
-    #[serde(default = "issue_kind", skip_serializing_if = "is_issue")]
-    pub kind: RequestKind,
-    pub invoke: u64,
-    pub complete: Option<u64>,
-    pub result: Option<Outcome>,
-    /// At-least-once mode: this request is a retry (without a request ID) of another.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_of: Option<RequestId>,
-    #[serde(default = "one")]
-    pub attempts: u32,
-}
-
-fn issue_kind() -> RequestKind {
-    RequestKind::Issue
-}
-fn is_issue(k: &RequestKind) -> bool {
-    *k == RequestKind::Issue
-}
-fn one() -> u32 {
-    1
-}
 
 #[derive(Copy, Clone, Debug)]
-pub(crate) struct Pending {
+pub(super) struct Pending {
     pub record: usize,
     pub attempt: u32,
     pub branch: NodeId,
 }
 
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Customer {
+pub(super) struct Customer {
     pub next_seq: u32,
     /// Numbered per customer, across all their requests, so a late answer names its request.
     pub next_attempt: u32,
@@ -74,9 +31,9 @@ pub(crate) struct Customer {
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct Customers {
-    pub(crate) list: Vec<Customer>,
-    pub(crate) records: Vec<RequestRecord>,
+pub(super) struct Customers {
+    pub(super) list: Vec<Customer>,
+    records: Vec<RequestRecord>,
 }
 
 impl Customers {
@@ -143,7 +100,7 @@ impl Customers {
 
 impl Simulation {
     /// Every customer who is waiting: with which request, at which branch.
-    pub(crate) fn waiting_customers(&self) -> Vec<(ClientId, RequestId, NodeId)> {
+    pub(super) fn waiting_customers(&self) -> Vec<(ClientId, RequestId, NodeId)> {
         let waiting = self.customers.list.iter().enumerate();
         waiting
             .filter_map(|(i, c)| {
@@ -154,13 +111,13 @@ impl Simulation {
     }
 
     /// The request `client` is waiting with, if they are waiting.
-    pub(crate) fn waiting_with(&self, client: ClientId) -> Option<RequestId> {
+    pub(super) fn waiting_with(&self, client: ClientId) -> Option<RequestId> {
         let c = self.customers.list.get((client.0 as usize).checked_sub(1)?)?;
         c.pending.map(|p| self.customers.records[p.record].request)
     }
 
     /// A customer walks into `branch` and asks for a Number (or, if `read`, the latest one).
-    pub(crate) fn customer_ask(&mut self, branch: NodeId, read: bool) -> Result<(), String> {
+    pub(super) fn customer_ask(&mut self, branch: NodeId, read: bool) -> Result<(), String> {
         let client = self.customers.idle_customer()?;
         let kind = if read { RequestKind::Read } else { RequestKind::Issue };
         let record = self.customers.new_record(client, branch, kind, self.now)?;
@@ -170,7 +127,7 @@ impl Simulation {
 
     /// The customer carries the same request ID to `branch`: what the essay's customer does
     /// after a lost confirmation.
-    pub(crate) fn customer_retry(&mut self, request: RequestId, branch: NodeId) -> Result<(), String> {
+    pub(super) fn customer_retry(&mut self, request: RequestId, branch: NodeId) -> Result<(), String> {
         let record = self.customers.record_of(request).ok_or_else(|| format!("no request {request} yet"))?;
         let r = &self.customers.records[record];
         if r.kind != RequestKind::Issue {
@@ -208,7 +165,7 @@ impl Simulation {
         self.step_replica(branch, Input::Ask(Ask { client, attempt, op }));
     }
 
-    pub(crate) fn on_answer(&mut self, branch: NodeId, client: ClientId, attempt: u32, answer: Answer, relayed: bool) {
+    pub(super) fn on_answer(&mut self, branch: NodeId, client: ClientId, attempt: u32, answer: Answer, relayed: bool) {
         self.trace_node(branch, "answer", format_args!("{client} try={attempt}: {answer}"));
         let Some(record) = self.customers.record_of_attempt(client, attempt) else { return };
         let pending = self.customers.customer(client).pending.filter(|p| p.record == record);
@@ -246,7 +203,7 @@ impl Simulation {
         self.customers.records[p.record].kind == RequestKind::Issue && self.client_mode != ClientMode::AtMostOnce
     }
 
-    pub(crate) fn on_client_timeout(&mut self, client: ClientId, attempt: u32) {
+    pub(super) fn on_client_timeout(&mut self, client: ClientId, attempt: u32) {
         let Some(p) = self.customers.customer(client).pending.filter(|p| p.attempt == attempt) else { return };
         self.trace_node(p.branch, "timeout", format_args!("{client} try={attempt} got no answer"));
         if self.retries(p) {
@@ -257,7 +214,7 @@ impl Simulation {
         }
     }
 
-    pub(crate) fn on_client_retry(&mut self, client: ClientId, attempt: u32) {
+    pub(super) fn on_client_retry(&mut self, client: ClientId, attempt: u32) {
         let Some(p) = self.customers.customer(client).pending.filter(|p| p.attempt == attempt) else { return };
         let next = self.next_branch(p.branch);
         self.retry(client, p, next);

@@ -1,12 +1,12 @@
 //! What the page draws: a serializable snapshot of the whole cluster, produced by the core so
 //! the UI holds no protocol logic.
 
+use super::Simulation;
 use crate::config::ClientMode;
-use crate::customer::{Outcome, RequestKind};
+use crate::history::{Outcome, RequestKind};
 use crate::ids::*;
 use crate::msg::{Ask, Entry, EntryKind, Message, MessageKind};
 use crate::replica::Role;
-use crate::sim::Simulation;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -52,7 +52,7 @@ pub struct MessageView {
 }
 
 impl MessageView {
-    fn of(m: &crate::flight::InFlight) -> MessageView {
+    fn of(m: &super::InFlight) -> MessageView {
         MessageView {
             id: m.id,
             from: m.from,
@@ -241,7 +241,7 @@ impl Simulation {
     pub fn request_views(&self, max: usize) -> Vec<RequestView> {
         let records = self.customers.records();
         let first = records.len().saturating_sub(max);
-        let pending: Vec<(usize, crate::customer::Pending)> = self
+        let pending: Vec<(usize, super::customers::Pending)> = self
             .customers
             .list
             .iter()
@@ -284,7 +284,7 @@ impl Simulation {
         request: RequestId,
         kind: RequestKind,
         client: ClientId,
-        p: crate::customer::Pending,
+        p: super::customers::Pending,
     ) -> Progress {
         // On the road: the forwarded request, or the answer coming back.
         let on_road = self.in_flight.iter().find_map(|m| match &m.msg {

@@ -2,25 +2,41 @@
 //! ties broken by the order events were scheduled. Same config, seed and actions give the
 //! same run on every platform.
 
+//!
+//! - [`queue`]: the event queue; [`flight`]: the messages on the road;
+//! - [`customers`]: the customers and the record of their requests;
+//! - [`view`]: what the page draws, as plain data.
+//!
+//! It feeds the checkers (`crate::check`) what happens and writes the history
+//! ([`Simulation::history`]); it runs scenarios ([`Scenario::run`]) and records its own
+//! actions as one ([`Simulation::to_scenario`]).
+
 use crate::action::{Action, Links, LoadTarget};
-use crate::check::Monitor;
-use crate::config::{limits, Config};
-use crate::customer::Customers;
-use crate::flight::Flights;
-pub use crate::flight::InFlight;
+use crate::check::liveness::{Liveness, World};
+use crate::check::report::{L1Standing, Report};
+use crate::check::{check_history, Monitor, Sometimes, Violation};
+use crate::config::{limits, ClientMode, Config};
+use crate::history::{History, RequestRecord, HISTORY_FORMAT};
 use crate::ids::*;
-use crate::liveness::{Liveness, World};
 use crate::msg::Message;
 use crate::net::Network;
 use crate::replica::{Checked, Input, Note, Output, Replica, Role};
+use crate::scenario::Scenario;
 use crate::spacetime::{DropReason, Mark, SpaceTime};
 use crate::trace::Trace;
+use customers::Customers;
+use flight::Flights;
+pub use flight::InFlight;
 use queue::EventQueue;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+use std::collections::BTreeMap;
 use std::fmt;
 
+mod customers;
+pub mod flight;
 mod queue;
+pub mod view;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Event {
@@ -53,14 +69,14 @@ pub(crate) struct Load {
 #[derive(Clone)]
 pub struct Simulation {
     /// As the run began: the config never changes, so the action log replays from it.
-    pub(crate) config: Config,
+    config: Config,
     /// The customers' current mode (the `mode` action changes it mid-run).
-    pub(crate) client_mode: crate::config::ClientMode,
-    pub(crate) seed: u64,
-    pub(crate) rng: Pcg64Mcg,
-    pub(crate) now: Tick,
-    pub(crate) replicas: Vec<Replica>,
-    pub(crate) up: Vec<bool>,
+    client_mode: ClientMode,
+    seed: u64,
+    rng: Pcg64Mcg,
+    now: Tick,
+    replicas: Vec<Replica>,
+    up: Vec<bool>,
     election_generation: Vec<u64>,
     /// When each election timer is due. Followers reset it on every heartbeat; only the
     /// earliest pending event is queued, and it re-arms itself if the deadline moved on,
@@ -68,20 +84,20 @@ pub struct Simulation {
     election_deadline: Vec<Tick>,
     election_queued: Vec<Option<Tick>>,
     heartbeat_generation: Vec<u64>,
-    pub(crate) net: Network,
+    net: Network,
     queue: EventQueue<Event>,
-    pub(crate) in_flight: Flights,
+    in_flight: Flights,
     next_message: u64,
-    pub(crate) customers: Customers,
-    pub(crate) actions: Vec<(Tick, Action)>,
-    pub(crate) load: Option<Load>,
+    customers: Customers,
+    actions: Vec<(Tick, Action)>,
+    load: Option<Load>,
     load_generation: u64,
-    pub(crate) monitor: Monitor,
+    monitor: Monitor,
     /// The live L1 checker: it only watches (liveness.rs).
-    pub(crate) liveness: Liveness,
-    pub(crate) trace: Trace,
-    pub(crate) spacetime: SpaceTime,
-    pub(crate) stats: Stats,
+    liveness: Liveness,
+    trace: Trace,
+    spacetime: SpaceTime,
+    stats: Stats,
     out: Scratch,
     /// The replica invariants, asserted after every step while on: how far each branch's
     /// append-only state has been checked. On unless switched off ([`Simulation::set_invariants`]).
@@ -144,7 +160,7 @@ impl Simulation {
     pub fn config(&self) -> &Config {
         &self.config
     }
-    pub fn client_mode(&self) -> crate::config::ClientMode {
+    pub fn client_mode(&self) -> ClientMode {
         self.client_mode
     }
     pub fn seed(&self) -> u64 {
@@ -182,15 +198,62 @@ impl Simulation {
         &mut self.spacetime
     }
     /// Every request so far, as the history records it (for charts: [`crate::charts`]).
-    pub fn records(&self) -> &[crate::customer::RequestRecord] {
+    pub fn records(&self) -> &[RequestRecord] {
         self.customers.records()
     }
     /// What the online checker has caught so far.
-    pub fn violations(&self) -> &[crate::check::Violation] {
+    pub fn violations(&self) -> &[Violation] {
         self.monitor.violations()
     }
-    pub fn sometimes(&self) -> crate::check::Sometimes {
-        self.monitor.sometimes
+    pub fn sometimes(&self) -> Sometimes {
+        self.monitor.sometimes()
+    }
+
+    /// The run so far as a history (format `nextnumber-history/1`), for any tool to check.
+    pub fn history(&self) -> History {
+        // Inserted one by one: collecting into a BTreeMap sorts first, and that sort's code
+        // would ship in the page.
+        let mut applied = BTreeMap::new();
+        for b in NodeId::all(self.config.branches) {
+            let seq = &self.replica(b).register.sequence;
+            applied.insert(b, seq.iter().map(|(r, n)| (*r, n.0)).collect());
+        }
+        History {
+            format: HISTORY_FORMAT.to_string(),
+            seed: self.seed,
+            config: self.config.clone(),
+            requests: self.customers.records().to_vec(),
+            applied,
+            leaders: self.monitor.leader_log().to_vec(),
+        }
+    }
+
+    /// Every checker on the run so far, merged once ([`Report`]). Costs one pass of the
+    /// history checker over the whole history (the online checkers' work is already done).
+    pub fn report(&self) -> Report {
+        let now = self.now;
+        let live = self.liveness.violations(now, &|c| self.waiting_with(c));
+        let l1 = match self.liveness.judged_since(now) {
+            Some(t) => L1Standing::JudgedSince(t),
+            None => L1Standing::NotJudged(self.liveness.why_not_judged(now)),
+        };
+        Report::merge(self.monitor.violations(), live, l1, &check_history(&self.history()))
+    }
+
+    /// The run so far as a scenario: opening it reproduces this exact run.
+    pub fn to_scenario(&self) -> Scenario {
+        Scenario {
+            name: None,
+            config: self.config.clone(),
+            seed: Some(self.seed),
+            actions: self.actions.clone(),
+            run_until: Some(self.now.0),
+        }
+    }
+
+    /// Every customer who is still waiting for an answer, with their request.
+    pub fn waiting_requests(&self) -> Vec<RequestId> {
+        self.waiting_customers().into_iter().map(|(_, r, _)| r).collect()
     }
 
     /// About how many bytes a clone of this simulation takes, for the time-travel
@@ -205,7 +268,7 @@ impl Simulation {
         // 8/7 to 16/7 of the items as the map doubles; the upper end, to err high.
         let map = |items: usize, kv: usize| items * (kv + 1) * 16 / 7;
         let pair = size_of::<(RequestId, SeqNum)>();
-        let records = self.customers.records.len() * (size_of::<crate::customer::RequestRecord>() + 16);
+        let records = self.customers.records().len() * (size_of::<RequestRecord>() + 16);
         let (mut registers, mut longest_log) = (0, 0);
         for r in &self.replicas {
             registers += r.disk.log.len() * size_of::<crate::msg::Entry>()
@@ -215,7 +278,7 @@ impl Simulation {
         }
         // The monitor: per Number issued the canonical sequence and three maps; per committed
         // slot its term, each branch's chain hash and the (index, term) → hash map.
-        let issued = self.monitor.sometimes.numbers_issued as usize;
+        let issued = self.monitor.sometimes().numbers_issued as usize;
         let monitor = issued * (size_of::<RequestId>() + 3 * map(1, pair))
             + longest_log * (size_of::<Term>() + self.replicas.len() * 8 + map(1, 24));
         // The event queue's wheel, the network, the branches' small state.
@@ -569,7 +632,7 @@ impl Simulation {
     }
 
     /// A fire: the branch loses everything but its disk, and its timers die with it.
-    pub(crate) fn kill(&mut self, b: NodeId) {
+    fn kill(&mut self, b: NodeId) {
         if !self.up[b.index()] {
             return;
         }
@@ -584,7 +647,7 @@ impl Simulation {
         self.trace_node(b, "kill", format_args!("branch down, volatile state lost"));
     }
 
-    pub(crate) fn restart(&mut self, b: NodeId) {
+    fn restart(&mut self, b: NodeId) {
         if self.up[b.index()] {
             return;
         }
@@ -664,5 +727,34 @@ struct Hop(NodeId, NodeId);
 impl fmt::Display for Hop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}→{}", self.0, self.1)
+    }
+}
+
+/// A scenario runs on the simulator: the scenario format (`crate::scenario`) knows nothing
+/// of it.
+impl Scenario {
+    /// A fresh simulation of this scenario (its seed, or `default_seed`), run to its end.
+    pub fn run(&self, default_seed: u64) -> Result<Simulation, String> {
+        let mut sim = Simulation::new(self.config.clone(), self.seed.unwrap_or(default_seed))?;
+        self.replay(&mut sim)?;
+        Ok(sim)
+    }
+
+    /// Plays this scenario's actions on `sim`, each at its tick, then runs to its end.
+    pub fn replay(&self, sim: &mut Simulation) -> Result<(), String> {
+        for (t, a) in &self.actions {
+            sim.run_until(*t);
+            sim.act(a.clone()).map_err(|e| format!("@{} {a}: {e}", t.0))?;
+        }
+        let end = self.run_until.unwrap_or_else(|| self.actions.last().map_or(0, |(t, _)| t.0 + 1));
+        sim.run_until(Tick(end));
+        Ok(())
+    }
+}
+
+/// Kept for callers of the old path: [`Simulation::history`].
+impl History {
+    pub fn of(sim: &Simulation) -> History {
+        sim.history()
     }
 }

@@ -2,19 +2,18 @@
 //! read by the page, the JS API (`check()`), the CLI and the tests.
 //!
 //! Three sources feed it: the online [`crate::check::Monitor`] (what branches reported, as
-//! it happened), the history checker ([`check_history`] on [`History::of`] the run: what
-//! any tool can check from the history file alone), and the live L1 checker
-//! ([`crate::liveness`]). Each invariant is judged and holding, broken, or not judged —
+//! it happened), the history checker ([`crate::check::check_history`] on the run's
+//! history: what any tool can check from the history file alone), and the live L1 checker
+//! ([`crate::check::liveness`]). The simulator hands their findings to [`Report::merge`]
+//! (`Simulation::report`); this module knows nothing of the simulator. Each invariant is judged and holding, broken, or not judged —
 //! never shown as holding when it was not checked. The safety invariants are judged from
 //! the first tick (every event is watched); L1 only once a majority has been healed for
 //! its bound, and from then on.
 //!
 //! No floating point and no JSON here: this module ships in the page's wasm.
 
-use crate::check::{check_history, Invariant, Violation, ALL_INVARIANTS};
-use crate::history::History;
+use super::{Invariant, Violation, Violations, ALL_INVARIANTS};
 use crate::ids::{NodeId, RequestId};
-use crate::sim::Simulation;
 use std::collections::BTreeSet;
 
 /// What the checkers say about one invariant.
@@ -113,16 +112,21 @@ impl Report {
     }
 }
 
-impl Simulation {
-    /// Every checker on the run so far. Costs one pass of the history checker over the
-    /// whole history (the online checkers' work is already done).
-    pub fn report(&self) -> Report {
-        let mut violations: Vec<(Source, Violation)> =
-            self.violations().iter().map(|v| (Source::Online, v.clone())).collect();
-        let now = self.now();
-        let live = self.liveness.violations(now, &|c| self.waiting_with(c));
+/// Where the live L1 judge stands when a report is made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum L1Standing {
+    /// Judged from this tick on.
+    JudgedSince(u64),
+    /// Not judged (yet): why, in a visitor's words.
+    NotJudged(String),
+}
+
+impl Report {
+    /// Merges every checker's findings: the online monitor's, L1's live judge's (`live`,
+    /// and where it stands), and the history checker's, in that order.
+    pub fn merge(online: &[Violation], live: Vec<Violation>, l1: L1Standing, history: &Violations) -> Report {
+        let mut violations: Vec<(Source, Violation)> = online.iter().map(|v| (Source::Online, v.clone())).collect();
         violations.extend(live.into_iter().map(|v| (Source::Online, v)));
-        let history = check_history(&History::of(self));
         violations.extend(history.list().iter().map(|v| (Source::History, v.clone())));
         let verdicts = ALL_INVARIANTS
             .iter()
@@ -130,13 +134,11 @@ impl Simulation {
                 let mut of = violations.iter().filter(|(_, v)| v.invariant == invariant);
                 let first = of.next().map(|(_, v)| v.clone());
                 let count = first.iter().count() + of.count();
-                let judgement = match first {
-                    Some(v) => Judgement::Broken(v),
-                    None if invariant != Invariant::L1Liveness => Judgement::Holds { since: None },
-                    None => match self.liveness.judged_since(now) {
-                        Some(t) => Judgement::Holds { since: Some(t) },
-                        None => Judgement::NotJudged(self.liveness.why_not_judged(now)),
-                    },
+                let judgement = match (first, &l1) {
+                    (Some(v), _) => Judgement::Broken(v),
+                    (None, _) if invariant != Invariant::L1Liveness => Judgement::Holds { since: None },
+                    (None, L1Standing::JudgedSince(t)) => Judgement::Holds { since: Some(*t) },
+                    (None, L1Standing::NotJudged(why)) => Judgement::NotJudged(why.clone()),
                 };
                 Verdict { invariant, judgement, count }
             })

@@ -1,0 +1,230 @@
+//! The online checker: fed by the simulator with what each branch reports (elections,
+//! log changes, commits, applies) and what customers are told, it judges I1–I5, Election
+//! Safety and Log Matching as the run happens, naming the tick each broke.
+
+use super::{violation, Invariant, Sometimes, Violation, Violations};
+use crate::history::LeaderRecord;
+use crate::ids::*;
+use crate::msg::EntryKind;
+use crate::replica::{Note, Replica};
+use crate::trace::fnv1a;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+
+/// The online checker, fed by the simulator with what each branch reports.
+#[derive(Clone, Debug)]
+pub struct Monitor {
+    leaders: BTreeMap<Term, NodeId>,
+    leader_log: Vec<LeaderRecord>,
+    /// Term of every committed slot, as first committed anywhere (I4).
+    committed: Vec<Term>,
+    /// The term in which each slot was first committed: the term of the branch that first
+    /// reported it (the leader that committed it, since followers learn commits from it).
+    committed_in: Vec<Term>,
+    commit_seen: Vec<u64>,
+    /// The canonical issue sequence: Number k is bound to canonical[k-1] (I1, I2, I5).
+    canonical: Vec<RequestId>,
+    number_of: FxHashMap<RequestId, SeqNum>,
+    /// What customers were told (I1, I3).
+    told: FxHashMap<RequestId, SeqNum>,
+    told_whom: FxHashMap<SeqNum, RequestId>,
+    /// Per branch, a hash of its log up to each index; shared map (index, term) → hash (Log Matching).
+    chains: Vec<Vec<u64>>,
+    chain_at: FxHashMap<(LogIndex, Term), u64>,
+    violations: Violations,
+    sometimes: Sometimes,
+}
+
+impl Monitor {
+    pub fn new(n: usize) -> Monitor {
+        Monitor {
+            leaders: BTreeMap::new(),
+            leader_log: Vec::new(),
+            committed: Vec::new(),
+            committed_in: Vec::new(),
+            commit_seen: vec![0; n],
+            canonical: Vec::new(),
+            number_of: FxHashMap::default(),
+            told: FxHashMap::default(),
+            told_whom: FxHashMap::default(),
+            chains: vec![Vec::new(); n],
+            chain_at: FxHashMap::default(),
+            violations: Violations::default(),
+            sometimes: Sometimes::default(),
+        }
+    }
+
+    pub fn violations(&self) -> &[Violation] {
+        self.violations.list()
+    }
+
+    /// Evidence that the checks were not vacuous.
+    pub fn sometimes(&self) -> Sometimes {
+        self.sometimes
+    }
+
+    /// Who took office in which term, when: the history's `leaders`.
+    pub fn leader_log(&self) -> &[LeaderRecord] {
+        &self.leader_log
+    }
+
+    /// Inlined into the simulator: it runs for every note, and the call cost more than the match.
+    #[inline]
+    pub fn observe(&mut self, now: Tick, r: &Replica, note: Note) {
+        match note {
+            Note::BecameLeader { term } => self.on_leader(now, r, term),
+            Note::LogChanged { from } => self.on_log_changed(now, r, from),
+            Note::Committed { index } => self.on_committed(now, r, index),
+            Note::Applied { request: Some(request), number: Some(number), .. } => {
+                self.on_applied(now, r.id, request, number)
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_crash(&mut self, b: NodeId) {
+        self.commit_seen[b.index()] = 0;
+    }
+
+    fn on_leader(&mut self, now: Tick, r: &Replica, term: Term) {
+        self.sometimes.leaders_elected += 1;
+        self.leader_log.push(LeaderRecord { term, branch: r.id, tick: now.0 });
+        if let Some(&other) = self.leaders.get(&term).filter(|o| **o != r.id) {
+            let v = violation(
+                Invariant::ElectionSafety,
+                Some(now.0),
+                format!("{other} and {} both lead term {}", r.id, term.0),
+            );
+            self.violations.push(v.branches([other, r.id]));
+        }
+        self.leaders.entry(term).or_insert(r.id);
+        // I4 (§5.4, Leader Completeness): the new leader must hold every entry committed in an
+        // earlier term, with the same term. A leader of an older term than the commit is not
+        // bound: a vote delayed in the network can still crown a stale candidate, which can
+        // commit nothing (found by the model check; crates/core/scenarios/stale-vote-crowns-…).
+        let missing = (1..=self.committed.len() as u64).find(|&i| {
+            self.committed_in[i as usize - 1] < term
+                && (i > r.last_index().0 || r.term_at(LogIndex(i)) != self.committed[i as usize - 1])
+        });
+        if let Some(i) = missing {
+            let v = violation(
+                Invariant::I4Durable,
+                Some(now.0),
+                format!("{} leads term {} without committed entry {i}", r.id, term.0),
+            );
+            self.violations.push(v.branches([r.id]));
+        }
+    }
+
+    fn on_committed(&mut self, now: Tick, r: &Replica, index: LogIndex) {
+        let seen = &mut self.commit_seen[r.id.index()];
+        let from = *seen + 1;
+        *seen = (*seen).max(index.0);
+        for i in from..=index.0 {
+            let term = r.term_at(LogIndex(i));
+            match self.committed.get(i as usize - 1) {
+                None => {
+                    self.committed.push(term);
+                    self.committed_in.push(r.disk.term);
+                }
+                Some(&t) if t != term => {
+                    let v = violation(
+                        Invariant::I4Durable,
+                        Some(now.0),
+                        format!(
+                            "{} committed slot {i} with term {} but term {} was committed there",
+                            r.id, term.0, t.0
+                        ),
+                    );
+                    self.violations.push(v.branches([r.id]));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn on_log_changed(&mut self, now: Tick, r: &Replica, from: LogIndex) {
+        let seen = &mut self.commit_seen[r.id.index()];
+        *seen = (*seen).min(from.0.saturating_sub(1));
+        let chain = &mut self.chains[r.id.index()];
+        chain.truncate(from.0 as usize - 1);
+        let mut h = chain.last().copied().unwrap_or(0);
+        for i in from.0..=r.last_index().0 {
+            let e = r.disk.log[i as usize - 1];
+            h = entry_hash(h, e.term, e.kind);
+            chain.push(h);
+            let known = *self.chain_at.entry((LogIndex(i), e.term)).or_insert(h);
+            if known != h {
+                let detail = format!("{} holds entry {i} of term {} after a register that differs", r.id, e.term.0);
+                self.violations.push(violation(Invariant::LogMatching, Some(now.0), detail).branches([r.id]));
+            }
+        }
+    }
+
+    fn on_applied(&mut self, now: Tick, b: NodeId, request: RequestId, number: SeqNum) {
+        let k = number.0 as usize;
+        match self.canonical.get(k.wrapping_sub(1)) {
+            Some(&other) if other != request => {
+                let detail = format!("{b} issued Number {k} to {request}, but {other} already holds it");
+                let v = violation(Invariant::I1Unique, Some(now.0), detail);
+                self.violations.push(v.clone().requests([other, request]).branches([b]));
+                let v = violation(Invariant::I5Agreement, Some(now.0), v.detail);
+                self.violations.push(v.requests([other, request]).branches([b]));
+            }
+            Some(_) => {}
+            None if k == self.canonical.len() + 1 => {
+                self.canonical.push(request);
+                self.sometimes.numbers_issued += 1;
+            }
+            None => {
+                let detail = format!("{b} issued Number {k} while only {} were issued", self.canonical.len());
+                self.violations
+                    .push(violation(Invariant::I2Gapless, Some(now.0), detail).requests([request]).branches([b]));
+            }
+        }
+        match self.number_of.get(&request) {
+            Some(&n) if n != number => {
+                let detail = format!("{request} was issued Number {} and then Number {k} by {b}", n.0);
+                self.violations
+                    .push(violation(Invariant::I3Idempotent, Some(now.0), detail).requests([request]).branches([b]));
+            }
+            Some(_) => {}
+            None => {
+                self.number_of.insert(request, number);
+            }
+        }
+    }
+
+    /// A customer was told `number` for `request`.
+    pub fn on_number(&mut self, now: Tick, request: RequestId, number: SeqNum) {
+        match self.told.get(&request) {
+            Some(&n) if n != number => {
+                let detail = format!("{request} was told Number {} and later Number {}", n.0, number.0);
+                self.violations.push(violation(Invariant::I3Idempotent, Some(now.0), detail).requests([request]));
+            }
+            Some(_) => self.sometimes.retries_answered += 1,
+            None => {
+                self.told.insert(request, number);
+            }
+        }
+        match self.told_whom.get(&number) {
+            Some(&other) if other != request => {
+                let detail = format!("Number {} was given to both {other} and {request}", number.0);
+                self.violations.push(violation(Invariant::I1Unique, Some(now.0), detail).requests([other, request]));
+            }
+            Some(_) => {}
+            None => {
+                self.told_whom.insert(number, request);
+            }
+        }
+    }
+}
+
+fn entry_hash(prev: u64, term: Term, kind: EntryKind) -> u64 {
+    let mut h = fnv1a(prev ^ 0x9e37_79b9_7f4a_7c15, &term.0.to_le_bytes());
+    if let EntryKind::Issue(r) = kind {
+        h = fnv1a(h, &r.client.0.to_le_bytes());
+        h = fnv1a(h, &r.seq.to_le_bytes());
+    }
+    h
+}
