@@ -9,7 +9,7 @@
 //     branch (whose hash the CLI confirms), and Back returns to the old run.
 //  4. A truncated, future-version, malformed or oversized link shows a message and opens
 //     the default run, without an error in the page.
-//  5. Narrated scenarios (the essay's, tests/scenarios/essay-*.txt): a link opens at the first
+//  5. Narrated scenarios (the essay's, crates/core/scenarios/essay-*.txt): a link opens at the first
 //     step (and, run to its end, gives the CLI's hash, as in 1); Next plays to the next step,
 //     Back returns; the picker starts a scenario as a new entry in the browser's history.
 //  6. The example blog page (web/blog-example.html) embeds two scenarios in the compact
@@ -31,7 +31,7 @@ const out = join(here, "out");
 mkdirSync(out, { recursive: true });
 const target = process.env.CARGO_TARGET_DIR ?? join(root, "target");
 const CLI = join(target, "release", "nextnumber");
-const SCENARIOS = join(root, "tests", "scenarios");
+const SCENARIOS = join(root, "crates", "core", "scenarios");
 
 // The launch flags of page.mjs (see SETUP.md).
 const TIMEOUT_MS = 20_000;

@@ -19,7 +19,7 @@ use yew::prelude::*;
 
 /// The essay's scenarios, in its order: name, title (the file's `# title:`; the e2e test
 /// checks they agree) and file. The files are fetched from `scenarios/` (Trunk copies
-/// tests/scenarios there) only when a visitor wants one: built in, their text would add
+/// crates/core/scenarios there) only when a visitor wants one: built in, their text would add
 /// about 8 KB to every first load.
 pub const ESSAYS: [(&str, &str, &str); 9] = [
     ("one-office", "One office, one officer", "essay-1-one-office.txt"),
