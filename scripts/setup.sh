@@ -86,10 +86,11 @@ ensure_trunk() {
   TRUNK_SKIP_VERSION_CHECK=true ensure_cargo_tool trunk trunk "$TRUNK_VERSION" --locked
 }
 
-# package.json pins playwright-core (the end-to-end tests) and binaryen (wasm-opt for Trunk);
+# package.json pins playwright-core (the end-to-end tests), axe-core (their accessibility
+# audit) and binaryen (wasm-opt for Trunk);
 # the Makefile puts node_modules/.bin on PATH.
 ensure_node_modules() {
-  if [ -f package.json ] && { [ ! -x node_modules/.bin/playwright-core ] || [ ! -x node_modules/.bin/wasm-opt ]; }; then
+  if [ -f package.json ] && { [ ! -x node_modules/.bin/playwright-core ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/axe-core/axe.min.js ]; }; then
     log "installing npm packages"
     npm ci --no-audit --no-fund --loglevel=error
   fi

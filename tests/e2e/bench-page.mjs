@@ -7,8 +7,10 @@
 // - time from navigation to the cluster map showing its branches (median of 7 cold loads,
 //   each in a fresh browser context), and to the wasm being fetched;
 // - frames per second (median over ≥10 one-second windows) and main-thread busy share while
-//   playing, on the light first page (5 branches) and on the full page with 5 and 9 branches and a customer walking in every 10 simulated ms, at the
-//   default speed and at 1× real time (100 customers per real second).
+//   playing, with 5 and 9 branches and a customer walking in every 10 simulated ms, at the
+//   default speed (1/10) and at 1× real time (100 customers per real second).
+// The page is one build: a plain visit, a link and an embed load the same files, so the
+// load is timed for a plain visit and for a run's link.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "./serve.mjs";
@@ -78,14 +80,13 @@ async function taskSeconds(cdp) {
   return metrics.find((m) => m.name === "TaskDuration").value;
 }
 
-/** `first`: the light first page (5 branches); otherwise the full page, opened with a link
- *  to a run of `branches` branches. */
-async function playing(browser, url, branches, speedLabel, first) {
+/** The page opened with a link to a run of `branches` branches, playing at `speedLabel`. */
+async function playing(browser, url, branches, speedLabel) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(first ? url : `${url}#nextnumber/1;seed_1;branches_${branches};end`);
+  await page.goto(`${url}#nextnumber/1;seed_1;branches_${branches};end`);
   await page.locator(CLUSTER).nth(branches - 1).waitFor();
   await page.locator("label", { hasText: "Speed" }).locator("select").selectOption({ label: speedLabel });
   const load = page.getByLabel("Customers per simulated second");
@@ -113,17 +114,19 @@ async function playing(browser, url, branches, speedLabel, first) {
 const { url, close } = await serve(dist);
 const browser = await launch();
 try {
-  const loads = [];
-  for (let i = 0; i < LOADS; i++) loads.push(await loadTime(browser, url));
-  console.log(
-    `page load: cluster shown ${fmt(median(loads.map((l) => l.shown)))} ms after navigation ` +
-      `(median of ${LOADS} cold loads; wasm fetched at ${fmt(median(loads.map((l) => l.wasm)))} ms)`,
-  );
+  for (const [what, address] of [["a plain visit", ""], ["a run's link", "#nextnumber/1;seed_4711;branches_5;end"]]) {
+    const loads = [];
+    for (let i = 0; i < LOADS; i++) loads.push(await loadTime(browser, url + address));
+    console.log(
+      `page load: ${what}: cluster shown ${fmt(median(loads.map((l) => l.shown)))} ms after navigation ` +
+        `(median of ${LOADS} cold loads; wasm fetched at ${fmt(median(loads.map((l) => l.wasm)))} ms)`,
+    );
+  }
   for (const speed of ["1/10", "1× real time"]) {
-    for (const [branches, first] of [[5, true], [5, false], [9, false]]) {
-      const r = await playing(browser, url, branches, speed, first);
+    for (const branches of [5, 9]) {
+      const r = await playing(browser, url, branches, speed);
       console.log(
-        `page fps: ${first ? "first page" : "full page"}, ${branches} branches, a customer every 10 simulated ms, speed ${speed}: ` +
+        `page fps: ${branches} branches, a customer every 10 simulated ms, speed ${speed}: ` +
           `${fmt(r.fps, 1)} fps median (min ${fmt(r.min, 1)}) over ${SECONDS} s, main thread ${fmt(r.busy)} % busy, ${r.clock}`,
       );
     }

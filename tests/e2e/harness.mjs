@@ -9,6 +9,16 @@ const ARGS = [
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ];
 
+/** On the page's manual clock (`?clock=manual`, crates/web/src/clock.rs): `frames` frames
+ *  of 16 ms, one per animation frame, as a browser would draw them. */
+export const advance = (page, frames) =>
+  page.evaluate(async (n) => {
+    for (let i = 0; i < n; i++) {
+      window.__nextnumber_advance(1);
+      await new Promise((ok) => requestAnimationFrame(() => ok()));
+    }
+  }, frames);
+
 export const launch = () => chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS, headless: true });
 
 /** Steps of the suite `name`: `run` one (a failure is printed and remembered, the next

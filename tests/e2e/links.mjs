@@ -106,7 +106,7 @@ try {
         const picker = page.getByLabel("Scenario to follow, step by step");
         assert.equal(await picker.locator("option:checked").textContent(), title);
         assert.equal(await scrubber(page).inputValue(), "0");
-        await button(page, "Jump to the latest moment of the run").click();
+        await button(page, "End: jump to the latest moment of the run").click();
       }
       await until(async () => (await pageHash(page)) === expected, `hash ${expected}; page shows ${await pageHash(page)}`);
       // The address keeps the link (the page does not start another run).
@@ -127,7 +127,7 @@ try {
     assert.match(await page.locator("#timeline-status").textContent(), /Looking back at/);
     await button(page, "Step back to the previous event").click();
     await until(async () => Number(await scrubber(page).inputValue()) < 2500, "a step back");
-    await button(page, "Jump to the latest moment of the run").click();
+    await button(page, "End: jump to the latest moment of the run").click();
     await until(async () => (await scrubber(page).inputValue()) === before.moment, "the end again");
     assert.deepEqual(await seen(page), before);
     // And the same moment twice, reached from either side, is the same moment.
@@ -191,8 +191,9 @@ try {
     await frame.getByRole("heading", { name: "The same flood, with the majority rule" }).waitFor();
     await frame.getByRole("button", { name: "Next step of the story: play up to it", exact: true }).click();
     await until(async () => (await frame.locator(".narration .step-count").textContent()) === "Step 2 of 4", "step 2");
-    // The rest is folded, and opens.
-    await frame.getByText("Branches, customer desk, checkers, sharing, network and event log").click();
+    // The checkers are shown under the map; the rest is folded, and opens.
+    await frame.getByRole("heading", { name: "Checkers" }).waitFor();
+    await frame.getByText("Branches, messages, customer desk, sharing, network and event log").click();
     await frame.locator("#history-hash").waitFor();
     await page.screenshot({ path: join(out, "blog-example-1440x900.png"), fullPage: true });
   });

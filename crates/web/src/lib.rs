@@ -1,34 +1,24 @@
-//! The page: renders the core's `View` and turns gestures into core `Action`s. Two builds
-//! share this library: the light first page (`lite`, no Yew: the map, controls, desk and
-//! checkers, written as markup) and the full page (feature `full`, a Yew app with time
-//! travel, scenarios, charts, the inspector, the event log, the network panel and sharing),
-//! which the first page loads when a visitor opens one of those tools.
+//! The page: one Yew app. Its function components render the core's `View` with `html!`
+//! (the cluster map, the branches, the checkers, the desk, the inspector, the messages, the
+//! network, time travel, the story, charts, sharing); gestures become `Msg`s, and actions
+//! travel as text in the scenario language, parsed by the core. The messages in flight are
+//! the one thing Yew does not draw: the animation loop paints them on a canvas over the map
+//! (flights.rs), which is what holds 60 fps with thousands of them.
 
+pub mod app;
+pub mod clock;
+pub mod components;
 pub mod flights;
-#[cfg(not(feature = "full"))]
-pub mod forward;
 pub mod geometry;
-pub mod gesture;
-pub mod lite;
-pub mod markup;
+pub mod hooks;
+pub mod narration;
 pub mod panic;
+pub mod share;
 pub mod state;
 pub mod text;
 pub mod tracelog;
 
-#[cfg(feature = "full")]
-pub mod app;
-#[cfg(feature = "full")]
-pub mod components;
-#[cfg(feature = "full")]
-pub mod hooks;
-#[cfg(feature = "full")]
-pub mod narration;
-#[cfg(feature = "full")]
-pub mod share;
-
-/// Installs the error panel and renders the full page into `<body>`.
-#[cfg(feature = "full")]
+/// Installs the error panel and renders the page into `<body>`.
 pub fn start() {
     panic::install();
     yew::Renderer::<app::App>::new().render();

@@ -17,21 +17,10 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// The essay's scenarios, in its order: name, title (the file's `# title:`; the e2e test
-/// checks they agree) and file. The files are fetched from `scenarios/` (Trunk copies
-/// crates/core/scenarios there) only when a visitor wants one: built in, their text would add
-/// about 8 KB to every first load.
-pub const ESSAYS: [(&str, &str, &str); 9] = [
-    ("one-office", "One office, one officer", "essay-1-one-office.txt"),
-    ("clerks-and-the-officer", "Clerks and the officer", "essay-2-clerks-and-the-officer.txt"),
-    ("fire-at-the-main-office", "The fire at the Main Office", "essay-3-fire-at-the-main-office.txt"),
-    ("flood-and-pigeon-mail", "The flood and the pigeon mail", "essay-4-flood-and-pigeon-mail.txt"),
-    ("lost-confirmation", "The lost confirmation", "essay-5-lost-confirmation.txt"),
-    ("split-brain", "Split brain without a quorum", "essay-6-split-brain.txt"),
-    ("the-quorum-holds", "The same flood, with the majority rule", "essay-7-the-quorum-holds.txt"),
-    ("two-numbers-for-one-child", "No request ID, two Numbers", "essay-8-two-numbers-for-one-child.txt"),
-    ("latency-floor", "The latency floor: Europe to Asia, the Earth to the Moon", "essay-9-latency-floor.txt"),
-];
+// The essay's scenarios, in its order: (name, title, file), the core's one list. The files
+// are fetched from `scenarios/` (Trunk copies crates/core/scenarios there) only when a
+// visitor wants one: built in, their text would add about 8 KB to every visit.
+use nextnumber_core::narration::ESSAY_FILES as ESSAYS;
 
 /// Whether `name` is one of the narrated scenarios (a link to one opens at its start).
 pub fn is_narrated(name: &str) -> bool {
@@ -92,8 +81,7 @@ fn doc_has_story() -> bool {
 }
 
 /// The narration of the scenario the run follows (`scenario`, its name), loaded when it
-/// changes. A hook of the page's: the narration itself is a plain function, as a
-/// component costs kilobytes of wasm each.
+/// changes.
 #[hook]
 pub fn use_story(scenario: Option<Rc<str>>) -> Option<Rc<Story>> {
     let story = use_state(|| None::<(Rc<str>, Rc<Story>)>);
@@ -113,18 +101,20 @@ pub fn use_story(scenario: Option<Rc<str>>) -> Option<Rc<Story>> {
     story.as_ref().filter(|(n, _)| Some(n) == scenario.as_ref()).map(|(_, s)| s.clone())
 }
 
-/// What the narration shows: the scenario followed (its name) and its story once loaded.
-pub struct Props<'a> {
-    pub scenario: Option<&'a Rc<str>>,
-    pub story: Option<&'a Rc<Story>>,
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The scenario the run follows (its name), and its story once loaded.
+    pub scenario: Option<Rc<str>>,
+    pub story: Option<Rc<Story>>,
     pub now: u64,
-    pub send: &'a Callback<Msg>,
+    pub send: Callback<Msg>,
 }
 
 /// The scenario picker and, while a scenario is followed, its story step by step.
-pub fn narration(props: Props) -> Html {
-    let current = props.story;
-    let picked = props.scenario.map(|s| &**s).and_then(|s| ESSAYS.iter().position(|e| e.0 == s));
+#[function_component(Narration)]
+pub fn narration(props: &Props) -> Html {
+    let current = props.story.as_ref();
+    let picked = props.scenario.as_deref().and_then(|s| ESSAYS.iter().position(|e| e.0 == s));
     let on_pick = {
         let send = props.send.clone();
         Callback::from(move |e: Event| {

@@ -22,14 +22,8 @@ fn on_panic(info: &std::panic::PanicHookInfo) {
 }
 
 /// Yew installs its own hook when it renders, unless it is given one.
-#[cfg(feature = "full")]
 pub fn install() {
     yew::set_custom_panic_hook(Box::new(on_panic));
-}
-
-#[cfg(not(feature = "full"))]
-pub fn install() {
-    std::panic::set_hook(Box::new(on_panic));
 }
 
 /// `#crash-test` in the address: the first frame panics, so the end-to-end test can see

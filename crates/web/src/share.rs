@@ -4,6 +4,7 @@
 
 use crate::state::{Address, Msg};
 use nextnumber_core::permalink;
+use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
@@ -25,29 +26,6 @@ pub fn embedded() -> bool {
 fn page_base() -> String {
     let Some(loc) = web_sys::window().map(|w| w.location()) else { return String::new() };
     format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
-}
-
-/// What the light first page handed over with the run in the address (lite.rs): whether
-/// it was playing, at what speed, and what the visitor asked to see. Read once.
-pub struct HandOver {
-    pub playing: bool,
-    pub speed: u64,
-    /// `branch-A`: that branch's inspector; `message-12`: that message, to drop;
-    /// `tools`: the full tools.
-    pub focus: Option<String>,
-}
-
-pub fn take_hand_over() -> Option<HandOver> {
-    let w = web_sys::window()?;
-    let key = wasm_bindgen::JsValue::from("nextnumberHandOver");
-    let state = js_sys::Reflect::get(&w, &key).ok().filter(|v| v.is_object())?;
-    let _ = js_sys::Reflect::delete_property(&w, &key);
-    let get = |k: &str| js_sys::Reflect::get(&state, &k.into()).ok();
-    Some(HandOver {
-        playing: get("playing").and_then(|v| v.as_bool()).unwrap_or(false),
-        speed: get("speed").and_then(|v| v.as_f64()).map_or(crate::state::DEFAULT_SPEED, |s| s as u64),
-        focus: get("focus").and_then(|v| v.as_string()),
-    })
 }
 
 /// What opening `fragment` means for the model: a run, or why there is none.
@@ -144,10 +122,22 @@ fn select_fallback_soon() {
     let _ = w.request_animation_frame(select.unchecked_ref());
 }
 
-/// The share panel. `status` is what the last copy did (the model keeps it: `Msg::Copied`):
-/// said in a status line; on refusal the text is shown selected. A plain function rather
-/// than a component: a component costs kilobytes of wasm each.
-pub fn share(address: &Address, hash: &str, now: u64, status: Option<(Copied, bool)>, send: &Callback<Msg>) -> Html {
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub address: Address,
+    /// The history hash at the moment shown.
+    pub hash: Rc<str>,
+    pub now: u64,
+    /// What the last copy did (the model keeps it: `Msg::Copied`).
+    pub copied: Option<(Copied, bool)>,
+    pub send: Callback<Msg>,
+}
+
+/// The share panel. What the last copy did is said in a status line; on refusal the text
+/// is shown selected.
+#[function_component(Share)]
+pub fn share(props: &Props) -> Html {
+    let (address, hash, now, status, send) = (&props.address, &props.hash, props.now, props.copied, &props.send);
     let link = address.link.clone();
     let text_of = {
         let link = link.clone();
@@ -184,7 +174,7 @@ pub fn share(address: &Address, hash: &str, now: u64, status: Option<(Copied, bo
             <h2 id="share-title">{ "Share this run" }</h2>
             <p class="hash">
                 { "History hash " }<code id="history-hash">{ hash.to_string() }</code>
-                { format!(" at t = {}", crate::components::fmt_ms(now)) }
+                { format!(" at t = {}", crate::text::fmt_ms(now)) }
             </p>
             <p class="muted">
                 { "The link holds the settings, the seed and every action, so whoever opens it sees the same run. " }

@@ -7,24 +7,16 @@
 //! messages in flight on every frame, outside Yew; the panels are re-rendered from a new
 //! snapshot at most every `REFRESH_MS`, or at once after a gesture.
 
+use crate::clock::Meter;
 use crate::geometry::Point;
 use crate::tracelog::{log_text, LogFilter};
-use nextnumber_core::check::{check_history, Invariant, Violation, ALL_INVARIANTS};
 use nextnumber_core::config::{LatencyPreset, Variant};
+use nextnumber_core::report::Report;
 use nextnumber_core::timeline::Limits;
 use nextnumber_core::view::{BranchDetail, MessageView, View};
-#[cfg(feature = "full")]
-use nextnumber_core::Timeline;
-use nextnumber_core::{permalink, Action, Config, History, NodeId, RequestId, Scenario, Simulation, Tick};
+use nextnumber_core::{permalink, Action, Config, NodeId, RequestId, Scenario, Simulation, Tick, Timeline};
 use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::rc::Rc;
-
-/// The run's record: a `Timeline` on the full page, the simulation alone on the first
-/// page, which never goes back (forward.rs).
-#[cfg(feature = "full")]
-pub type Track = Timeline;
-#[cfg(not(feature = "full"))]
-pub type Track = crate::forward::Forward;
 
 /// Simulated milliseconds per real second, slowest first: slow motion to fast forward.
 pub const SPEEDS: [(u64, &str); 9] = [
@@ -45,9 +37,6 @@ const REFRESH_MS: u64 = 125;
 /// for more than a tenth of the time (a long heavy run's history takes a while to check).
 const CHECK_EVERY_REAL_MS: u64 = 500;
 const CHECK_SHARE: u64 = 10;
-/// Real milliseconds the simulation may take per frame; beyond it the run slows down
-/// rather than the page.
-const FRAME_BUDGET_MS: f64 = 9.0;
 /// Trace lines kept for the event log.
 pub const TRACE_KEEP: usize = 2_000;
 /// The inspector shows this many of a branch's latest log entries and Numbers.
@@ -163,13 +152,6 @@ pub struct Address {
     pub serial: u32,
 }
 
-/// One invariant's verdict, with the first violation that broke it.
-#[derive(Clone, PartialEq)]
-pub struct Verdict {
-    pub invariant: Invariant,
-    pub broken: Option<Violation>,
-}
-
 /// The branches and requests named by a broken invariant, highlighted on the map and desk.
 #[derive(Clone, PartialEq, Default)]
 pub struct Implicated {
@@ -224,18 +206,18 @@ pub struct Shared {
     pub generation: Cell<u64>,
 }
 
-/// The run: its record (`Track`), whose current simulation every component draws.
-pub struct Run(RefCell<Track>);
+/// The run: its timeline, whose current simulation every component draws.
+pub struct Run(RefCell<Timeline>);
 
 impl Run {
     /// The simulation at the cursor (the moment shown).
     pub fn borrow(&self) -> Ref<'_, Simulation> {
-        Ref::map(self.0.borrow(), Track::sim)
+        Ref::map(self.0.borrow(), Timeline::sim)
     }
-    pub fn timeline(&self) -> Ref<'_, Track> {
+    pub fn timeline(&self) -> Ref<'_, Timeline> {
         self.0.borrow()
     }
-    pub fn timeline_mut(&self) -> RefMut<'_, Track> {
+    pub fn timeline_mut(&self) -> RefMut<'_, Timeline> {
         self.0.borrow_mut()
     }
 }
@@ -253,7 +235,8 @@ impl PartialEq for SimHandle {
 pub struct Model {
     pub shared: SimHandle,
     pub view: Snapshot,
-    pub verdicts: Rc<Vec<Verdict>>,
+    /// The checkers' report (the core's), as of the last check.
+    pub report: Rc<Report>,
     pub implicated: Rc<Implicated>,
     pub settings: Rc<Settings>,
     pub selection: Selection,
@@ -262,8 +245,7 @@ pub struct Model {
     /// The selected message, while it is in flight.
     pub message: Option<Rc<MessageView>>,
     pub link: (NodeId, NodeId),
-    /// The desk's retry picks (`Msg::PickRetry`): they live here so the desk needs no
-    /// component (and hooks) of its own.
+    /// The desk's retry picks (`Msg::PickRetry`).
     pub retry: (Option<RequestId>, NodeId),
     /// The message under the pointer on the map, and where (for its tooltip).
     pub hovered: Option<(u64, Point)>,
@@ -280,7 +262,7 @@ pub struct Model {
     pub error: Option<String>,
     /// The furthest tick of this branch of history (the cursor may stand before it).
     pub end: u64,
-    /// The history hash at the moment shown (`History::hash_hex`, as the CLI prints it).
+    /// The history hash at the moment shown (`nextnumber_core::History::hash_hex`, as the CLI prints it).
     pub hash: Rc<str>,
     /// What the address bar should hold.
     pub address: Address,
@@ -290,36 +272,37 @@ pub struct Model {
     pub scenario: Option<Rc<str>>,
     /// Playing stops at this tick (`Msg::PlayTo`).
     pub stop_at: Option<u64>,
+    /// A jump in time still being replayed: the tick it goes to. The replay runs in the
+    /// frames' budgets (clock.rs), so a jump that replays minutes of a busy run never holds
+    /// the page; the time-travel panel says so meanwhile.
+    pub catch_up: Option<u64>,
 }
 
-/// A fresh simulation with the page's recorders on.
+/// A fresh simulation with the page's recorders on (the event log, the space-time diagram).
 fn fresh(config: Config, seed: u64) -> Result<Simulation, String> {
     let mut sim = Simulation::new(config, seed)?;
-    // The event log and the space-time diagram are the full page's; the first page saves
-    // itself the recording (the run is the same either way: recorders only watch).
-    if cfg!(feature = "full") {
-        sim.trace_mut().enable(TRACE_KEEP);
-        sim.spacetime_mut().enable(SPACETIME_KEEP)?;
-    }
+    // The replicas' invariants are asserted in every test, swarm and CLI run; the page
+    // saves itself their cost (BENCHMARKS.md).
+    sim.set_invariants(false);
+    sim.trace_mut().enable(TRACE_KEEP);
+    sim.spacetime_mut().enable(SPACETIME_KEEP)?;
     Ok(sim)
 }
 
-fn start(settings: &Settings) -> Result<Track, String> {
-    let t = Track::with_limits(fresh(settings.config(), settings.seed)?, PAGE_LIMITS)?;
+fn start(settings: &Settings) -> Result<Timeline, String> {
+    let t = Timeline::with_limits(fresh(settings.config(), settings.seed)?, PAGE_LIMITS)?;
     crate::panic::note_run(settings);
     Ok(t)
 }
 
-#[cfg(feature = "full")]
-/// A run following `scenario`, standing at `at` (its end when `None`).
-fn open(scenario: &Scenario, at: Option<u64>) -> Result<(Timeline, Settings), String> {
+/// A run following `scenario`, at its start, and the moment to replay it to: `at`, or its end.
+fn open(scenario: &Scenario, at: Option<u64>) -> Result<(Timeline, Settings, u64), String> {
     let settings = Settings::of(&scenario.config, scenario.seed.unwrap_or(Settings::default().seed));
     let sim = fresh(scenario.config.clone(), settings.seed)?;
-    let mut t = Timeline::scripted(sim, scenario, PAGE_LIMITS)?;
+    let t = Timeline::scripted(sim, scenario, PAGE_LIMITS)?;
     crate::panic::note_run(&settings);
     let to = at.unwrap_or(t.end().0);
-    t.seek(Tick(to));
-    Ok((t, settings))
+    Ok((t, settings, to))
 }
 
 impl Model {
@@ -335,7 +318,7 @@ impl Model {
         let mut m = Model {
             shared: SimHandle(Rc::new(shared)),
             view,
-            verdicts: Rc::default(),
+            report: Rc::new(Report::default()),
             implicated: Rc::default(),
             settings: Rc::new(settings),
             selection: Selection::None,
@@ -356,12 +339,12 @@ impl Model {
             notice: None,
             scenario: None,
             stop_at: None,
+            catch_up: None,
         };
         m.refresh(true);
         Ok(m)
     }
 
-    #[cfg(feature = "full")]
     /// The page at load: the run in the address's link if there is one, else `settings`.
     /// A link that cannot be opened is said on the page, and the default run shown.
     pub fn from_address(settings: Settings, fragment: &str) -> Result<Model, String> {
@@ -378,9 +361,8 @@ impl Model {
         Ok(m)
     }
 
-    #[cfg(feature = "full")]
     /// Replaces the run with `timeline`; `push` starts a new entry in the browser's history.
-    fn replace_run(&mut self, timeline: Track, settings: Settings, push: bool) {
+    fn replace_run(&mut self, timeline: Timeline, settings: Settings, push: bool) {
         self.scenario = timeline.name().map(Rc::from);
         *self.shared.0.sim.timeline_mut() = timeline;
         self.shared.0.clock.set(Clock::default());
@@ -388,8 +370,9 @@ impl Model {
         self.selection = Selection::None;
         self.error = None;
         self.notice = None;
-        self.verdicts = Rc::default();
+        self.report = Rc::new(Report::default());
         self.stop_at = None;
+        self.catch_up = None;
         if push {
             self.address.serial += 1;
         }
@@ -426,72 +409,91 @@ impl Model {
             _ => None,
         });
         if check {
-            let started = js_sys::Date::now();
-            if cfg!(feature = "full") {
-                self.log = Rc::from(log_text(&sim, &self.log_filter));
-            }
-            let history = History::of(&sim);
-            if cfg!(feature = "full") {
-                self.hash = Rc::from(history.hash_hex());
-            }
-            let link = self.link();
-            self.address.link = link;
-            let from_history = check_history(&history);
-            let all: Vec<&Violation> = sim.violations().iter().chain(from_history.list()).collect();
-            let verdicts: Vec<Verdict> = ALL_INVARIANTS
-                .iter()
-                .map(|&invariant| Verdict {
-                    invariant,
-                    broken: all.iter().find(|v| v.invariant == invariant).map(|v| (*v).clone()),
-                })
-                .collect();
-            if *self.verdicts != verdicts {
-                let mut who = Implicated::default();
-                for v in verdicts.iter().filter_map(|v| v.broken.as_ref()) {
-                    who.branches.extend(&v.branches);
-                    who.requests.extend(&v.requests);
-                }
-                self.implicated = Rc::new(who);
-                self.verdicts = Rc::new(verdicts);
+            let meter = Meter::start(0);
+            self.log = Rc::from(log_text(&sim, &self.log_filter));
+            self.hash = Rc::from(sim.history().hash_hex());
+            self.address.link = self.link();
+            let report = sim.report();
+            if *self.report != report {
+                let (branches, requests) = report.implicated();
+                self.implicated = Rc::new(Implicated { branches, requests });
+                self.report = Rc::new(report);
             }
             let mut clock = shared.clock.get();
             clock.since_check_ms = 0;
-            clock.check_cost_ms = (js_sys::Date::now() - started) as u64;
+            clock.check_cost_ms = meter.elapsed_ms();
             shared.clock.set(clock);
         }
     }
 
     /// Runs the simulation up to `until`, in slices, stopping early when the frame's
-    /// budget is spent: at high speed the run slows down instead of the page. A slice
-    /// starts at one simulated ms and doubles while slices stay cheap, so the budget is
+    /// budget is spent (clock.rs): at high speed the run slows down instead of the page. A
+    /// slice starts at one simulated ms and doubles while slices stay cheap, so the budget is
     /// looked at often enough however dense the run is (a fixed share of the frame's span
-    /// could hold seconds of work in a busy run).
+    /// could hold seconds of work in a busy run). Returns whether it fell behind.
     fn advance(&self, until: u64) -> bool {
         let mut sim = self.shared.0.sim.timeline_mut();
-        let started = js_sys::Date::now();
+        let events = |sim: &Timeline| sim.sim().stats().events;
+        let frame = Meter::start(events(&sim));
         let mut slice = 1;
-        let mut last = started;
         while sim.now().0 < until {
+            let one = Meter::start(events(&sim));
             let next = (sim.now().0 + slice).min(until);
             sim.run_until(Tick(next));
-            let now = js_sys::Date::now();
-            if now - started > FRAME_BUDGET_MS {
+            if frame.frame_spent(events(&sim)) {
                 return sim.now().0 < until;
             }
-            if now - last < 1.0 {
+            if one.cheap(events(&sim)) {
                 slice *= 2;
             }
-            last = now;
         }
         false
     }
 }
 
 impl Model {
+    /// Moves the cursor to tick `t`: at once to the latest snapshot at or before it, and
+    /// from there by replay in the frames to come (`catch_up`).
+    fn jump(&mut self, t: u64) {
+        let mut timeline = self.shared.0.sim.timeline_mut();
+        let now = timeline.now().0;
+        let snapshot = timeline.snapshot_ticks().into_iter().map(|s| s.0).filter(|&s| s <= t).max().unwrap_or(0);
+        if t < now || snapshot > now {
+            timeline.seek(Tick(snapshot));
+        }
+        self.catch_up = (timeline.now().0 < t).then_some(t);
+    }
+
+    /// Counts `real_ms` towards the next redraw of the panels; true when one is due.
+    fn due_refresh(&self, real_ms: u64) -> bool {
+        let shared = &self.shared.0;
+        let mut clock = shared.clock.get();
+        clock.since_refresh_ms += real_ms;
+        clock.since_check_ms += real_ms;
+        let due = clock.since_refresh_ms >= REFRESH_MS;
+        if due {
+            clock.since_refresh_ms = 0;
+        }
+        shared.clock.set(clock);
+        due
+    }
+
     /// The model after `msg`: the one place the page's state changes.
     pub fn update(self: Rc<Self>, msg: Msg) -> Rc<Self> {
         let mut m = (*self).clone();
         let check = match msg {
+            Msg::Frame { real_ms } if m.catch_up.is_some() => {
+                let target = m.catch_up.unwrap_or_default();
+                if !m.advance(target) {
+                    // There: the panels, the checkers and the address show the moment asked for.
+                    m.catch_up = None;
+                    true
+                } else if m.due_refresh(real_ms) {
+                    false
+                } else {
+                    return self;
+                }
+            }
             Msg::Frame { real_ms } => {
                 if !m.playing {
                     return self;
@@ -509,13 +511,9 @@ impl Model {
                 if clock.behind {
                     clock.carry = 0;
                 }
-                clock.since_refresh_ms += real_ms;
-                clock.since_check_ms += real_ms;
-                let refresh = clock.since_refresh_ms >= REFRESH_MS;
-                if refresh {
-                    clock.since_refresh_ms = 0;
-                }
                 shared.clock.set(clock);
+                let refresh = m.due_refresh(real_ms);
+                let clock = shared.clock.get();
                 if m.stop_at.is_some_and(|stop| shared.sim.borrow().now().0 >= stop) {
                     // A narrated step reached: pause there, showing it exactly.
                     (m.playing, m.stop_at) = (false, None);
@@ -527,20 +525,23 @@ impl Model {
                 }
             }
             Msg::Step => {
-                (m.playing, m.stop_at) = (false, None);
+                (m.playing, m.stop_at, m.catch_up) = (false, None, None);
                 m.shared.0.sim.timeline_mut().step();
                 true
             }
-            #[cfg(feature = "full")]
             Msg::PlayTo(t) => {
                 let gap = t.saturating_sub(m.shared.0.sim.borrow().now().0);
                 // About four real seconds per step, never slower than the speed chosen.
                 let fast = SPEEDS.iter().map(|s| s.0).find(|&v| v * 4 >= gap).unwrap_or(SPEEDS[SPEEDS.len() - 1].0);
-                (m.playing, m.stop_at, m.speed) = (true, Some(t), m.speed.max(fast));
+                (m.playing, m.stop_at, m.speed, m.catch_up) = (true, Some(t), m.speed.max(fast), None);
                 return Rc::new(m);
             }
             Msg::SetPlaying(p) => {
                 m.stop_at = None;
+                // Pause during a jump's replay stays at the moment reached so far.
+                if !p {
+                    m.catch_up = None;
+                }
                 // Paused, the panels show exactly where the simulation stopped.
                 m.playing = p;
                 false
@@ -549,7 +550,6 @@ impl Model {
                 m.speed = s;
                 return Rc::new(m);
             }
-            #[cfg(feature = "full")]
             Msg::Reset(settings) => match start(&settings) {
                 Ok(timeline) => {
                     m.replace_run(timeline, settings, true);
@@ -561,6 +561,8 @@ impl Model {
                 }
             },
             Msg::Act(action) => {
+                // An action during a jump's replay happens at the moment shown.
+                m.catch_up = None;
                 let text = action.to_string();
                 let dropped = matches!(action, Action::Drop(_));
                 let (now, end) = {
@@ -585,24 +587,22 @@ impl Model {
                 }
                 true
             }
-            #[cfg(feature = "full")]
             Msg::Seek(t) => {
                 (m.playing, m.stop_at) = (false, None);
-                m.shared.0.sim.timeline_mut().seek(Tick(t));
+                m.jump(t);
                 true
             }
-            #[cfg(feature = "full")]
             Msg::StepBack => {
                 m.playing = false;
                 let back = previous_moment(&m.shared.0.sim.borrow());
-                m.shared.0.sim.timeline_mut().seek(Tick(back));
+                m.jump(back);
                 true
             }
-            #[cfg(feature = "full")]
             Msg::Open { scenario, at, push } => match open(&scenario, at) {
-                Ok((timeline, settings)) => {
+                Ok((timeline, settings, to)) => {
                     m.replace_run(timeline, settings, push);
                     m.playing = false;
+                    m.jump(to);
                     true
                 }
                 Err(e) => {
@@ -610,7 +610,6 @@ impl Model {
                     return Rc::new(m);
                 }
             },
-            #[cfg(feature = "full")]
             Msg::BadLink(why) => {
                 m.notice = Some(Rc::from(format!(
                     "The link in the address could not be opened ({why}). Here is a new run with the default \
@@ -626,23 +625,19 @@ impl Model {
                 m.link = (a, b);
                 return Rc::new(m);
             }
-            #[cfg(feature = "full")]
             Msg::Copied(what, ok) => {
                 m.copied = Some((what, ok));
                 return Rc::new(m);
             }
-            #[cfg(feature = "full")]
             Msg::Hover(h) => {
                 m.hovered = h;
                 return Rc::new(m);
             }
-            #[cfg(feature = "full")]
             Msg::FilterLog(filter) => {
                 m.log = Rc::from(log_text(&m.shared.0.sim.borrow(), &filter));
                 m.log_filter = Rc::new(filter);
                 return Rc::new(m);
             }
-            #[cfg(feature = "full")]
             Msg::PickRetry(request, branch) => {
                 m.retry = (request, branch);
                 return Rc::new(m);
@@ -651,10 +646,6 @@ impl Model {
                 m.error = Some(e);
                 return Rc::new(m);
             }
-            // Time travel, scenarios, links, the event log, run settings, the retry row,
-            // sharing and the map's tooltips are the full page's.
-            #[cfg(not(feature = "full"))]
-            _ => return self,
         };
         m.refresh(check);
         Rc::new(m)
@@ -674,7 +665,6 @@ fn fork_notice(at: u64, dropped: usize) -> Rc<str> {
     ))
 }
 
-#[cfg(feature = "full")]
 /// The latest tick before the cursor at which the space-time record or the action log
 /// has something (a message, a fault, a leader, a visitor's action); tick 0 otherwise.
 fn previous_moment(sim: &Simulation) -> u64 {

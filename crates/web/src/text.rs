@@ -1,5 +1,5 @@
-//! Words and numbers for people, shared by the light first page (lite.rs) and the full
-//! page's components: no Yew here, so the first page ships none of it.
+//! Words and numbers for people, shared by the components (and the panic report): no Yew
+//! here, so they can be tested as plain functions.
 
 use nextnumber_core::config::{LatencyPreset, ALL_PRESETS};
 use nextnumber_core::customer::Outcome;
@@ -24,6 +24,17 @@ pub fn branch_status(b: &BranchView) -> String {
         (true, false) => ", cut off from the majority: read-only",
     };
     format!("Branch {}: {}, term {}, last Number {}{}", b.id, role_name(b), b.term.0, b.last_number.0, reach)
+}
+
+/// A map branch's accessible name: the words it shows (`visible`), first, so that a
+/// voice-control user can say what they see, then what the picture says without words.
+pub fn branch_label(visible: &str, b: &BranchView) -> String {
+    let reach = match (b.up, b.reaches_majority) {
+        (false, _) => "",
+        (true, true) => ", reaches a majority",
+        (true, false) => ", cut off from the majority: read-only",
+    };
+    format!("{visible}: branch {}, {}, term {}, last Number {}{reach}", b.id, role_name(b), b.term.0, b.last_number.0)
 }
 
 /// Simulated time for people: "850 ms", "12.5 s", "1 h 02 min". Integers only (float
@@ -54,6 +65,19 @@ pub fn preset_of(min: u64, max: u64) -> Option<LatencyPreset> {
     ALL_PRESETS.into_iter().find(|p| p.latency_ms() == (min, max))
 }
 
+/// A latency for a link's label on the map: the preset's short name, or the range.
+pub fn preset_short(min: u64, max: u64) -> String {
+    match preset_of(min, max) {
+        Some(LatencyPreset::Datacenter) => "datacenter".into(),
+        Some(LatencyPreset::Street) => "street".into(),
+        Some(LatencyPreset::Horse) => "horse".into(),
+        Some(LatencyPreset::Pigeon) => "pigeon".into(),
+        Some(LatencyPreset::EuropeAsia) => "Europe–Asia".into(),
+        Some(LatencyPreset::EarthMoon) => "Earth–Moon".into(),
+        None => format!("{}–{}", fmt_ms(min), fmt_ms(max)),
+    }
+}
+
 /// "A, B and C".
 pub fn and_list(items: &[String]) -> String {
     match items {
@@ -61,21 +85,6 @@ pub fn and_list(items: &[String]) -> String {
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
-}
-
-/// HTML-escapes text for the read-only blocks written as markup (see `raw`).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Where the request stands, in words.

@@ -1,6 +1,6 @@
 //! The event log's text: the core's trace lines that pass the visitor's filter, newest
-//! first. No Yew here: the model (state.rs) keeps the text, the full page's event log
-//! panel (components/eventlog.rs) shows it.
+//! first. No Yew here: the model (state.rs) keeps the text, the event log panel
+//! (components/eventlog.rs) shows it.
 
 use nextnumber_core::Simulation;
 

@@ -5,11 +5,11 @@
 #![cfg(target_arch = "wasm32")]
 
 use nextnumber_core::check::{Invariant, Violation, ALL_INVARIANTS};
+use nextnumber_core::report::{Judgement, Report, Verdict};
 use nextnumber_core::{ClientId, NodeId, RequestId};
 use nextnumber_web::app::App;
 use nextnumber_web::components::checker::{Checker, Props as CheckerProps};
-use nextnumber_web::components::{esc, fmt_ms};
-use nextnumber_web::state::Verdict;
+use nextnumber_web::components::fmt_ms;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -49,23 +49,25 @@ async fn the_page_shows_every_branch_as_text_and_every_control_by_name() {
     for b in ["A", "B", "C", "D", "E"] {
         assert!(list.contains(&format!("Branch {b}: ")), "{list}");
         find(&div, &format!("[aria-label='Kill branch {b}']"));
-        find(&div, &format!("[aria-label='Ask for a Number at branch {b}']"));
-        find(&div, &format!("[aria-label='Read the latest Number at branch {b}']"));
+        find(&div, &format!("[aria-label='Ask {b} for a Number']"));
+        find(&div, &format!("[aria-label='Read {b}, the latest Number']"));
     }
     find(&div, "[aria-label='Cut link A→B']");
     find(&div, "[aria-label='Cut link B→A']");
     find(&div, "[aria-label='Pause']");
     find(&div, "[aria-label='Set latency of link A→B']");
-    assert!(text(&div).contains("Every invariant holds."));
-    // Every map branch says its status to screen readers.
+    // A fresh run has not been connected long enough for L1 to be judged: it says so.
+    assert!(text(&div).contains("Every invariant judged so far holds; 1 not judged yet."), "{}", text(&div));
+    // Every map branch says its status to screen readers, beginning with what it shows.
     let branch = find(&div, ".map g.branch");
-    assert!(branch.get_attribute("aria-label").unwrap().starts_with("Branch A: "));
+    let label = branch.get_attribute("aria-label").unwrap();
+    assert!(label.starts_with("A branch T0 · No. 0: branch A, branch, term 0"), "{label}");
 }
 
 #[wasm_bindgen_test]
-async fn a_button_written_as_markup_acts_through_the_core() {
+async fn a_button_acts_through_the_core() {
     let div = page().await;
-    find(&div, "[aria-label='Ask for a Number at branch C']").unchecked_into::<HtmlElement>().click();
+    find(&div, "[aria-label='Ask C for a Number']").unchecked_into::<HtmlElement>().click();
     yew::scheduler::flush().await;
     let desk = text(&find(&div, "ol.requests"));
     assert!(desk.starts_with("c1-1asks at C"), "{desk}");
@@ -93,72 +95,65 @@ async fn a_malformed_seed_or_branch_count_is_said_plainly() {
     assert!(alert.contains("branches must be 1 to 9, not 12"), "{alert}");
 }
 
-#[wasm_bindgen_test]
-async fn a_broken_invariant_says_what_when_and_who() {
-    let div = root();
-    let verdicts: Vec<Verdict> = ALL_INVARIANTS
+/// A report with I1 broken by `detail`, L1 not judged, and every other invariant holding.
+fn report_with(detail: &str) -> Rc<Report> {
+    let verdicts = ALL_INVARIANTS
         .iter()
-        .map(|&invariant| Verdict {
-            invariant,
-            broken: (invariant == Invariant::I1Unique).then(|| Violation {
-                invariant,
-                tick: Some(1_234),
-                detail: "B issued Number 3 to c2-1, but c1-1 already holds it".into(),
-                requests: vec![RequestId { client: ClientId(1), seq: 1 }, RequestId { client: ClientId(2), seq: 1 }],
-                branches: vec![NodeId(1)],
-            }),
+        .map(|&invariant| {
+            let judgement = match invariant {
+                Invariant::I1Unique => Judgement::Broken(Violation {
+                    invariant,
+                    tick: Some(1_234),
+                    detail: detail.into(),
+                    requests: vec![
+                        RequestId { client: ClientId(1), seq: 1 },
+                        RequestId { client: ClientId(2), seq: 1 },
+                    ],
+                    branches: vec![NodeId(1)],
+                }),
+                Invariant::L1Liveness => Judgement::NotJudged("not judged yet: no majority connected".into()),
+                _ => Judgement::Holds { since: None },
+            };
+            Verdict { invariant, judgement, count: usize::from(invariant == Invariant::I1Unique) }
         })
         .collect();
-    yew::Renderer::<Checker>::with_root_and_props(div.clone(), CheckerProps { verdicts: Rc::new(verdicts) }).render();
+    let mut report = Report::default();
+    report.verdicts = verdicts;
+    Rc::new(report)
+}
+
+async fn checker(report: Rc<Report>) -> Element {
+    let div = root();
+    yew::Renderer::<Checker>::with_root_and_props(div.clone(), CheckerProps { report }).render();
     yew::scheduler::flush().await;
+    div
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_invariant_says_what_when_and_who_and_an_unjudged_one_says_so() {
+    let div = checker(report_with("B issued Number 3 to c2-1, but c1-1 already holds it")).await;
     assert_eq!(text(&find(&div, "[role=status]")), "1 invariant is broken.");
     let red = text(&find(&div, "li.broken"));
     assert!(red.contains("At t = 1234 ms: B issued Number 3"), "{red}");
     assert!(red.contains("Involves branch B and request c1-1 and c2-1."), "{red}");
-    assert_eq!(div.query_selector_all("li.ok").unwrap().length(), ALL_INVARIANTS.len() as u32 - 1);
+    assert_eq!(div.query_selector_all("li.ok").unwrap().length(), ALL_INVARIANTS.len() as u32 - 2);
+    let grey = text(&find(&div, "li.unjudged"));
+    assert!(grey.contains("L1") && grey.contains("Not judged yet: no majority connected"), "{grey}");
+    assert!(!grey.contains('✓'), "an unjudged invariant is never ticked: {grey}");
+}
+
+/// Text reaches the DOM only through Yew: what a violation's detail carries stays text.
+#[wasm_bindgen_test]
+async fn a_violation_detail_is_text_not_markup() {
+    let div = checker(report_with("<img data-xss src=x>")).await;
+    assert!(div.query_selector("[data-xss]").unwrap().is_none(), "a detail became markup");
+    assert!(text(&div).contains("<img data-xss src=x>"), "{}", text(&div));
 }
 
 #[wasm_bindgen_test]
-fn times_and_markup_are_written_plainly() {
+fn times_are_written_plainly() {
     assert_eq!(fmt_ms(850), "850 ms");
     assert_eq!(fmt_ms(12_500), "12.5 s");
     assert_eq!(fmt_ms(3_300_000), "55 min 00 s");
     assert_eq!(fmt_ms(3_900_000), "1 h 05 min");
-    assert_eq!(esc("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
-}
-
-/// The markup both pages draw (markup.rs), parsed by the browser: a map of 3 branches has
-/// 6 directed links and 3 branches, each a control with its name; a cut link says
-/// "Restore"; the one HTML sink escapes what a violation's detail carries.
-#[wasm_bindgen_test]
-fn the_shared_markup_names_every_control_and_escapes_text() {
-    use nextnumber_core::{Action, Config, Links, Simulation};
-    use nextnumber_web::markup::{self, MapMarks};
-    use nextnumber_web::state::Implicated;
-    let mut sim = Simulation::new(Config { branches: 3, ..Config::default() }, 7).unwrap();
-    sim.act(Action::Cut(Links::One(NodeId(0), NodeId(1)))).unwrap();
-    let view = sim.page_view();
-    let none = Implicated::default();
-    let marks =
-        MapMarks { selected: None, link: (NodeId(0), NodeId(1)), implicated: &none, latency: (10, 15), compact: false };
-    let div = root();
-    div.set_inner_html(&markup::map_svg(&view, marks));
-    assert_eq!(div.query_selector_all("g.link[role=button]").unwrap().length(), 6);
-    assert_eq!(div.query_selector_all("g.branch[role=button]").unwrap().length(), 3);
-    assert_eq!(find(&div, "#link-AB").get_attribute("aria-label").as_deref(), Some("Restore link A→B"));
-    assert_eq!(find(&div, "#link-BA").get_attribute("data-act").as_deref(), Some("cut B>A"));
-    assert!(find(&div, "#branch-C").get_attribute("aria-label").unwrap().starts_with("Branch C: "));
-    let broken = Verdict {
-        invariant: Invariant::I1Unique,
-        broken: Some(Violation {
-            invariant: Invariant::I1Unique,
-            tick: Some(5),
-            branches: vec![NodeId(1)],
-            requests: vec![],
-            detail: "<img data-xss src=x>".into(),
-        }),
-    };
-    div.set_inner_html(&markup::checker(&[broken]));
-    assert!(div.query_selector("[data-xss]").unwrap().is_none(), "a detail became markup");
-    assert!(text(&div).contains("<img data-xss src=x>") && text(&div).contains("Involves branch B."), "{}", text(&div));
 }

@@ -5,7 +5,7 @@
 //! keyboard).
 
 use super::fmt_ms;
-use crate::state::{Msg, SimHandle};
+use crate::state::{Msg, SimHandle, Snapshot};
 use nextnumber_core::charts;
 use nextnumber_core::spacetime::Mark;
 use nextnumber_core::{NodeId, Tick};
@@ -24,7 +24,9 @@ const LANE_H: i64 = 22;
 fn jump(send: &Callback<Msg>, from: u64, span: u64) -> Callback<MouseEvent> {
     let send = send.clone();
     Callback::from(move |e: MouseEvent| {
-        let Some(el) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<Element>(t).ok()) else {
+        // The svg clicked (Yew delegates events to its root, so `current_target` is not it).
+        let target = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<Element>(t).ok());
+        let Some(el) = target.and_then(|t| t.closest("svg").ok().flatten()) else {
             return;
         };
         let rect = el.get_bounding_client_rect();
@@ -45,10 +47,19 @@ fn path(points: impl Iterator<Item = (i64, u64)>, top: u64) -> String {
     d
 }
 
-/// The panel. Plain functions, not components: they hold no state, and every component
-/// costs the page a few KB of Yew's lifecycle code.
-pub fn charts_panel(shared: &SimHandle, end: u64, send: &Callback<Msg>) -> Html {
-    let sim = shared.0.sim.borrow();
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The moment shown: the charts are redrawn when it changes.
+    pub view: Snapshot,
+    pub shared: SimHandle,
+    pub end: u64,
+    pub send: Callback<Msg>,
+}
+
+#[function_component(Charts)]
+pub fn charts(props: &Props) -> Html {
+    let (end, send) = (props.end, &props.send);
+    let sim = props.shared.0.sim.borrow();
     let now = sim.now().0;
     let span = end.max(now).max(1);
     let series = charts::series(sim.records(), now, WINDOWS);

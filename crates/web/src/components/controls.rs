@@ -3,22 +3,21 @@
 //! message on the page (the core's own words where it has them), never a crash.
 
 use super::{fmt_ms, preset_label};
-use crate::state::{Msg, Settings};
+use crate::state::{Msg, Settings, SPEEDS};
 use nextnumber_core::config::{Variant, ALL_PRESETS, ALL_VARIANTS};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// What the controls show, and the run settings' two text boxes (`use_run_boxes`).
-pub struct Props<'a> {
+#[derive(Properties, PartialEq)]
+pub struct Props {
     pub playing: bool,
     pub speed: u64,
-    pub settings: &'a Rc<Settings>,
+    pub settings: Rc<Settings>,
     pub now: u64,
     /// The simulation could not keep up with the speed asked for.
     pub behind: bool,
-    pub send: &'a Callback<Msg>,
-    pub boxes: &'a (NodeRef, NodeRef),
+    pub send: Callback<Msg>,
 }
 
 fn variant_label(v: Variant) -> &'static str {
@@ -44,11 +43,10 @@ fn read_form(seed: &NodeRef, branches: &NodeRef, base: &Settings) -> Result<Sett
     Ok(Settings { seed, branches, ..base.clone() })
 }
 
-/// The seed and branch-count boxes, called by the page (the controls are a plain function,
-/// as a component costs kilobytes of wasm each). The boxes are left to the user between
-/// runs (a re-render must not undo typing): they are filled in only when a run starts.
+/// The seed and branch-count boxes. They are left to the user between runs (a re-render
+/// must not undo typing): they are filled in only when a run starts.
 #[hook]
-pub fn use_run_boxes(seed: u64, branches: usize) -> (NodeRef, NodeRef) {
+fn use_run_boxes(seed: u64, branches: usize) -> (NodeRef, NodeRef) {
     let seed_input = use_node_ref();
     let branches_input = use_node_ref();
     {
@@ -64,10 +62,33 @@ pub fn use_run_boxes(seed: u64, branches: usize) -> (NodeRef, NodeRef) {
     (seed_input, branches_input)
 }
 
+/// Play or pause, one step, and the speed.
+fn playback(playing: bool, speed: u64, send: &Callback<Msg>) -> Html {
+    let (label, text) = if playing { ("Pause", "❚❚ Pause") } else { ("Play", "▶ Play") };
+    let toggle = send.reform(move |_: MouseEvent| Msg::SetPlaying(!playing));
+    let step = send.reform(|_: MouseEvent| Msg::Step);
+    let pick = send.reform(|e: Event| {
+        let i = e.target_unchecked_into::<HtmlSelectElement>().selected_index().max(0) as usize;
+        Msg::SetSpeed(SPEEDS[i.min(SPEEDS.len() - 1)].0)
+    });
+    html! {
+        <>
+            <button type="button" class="primary" aria-label={label} onclick={toggle}>{ text }</button>
+            <button type="button" aria-label="Step" onclick={step}>{ "Step" }</button>
+            <label><span class="lbl">{ "Speed " }</span>
+                <select onchange={pick}>
+                    { for SPEEDS.iter().map(|&(v, name)| html! { <option key={v} selected={v == speed}>{ name }</option> }) }
+                </select>
+            </label>
+        </>
+    }
+}
+
 /// Playback and the run's settings.
-pub fn controls(props: Props) -> Html {
-    let (seed_input, branches_input) = props.boxes.clone();
-    let send = props.send;
+#[function_component(Controls)]
+pub fn controls(props: &Props) -> Html {
+    let (seed_input, branches_input) = use_run_boxes(props.settings.seed, props.settings.branches);
+    let send = &props.send;
     let playing = props.playing;
     // Every settings change reads the whole form, so a typed seed is never lost.
     let restart = {
@@ -122,7 +143,7 @@ pub fn controls(props: Props) -> Html {
             </label>
         }
     });
-    let s = props.settings;
+    let s = &props.settings;
     let unsafe_note = match s.variants.as_slice() {
         [] => String::new(),
         vs => format!(", UNSAFE: {}", vs.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ")),
@@ -130,7 +151,7 @@ pub fn controls(props: Props) -> Html {
     html! {
         <div class="controls-wrap">
             <div class="controls" role="group" aria-label="Playback">
-                { super::raw(crate::markup::playback(playing, props.speed)) }
+                { playback(playing, props.speed, send) }
                 <span class="clock" aria-label="Simulated time">
                     { format!("t = {}", fmt_ms(props.now)) }
                     if props.behind && playing { <small>{ " (as fast as it can)" }</small> }

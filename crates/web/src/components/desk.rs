@@ -4,15 +4,18 @@
 //! slider sends customers at a steady rate. The customers' retry policy (client mode) is
 //! chosen here.
 
-use super::raw;
-use crate::markup;
+use super::state_text;
 use crate::state::{Implicated, Msg, Snapshot};
 use nextnumber_core::config::ClientMode;
 use nextnumber_core::customer::RequestKind;
+use nextnumber_core::view::View;
 use nextnumber_core::{Action, LoadTarget, NodeId, RequestId};
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+/// The desk lists this many of the latest requests, newest first.
+pub const SHOWN_REQUESTS: usize = 10;
 /// The load slider's top: one customer every 10 simulated ms.
 const MAX_LOAD: u32 = 100;
 const MODES: [(ClientMode, &str); 3] = [
@@ -21,22 +24,26 @@ const MODES: [(ClientMode, &str); 3] = [
     (ClientMode::AtLeastOnce, "at least once: retry without an ID"),
 ];
 
-/// The customer desk. `retry` is what the retry row has picked (the model keeps it): a
-/// plain function rather than a component, as a component costs kilobytes of wasm each.
-pub fn desk(
-    view: &Snapshot,
-    implicated: &Implicated,
-    retry: (Option<RequestId>, NodeId),
-    send: &Callback<Msg>,
-) -> Html {
-    let (retry_request, retry_branch) = retry;
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub view: Snapshot,
+    pub implicated: Rc<Implicated>,
+    /// What the retry row has picked (the model keeps it: `Msg::PickRetry`).
+    pub retry: (Option<RequestId>, NodeId),
+    pub send: Callback<Msg>,
+}
+
+#[function_component(Desk)]
+pub fn desk(props: &Props) -> Html {
+    let (view, send) = (&props.view, &props.send);
+    let (retry_request, retry_branch) = props.retry;
     let issues: Vec<RequestId> = view
         .requests
         .iter()
         .rev()
         .filter(|r| r.kind == RequestKind::Issue)
         .map(|r| r.request)
-        .take(markup::SHOWN_REQUESTS)
+        .take(SHOWN_REQUESTS)
         .collect();
     let chosen = retry_request.filter(|r| issues.contains(r)).or(issues.first().copied());
     let n = view.branches.len();
@@ -75,7 +82,7 @@ pub fn desk(
         <section class="panel desk" aria-labelledby="desk-title">
             <h2 id="desk-title">{ "Customer desk" }</h2>
             <p class="hint">{ "A customer (client) walks into a branch and asks for the very next Number, or for the latest one." }</p>
-            { raw(markup::desk_asks(view)) }
+            { asks(view, send) }
             <div class="row">
                 <label class="grow">{ "Load " }
                     <input type="range" min="0" max={MAX_LOAD.to_string()} step="1" value={rate.to_string()}
@@ -107,7 +114,49 @@ pub fn desk(
                     <button onclick={retry}>{ format!("Retry request {chosen} at branch {at}") }</button>
                 </div>
             }
-            { raw(markup::recent_requests(view, implicated)) }
+            { recent_requests(view, &props.implicated) }
         </section>
+    }
+}
+
+/// The desk's two buttons per branch: ask for a Number, read the latest one.
+fn asks(view: &View, send: &Callback<Msg>) -> Html {
+    let ask = |b: NodeId| {
+        html! {
+            <div class="ask" key={b.to_string()}>
+                <button onclick={send.reform(move |_: MouseEvent| Msg::Act(Action::Ask(b)))}
+                    aria-label={format!("Ask {b} for a Number")}>{ format!("Ask {b}") }</button>
+                <button class="quiet" onclick={send.reform(move |_: MouseEvent| Msg::Act(Action::Read(b)))}
+                    aria-label={format!("Read {b}, the latest Number")}>{ format!("Read {b}") }</button>
+            </div>
+        }
+    };
+    html! { <div class="asks">{ for view.branches.iter().map(|b| ask(b.id)) }</div> }
+}
+
+/// The latest requests, newest first, each with where it stands.
+fn recent_requests(view: &View, implicated: &Implicated) -> Html {
+    if view.requests.is_empty() {
+        return html! { <p class="hint">{ "No customers yet." }</p> };
+    }
+    let row = |r: &nextnumber_core::view::RequestView| {
+        let what = if r.kind == RequestKind::Read { "reads" } else { "asks" };
+        let again = r.retry_of.map(|f| format!(" (again, for {f})")).unwrap_or_default();
+        let blamed = implicated.requests.contains(&r.request).then_some("implicated");
+        html! {
+            <li key={r.request.to_string()} class={classes!("request", r.status, blamed)}>
+                <span class="rid">{ r.request.to_string() }</span>
+                <span class="who">{ format!("{what} at {}{again}", r.branch) }</span>
+                <span class="result">{ state_text(r) }</span>
+            </li>
+        }
+    };
+    html! {
+        <div>
+            <ol class="requests" aria-label="Recent requests">{ for view.requests.iter().rev().take(SHOWN_REQUESTS).map(row) }</ol>
+            if view.requests_total > SHOWN_REQUESTS {
+                <p class="hint">{ format!("{} requests so far; the latest {SHOWN_REQUESTS} are shown.", view.requests_total) }</p>
+            }
+        </div>
     }
 }

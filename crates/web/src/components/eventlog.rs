@@ -13,9 +13,18 @@ use yew::prelude::*;
 const VERBS: [&str; 11] =
     ["send", "deliver", "drop", "ask", "answer", "timeout", "note", "action", "kill", "restart", "full"];
 
-/// The event log panel: `lines` is `log_text` under `filter` (the model keeps both). A plain
-/// function rather than a component: a component costs kilobytes of wasm each.
-pub fn event_log(lines: &str, filter: &Rc<LogFilter>, branches: usize, send: &Callback<Msg>) -> Html {
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// `log_text` under `filter` (the model keeps both).
+    pub lines: Rc<str>,
+    pub filter: Rc<LogFilter>,
+    pub branches: usize,
+    pub send: Callback<Msg>,
+}
+
+#[function_component(EventLog)]
+pub fn event_log(props: &Props) -> Html {
+    let (lines, filter, branches, send) = (&props.lines, &props.filter, props.branches, &props.send);
     // Each field sends the whole filter with its own part changed.
     let change = |set: fn(&mut LogFilter, String)| {
         let filter = filter.clone();

@@ -1,11 +1,12 @@
-//! One component per file. Each renders part of the core's view; gestures leave as `Msg`s.
+//! One component per file. Each renders part of the core's view with `html!`; gestures
+//! leave as `Msg`s through callbacks.
 
+pub mod branches;
 pub mod charts;
 pub mod checker;
 pub mod controls;
 pub mod desk;
 pub mod eventlog;
-pub mod inspector;
 pub mod map;
 pub mod messages;
 pub mod network;
@@ -13,11 +14,24 @@ pub mod timeline;
 
 pub use crate::text::*;
 
-/// A read-only block (tables, lists of results) written as markup: a fraction of the wasm
-/// that the same elements cost through `html!`, and Yew replaces it only when the text
-/// changes. Its buttons carry `data-act` (an action in the scenario language) or
-/// `data-pick` (a selection) and are handled by the page's one delegated click handler
-/// (app.rs), so they need no closures either.
-pub fn raw(markup: String) -> yew::Html {
-    yew::Html::from_html_unchecked(markup.into())
+use crate::state::Msg;
+use yew::prelude::*;
+
+/// A drawn control (an SVG group with `role="button"`): a click, or Enter or Space while it
+/// has the focus, sends `msgs()`. Real buttons need only the click.
+pub fn activate(
+    send: &Callback<Msg>,
+    msgs: impl Fn() -> Vec<Msg> + 'static,
+) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let msgs = std::rc::Rc::new(msgs);
+    let (send_click, click) = (send.clone(), msgs.clone());
+    let onclick = Callback::from(move |_: MouseEvent| click().into_iter().for_each(|m| send_click.emit(m)));
+    let send = send.clone();
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            msgs().into_iter().for_each(|m| send.emit(m));
+        }
+    });
+    (onclick, onkeydown)
 }

@@ -49,9 +49,18 @@ fn typed(e: &SubmitEvent, prefix: &'static str, n: usize) -> Msg {
     }
 }
 
-/// The network panel, for the link picked. A plain function rather than a component: a
-/// component costs kilobytes of wasm each.
-pub fn network(view: &Snapshot, link: (NodeId, NodeId), send: &Callback<Msg>) -> Html {
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub view: Snapshot,
+    /// The link picked (here or on the map).
+    pub link: (NodeId, NodeId),
+    pub send: Callback<Msg>,
+}
+
+/// The network panel, for the link picked.
+#[function_component(Network)]
+pub fn network(props: &Props) -> Html {
+    let (view, link, send) = (&props.view, props.link, &props.send);
     let n = view.branches.len();
     if n < 2 {
         return html! {

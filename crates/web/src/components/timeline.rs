@@ -7,10 +7,20 @@ use crate::state::Msg;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// A plain function, not a component: it has no state of its own, and every component
-/// costs the page a few KB of Yew's lifecycle code.
-pub fn time_travel(now: u64, end: u64, send: &Callback<Msg>) -> Html {
-    let end = end.max(now);
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub now: u64,
+    /// The furthest moment of this branch of history.
+    pub end: u64,
+    /// A jump still being replayed, to this tick (`Model::catch_up`).
+    pub catch_up: Option<u64>,
+    pub send: Callback<Msg>,
+}
+
+#[function_component(TimeTravel)]
+pub fn time_travel(props: &Props) -> Html {
+    let (now, send) = (props.now, &props.send);
+    let end = props.end.max(now);
     let seek = |t: u64| {
         let send = send.clone();
         Callback::from(move |_: MouseEvent| send.emit(Msg::Seek(t)))
@@ -28,7 +38,9 @@ pub fn time_travel(now: u64, end: u64, send: &Callback<Msg>) -> Html {
         let send = send.clone();
         Callback::from(move |_: MouseEvent| send.emit(Msg::StepBack))
     };
-    let status = if now < end {
+    let status = if let Some(to) = props.catch_up {
+        format!("Replaying the run to {}… (now at {}; Pause stops here).", fmt_ms(to), fmt_ms(now))
+    } else if now < end {
         format!(
             "Looking back at {} of {}. Play replays what was recorded; any action here starts a new branch of \
              history and drops what came after.",
@@ -49,7 +61,7 @@ pub fn time_travel(now: u64, end: u64, send: &Callback<Msg>) -> Html {
                 <button type="button" onclick={step_back} disabled={now == 0}
                     aria-label="Step back to the previous event">{ "◀ Step back" }</button>
                 <button type="button" onclick={seek(end)} disabled={now >= end}
-                    aria-label="Jump to the latest moment of the run">{ "End »" }</button>
+                    aria-label="End: jump to the latest moment of the run">{ "End »" }</button>
             </div>
             <p class="tt-status" id="timeline-status" aria-live="polite">{ status }</p>
         </div>
