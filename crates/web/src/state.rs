@@ -411,9 +411,10 @@ impl Model {
         if check {
             let meter = Meter::start(0);
             self.log = Rc::from(log_text(&sim, &self.log_filter));
-            self.hash = Rc::from(sim.history().hash_hex());
+            let history = sim.history();
+            self.hash = Rc::from(history.hash_hex());
             self.address.link = self.link();
-            let report = sim.report();
+            let report = sim.report_of(&history);
             if *self.report != report {
                 let (branches, requests) = report.implicated();
                 self.implicated = Rc::new(Implicated { branches, requests });

@@ -231,13 +231,19 @@ impl Simulation {
     /// Every checker on the run so far, merged once ([`Report`]). Costs one pass of the
     /// history checker over the whole history (the online checkers' work is already done).
     pub fn report(&self) -> Report {
+        self.report_of(&self.history())
+    }
+
+    /// [`Simulation::report`] from `history`, which must be `self.history()`: a caller that
+    /// needs the history anyway (the page hashes it) copies it once, not twice.
+    pub fn report_of(&self, history: &History) -> Report {
         let now = self.now;
         let live = self.liveness.violations(now, &|c| self.waiting_with(c));
         let l1 = match self.liveness.judged_since(now) {
             Some(t) => L1Standing::JudgedSince(t),
             None => L1Standing::NotJudged(self.liveness.why_not_judged(now)),
         };
-        Report::merge(self.monitor.violations(), live, l1, &check_history(&self.history()))
+        Report::merge(self.monitor.violations(), live, l1, &check_history(history))
     }
 
     /// The run so far as a scenario: opening it reproduces this exact run.
