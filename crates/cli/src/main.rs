@@ -3,11 +3,14 @@
 //! Exit codes (TigerBeetle's VOPR keeps them apart so a CI log says what kind of failure):
 //! 0 pass, 1 correctness violation, 2 bad input, 3 liveness failure, 4 crash (a panic).
 
+mod progress;
 mod swarm;
 
 use clap::{Parser, Subcommand};
+use nextnumber_core::config::limits::MAX_TICK;
 use nextnumber_core::report::Judgement;
-use nextnumber_core::{check_history, permalink, Config, History, Scenario, Simulation, Variant};
+use nextnumber_core::{check_history, permalink, Config, History, Scenario, Simulation, Tick, Variant};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 pub const EXIT_VIOLATION: u8 = 1;
@@ -53,6 +56,9 @@ enum Command {
         /// Do not assert the replica invariants after every step (they are on by default).
         #[arg(long)]
         no_invariants: bool,
+        /// Draw no progress on stderr (it is drawn only when stderr is a terminal).
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Run many seeds, each with its own drawn configuration and faults, on every core.
     Swarm {
@@ -74,6 +80,9 @@ enum Command {
         /// off only to measure what they cost).
         #[arg(long)]
         no_invariants: bool,
+        /// Draw no progress on stderr (it is drawn only when stderr is a terminal).
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Run the checkers on a history file.
     Check { file: String },
@@ -112,18 +121,24 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<u8, String> {
     match command {
-        Command::Run { seed, branches, variant, scenario, link, history, trace, ticks, no_invariants } => {
+        Command::Run { seed, branches, variant, scenario, link, history, trace, ticks, no_invariants, quiet } => {
             let scenario = match (scenario, link) {
                 (Some(path), _) => Scenario::parse(&read(&path)?).map_err(|e| format!("{path}: {e}"))?,
                 (None, Some(link)) => permalink::decode(&link).map_err(|e| e.to_string())?,
                 (None, None) => default_scenario(branches, &variant, ticks)?,
             };
-            run_one(&scenario, seed, history.as_deref(), trace, !no_invariants)
+            // A trace echoed to the same terminal is progress enough, and a bar redrawn
+            // between its lines would tear them.
+            let progress = progress::wanted(quiet) && !(trace && std::io::stdout().is_terminal());
+            run_one(&scenario, seed, history.as_deref(), trace, !no_invariants, progress)
         }
-        Command::Swarm { seeds, variant, jobs, fail_fast, save, no_invariants } => {
+        Command::Swarm { seeds, variant, jobs, fail_fast, save, no_invariants, quiet } => {
             let range = swarm::parse_seeds(&seeds)?;
             let variant = variant.map(|v| Variant::parse(&v)).transpose()?;
-            Ok(swarm::run(range, variant, jobs, fail_fast, save.as_deref(), !no_invariants))
+            let progress = progress::wanted(quiet);
+            let options =
+                swarm::Options { jobs, fail_fast, save: save.as_deref(), invariants: !no_invariants, progress };
+            Ok(swarm::run(range, variant, options))
         }
         Command::Check { file } => {
             let h = History::from_json(&read(&file)?).map_err(|e| format!("{file}: {e}"))?;
@@ -173,7 +188,14 @@ fn default_scenario(branches: Option<usize>, variants: &[String], ticks: u64) ->
     Ok(s)
 }
 
-fn run_one(scenario: &Scenario, seed: u64, history: Option<&str>, trace: bool, invariants: bool) -> Result<u8, String> {
+fn run_one(
+    scenario: &Scenario,
+    seed: u64,
+    history: Option<&str>,
+    trace: bool,
+    invariants: bool,
+    progress: bool,
+) -> Result<u8, String> {
     let seed = scenario.seed.unwrap_or(seed);
     let mut sim = Simulation::new(scenario.config.clone(), seed)?;
     sim.set_invariants(invariants);
@@ -181,7 +203,7 @@ fn run_one(scenario: &Scenario, seed: u64, history: Option<&str>, trace: bool, i
         sim.trace_mut().enable(0);
         sim.trace_mut().echo = true;
     }
-    scenario.replay(&mut sim)?;
+    replay(scenario, &mut sim, progress)?;
     let h = History::of(&sim);
     if let Some(path) = history {
         std::fs::write(path, h.to_json()).map_err(|e| format!("{path}: {e}"))?;
@@ -220,4 +242,64 @@ fn run_one(scenario: &Scenario, seed: u64, history: Option<&str>, trace: bool, i
     // The page and the JS API show the same hash for the same scenario (History::hash).
     println!("history hash {}", h.hash_hex());
     Ok(if violations.is_empty() { 0 } else { EXIT_VIOLATION })
+}
+
+/// Simulated milliseconds between two progress updates. At the heaviest load (9 branches,
+/// 1,000 customers a second) a chunk is some 2,000 events, a few milliseconds of work, so the
+/// bar moves smoothly; at light load the update still costs little beside the chunk's events.
+const CHUNK_MS: u64 = 100;
+
+/// The scenario's run; with progress drawn, in chunks of simulated time with an update
+/// after each. Without, `Scenario::replay` itself, so a pipe's run is computed as before.
+fn replay(scenario: &Scenario, sim: &mut Simulation, progress: bool) -> Result<(), String> {
+    let progress = progress::Simulated::new(scenario.end(), progress);
+    if !progress.shown() {
+        return scenario.replay(sim);
+    }
+    let result = scenario
+        .replay_with(sim, |sim, to| advance_in_chunks(sim, to, |sim| progress.update(sim.now(), sim.stats().events)));
+    progress.finish();
+    result
+}
+
+/// `sim.run_until(to)` as steps of [`CHUNK_MS`], calling `after_chunk` after each: the same
+/// run, since `run_until` stops after the events of its last tick and the next call goes on
+/// from there. A quiet stretch is crossed in one step, to the next event, so a month with
+/// little in it takes no millions of empty chunks.
+fn advance_in_chunks(sim: &mut Simulation, to: Tick, mut after_chunk: impl FnMut(&Simulation)) {
+    // The simulator stops at MAX_TICK whatever it is asked: so does this loop.
+    while sim.now() < to.min(Tick(MAX_TICK)) {
+        let next_event = sim.next_event_tick().unwrap_or(to);
+        sim.run_until(Tick(sim.now().0 + CHUNK_MS).max(next_event).min(to));
+        after_chunk(sim);
+    }
+    sim.run_until(to);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The progress of `run` must not change the run: every shipped scenario (with its
+    /// actions between the chunks' edges) and the default one end with the same history,
+    /// hash for hash, and the same tick and event count, whether played in chunks or in one go.
+    #[test]
+    fn a_run_in_chunks_is_the_run_in_one_go() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/scenarios");
+        let mut scenarios: Vec<Scenario> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|f| Scenario::parse(&std::fs::read_to_string(f.unwrap().path()).unwrap()).unwrap())
+            .collect();
+        scenarios.push(default_scenario(Some(5), &[], 60_000).unwrap());
+        assert!(scenarios.len() > 10);
+        for s in &scenarios {
+            let whole = s.run(3).unwrap();
+            let mut chunked = Simulation::new(s.config.clone(), s.seed.unwrap_or(3)).unwrap();
+            let mut chunks = 0;
+            s.replay_with(&mut chunked, |sim, to| advance_in_chunks(sim, to, |_| chunks += 1)).unwrap();
+            assert!(chunks > 1, "{:?}: the test must cut the run", s.name);
+            assert_eq!(History::of(&chunked).hash_hex(), History::of(&whole).hash_hex(), "{:?}", s.name);
+            assert_eq!((chunked.now(), chunked.stats().events), (whole.now(), whole.stats().events), "{:?}", s.name);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The swarm, spread over every core: each worker takes the next seed from a shared counter;
 //! results are gathered and reported in seed order so the output does not depend on timing.
 
+use crate::progress;
 use crate::{EXIT_CRASH, EXIT_LIVENESS, EXIT_VIOLATION};
 use nextnumber_core::swarm::{run_seed_with, Verdict};
 use nextnumber_core::Variant;
@@ -36,15 +37,39 @@ enum Outcome {
     Crash(String),
 }
 
-pub fn run(
-    seeds: Range<u64>,
-    variant: Option<Variant>,
-    jobs: Option<usize>,
-    fail_fast: bool,
-    save: Option<&str>,
-    invariants: bool,
-) -> u8 {
+impl Outcome {
+    /// A failure's exit code, kind and reason; None for a pass.
+    fn failure(&self) -> Option<(u8, &'static str, &str)> {
+        match self {
+            Outcome::Pass { .. } => None,
+            Outcome::Violation(why) => Some((EXIT_VIOLATION, "violation", why)),
+            Outcome::Liveness(why) => Some((EXIT_LIVENESS, "liveness", why)),
+            Outcome::Crash(why) => Some((EXIT_CRASH, "crash", why)),
+        }
+    }
+}
+
+/// The command that replays one failing seed (in the report, and in the progress as soon as
+/// the seed is found).
+fn reproduce(seed: u64, variant: Option<Variant>) -> String {
+    let v = variant.map(|v| format!(" --variant {v}")).unwrap_or_default();
+    format!("nextnumber swarm --seeds {seed}{v}")
+}
+
+/// How a swarm is run; what it prints does not depend on `progress`.
+pub struct Options<'a> {
+    pub jobs: Option<usize>,
+    pub fail_fast: bool,
+    pub save: Option<&'a str>,
+    pub invariants: bool,
+    /// Draw a progress bar on stderr ([`progress::wanted`]).
+    pub progress: bool,
+}
+
+pub fn run(seeds: Range<u64>, variant: Option<Variant>, options: Options) -> u8 {
+    let Options { jobs, fail_fast, save, invariants, progress } = options;
     let started = Instant::now();
+    let progress = progress::Seeds::new(seeds.end - seeds.start, progress);
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
     let next = AtomicU64::new(seeds.start);
     let stop = AtomicBool::new(false);
@@ -59,14 +84,19 @@ pub fn run(
                     break;
                 }
                 let outcome = one(seed, variant, invariants);
-                if fail_fast && !matches!(outcome, Outcome::Pass { .. }) {
-                    stop.store(true, Ordering::Relaxed);
+                if let Some((_, kind, _)) = outcome.failure() {
+                    if fail_fast {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    progress.failed(seed, kind, || reproduce(seed, variant));
                 }
+                progress.done();
                 results.lock().expect("no worker panics while holding the lock").push((seed, outcome));
             });
         }
     });
     let _ = std::panic::take_hook();
+    progress.finish();
     let mut results = results.into_inner().expect("workers are done");
     results.sort_by_key(|(seed, _)| *seed);
     report(&results, variant, seeds, started, save, invariants)
@@ -100,25 +130,20 @@ fn report(
     let (mut worst, mut failures) = (0u8, 0usize);
     let mut first_failure = None;
     for (seed, o) in results {
-        let (code, kind, why) = match o {
-            Outcome::Pass { faults: f, events: e, numbers: n } => {
-                pass += 1;
-                faults += f;
-                events += e;
-                numbers += n;
-                continue;
-            }
-            Outcome::Violation(why) => (EXIT_VIOLATION, "violation", why),
-            Outcome::Liveness(why) => (EXIT_LIVENESS, "liveness", why),
-            Outcome::Crash(why) => (EXIT_CRASH, "crash", why),
-        };
+        if let Outcome::Pass { faults: f, events: e, numbers: n } = o {
+            pass += 1;
+            faults += f;
+            events += e;
+            numbers += n;
+            continue;
+        }
+        let (code, kind, why) = o.failure().expect("every outcome but a pass is a failure");
         first_failure.get_or_insert(*seed);
         worst = worst.max(code);
         failures += 1;
         if failures <= MAX_FAILURES_SHOWN {
-            let v = variant.map(|v| format!(" --variant {v}")).unwrap_or_default();
             println!("seed {seed}: {kind}: {why}");
-            println!("  reproduce: nextnumber swarm --seeds {seed}{v}");
+            println!("  reproduce: {}", reproduce(*seed, variant));
         }
     }
     if failures > MAX_FAILURES_SHOWN {

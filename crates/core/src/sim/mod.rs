@@ -748,13 +748,29 @@ impl Scenario {
 
     /// Plays this scenario's actions on `sim`, each at its tick, then runs to its end.
     pub fn replay(&self, sim: &mut Simulation) -> Result<(), String> {
+        self.replay_with(sim, |sim, t| sim.run_until(t))
+    }
+
+    /// [`Scenario::replay`], with `advance(sim, t)` taking the run to each action's tick and
+    /// to the end, so a caller may go there in steps (the CLI draws its progress between
+    /// them). `advance` must end standing at `t` as `sim.run_until(t)` does: successive
+    /// `run_until` calls make the same run as one, so the steps change nothing.
+    pub fn replay_with(
+        &self,
+        sim: &mut Simulation,
+        mut advance: impl FnMut(&mut Simulation, Tick),
+    ) -> Result<(), String> {
         for (t, a) in &self.actions {
-            sim.run_until(*t);
+            advance(sim, *t);
             sim.act(a.clone()).map_err(|e| format!("@{} {a}: {e}", t.0))?;
         }
-        let end = self.run_until.unwrap_or_else(|| self.actions.last().map_or(0, |(t, _)| t.0 + 1));
-        sim.run_until(Tick(end));
+        advance(sim, self.end());
         Ok(())
+    }
+
+    /// The tick a replay ends at: the scenario's `run` line, or one past its last action.
+    pub fn end(&self) -> Tick {
+        Tick(self.run_until.unwrap_or_else(|| self.actions.last().map_or(0, |(t, _)| t.0 + 1)))
     }
 }
 
