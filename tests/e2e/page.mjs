@@ -328,6 +328,40 @@ try {
     await mainOffice(page, leader);
   });
 
+  await step("the registers side by side: the inspector's entries and Numbers; an old tail stands out, then is repaired", async (context) => {
+    // A leads and files c1-1; cut off, it files two more that no one else holds; it burns
+    // and restarts with them on its disk, still cut off.
+    const run = "#nextnumber/1;seed_1;branches_5;@0_timeout_A;@500_ask_B;@800_isolate_A;@800_ask_A;@800_ask_A;@3000_kill_A;@3200_restart_A;run_3500;end";
+    const { page, errors } = await open(context, run, "?clock=manual");
+    const registers = page.getByRole("region", { name: "Registers" });
+    const rowA = registers.locator("tbody tr").first();
+    for (let i = 0; i < 100 && (await rowA.locator("td.disagrees").count()) !== 2; i++) await advance(page, 5);
+    assert.equal(await rowA.locator("td.disagrees").count(), 2, "A's two lonely entries disagree with the Main Office");
+    // The same slots as the inspector's register, newest first there.
+    await button(page, "Inspect branch A").click();
+    const inspector = page.getByRole("region", { name: "Branch A in detail" }).locator("table.log tbody tr");
+    const fromInspector = (await inspector.evaluateAll((rows) =>
+      rows.map((r) => [...r.cells].map((c) => c.textContent)))).reverse();
+    const fromRow = await rowA.locator("td").evaluateAll((cells) => cells.map((c) => c.title));
+    assert.equal(fromRow.length, fromInspector.length, `${fromRow} vs ${fromInspector}`);
+    fromInspector.forEach(([index, term, , request, number], k) => {
+      assert.match(fromRow[k], new RegExp(`^slot ${index}, term ${term}: `));
+      if (request) assert.ok(fromRow[k].includes(request), `${fromRow[k]} holds ${request}`);
+      if (/^\d+$/.test(number)) assert.ok(fromRow[k].includes(`issued Number ${number}`), `${fromRow[k]} vs ${number}`);
+    });
+    // The history agrees: B's customer got Number 1, and slot 2 of every register says so
+    // but A's: after its fire it knows nothing committed until a Main Office tells it.
+    assert.match((await requests(page).allTextContents()).find((t) => t.startsWith("c1-1")), /answered: Number 1/);
+    assert.equal(await registers.locator("td[title*='issued Number 1,']").count(), 4);
+    assert.equal(await rowA.locator("td[title*='issued Number']").count(), 0);
+    // Healed, A's tail is written over by the Main Office's entries.
+    await button(page, "Heal the network").click();
+    if (await button(page, "Play").isVisible()) await button(page, "Play").click();
+    for (let i = 0; i < 200 && (await rowA.locator("td.disagrees").count()) > 0; i++) await advance(page, 5);
+    assert.equal(await rowA.locator("td.disagrees").count(), 0, "the repaired tail is gone");
+    assert.deepEqual(errors, []);
+  });
+
   await step("a panic shows the error panel with the seed, not a blank page", async (context) => {
     const { page } = await open(context, "#crash-test");
     const panel = page.getByRole("alertdialog", { name: "Something broke inside the simulation" });

@@ -135,6 +135,9 @@ pub struct Register {
     /// Looked up, never iterated (see Cargo.toml on rustc-hash).
     pub table: rustc_hash::FxHashMap<RequestId, SeqNum>,
     pub sequence: Vec<(RequestId, SeqNum)>,
+    /// The log index whose entry issued each Number of `sequence`: an entry that takes a
+    /// slot but no Number (a no-op, a repeated request) is absent, so the page can tell.
+    pub issued_at: Vec<LogIndex>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
@@ -421,7 +424,13 @@ impl Replica {
         self.broadcast(msg, out);
     }
 
-    fn vote_count(&self) -> usize {
+    /// The branches whose votes a candidate holds, its own included.
+    pub fn voters(&self) -> impl Iterator<Item = NodeId> + '_ {
+        NodeId::all(self.n).filter(|b| self.votes[b.index()])
+    }
+
+    /// The votes a candidate holds, its own included (the page shows them against `quorum`).
+    pub fn vote_count(&self) -> usize {
         self.votes.iter().filter(|v| **v).count()
     }
 
@@ -706,6 +715,7 @@ impl Replica {
                 self.register.last = n;
                 self.register.table.entry(request).or_insert(n);
                 self.register.sequence.push((request, n));
+                self.register.issued_at.push(index);
                 (n, true)
             }
         };

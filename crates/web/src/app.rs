@@ -3,7 +3,7 @@
 
 use crate::components::{
     branches::Branches, charts::Charts, checker::Checker, controls::Controls, desk::Desk, eventlog::EventLog,
-    map::ClusterMap, messages::Messages, network::Network, timeline::TimeTravel,
+    map::ClusterMap, messages::Messages, network::Network, registers::Registers, timeline::TimeTravel,
 };
 use crate::hooks::use_animation;
 use crate::narration::{use_story, Narration};
@@ -73,6 +73,7 @@ pub fn app() -> Html {
     let side = html! {
         <>
             if !on_stage { { narration.clone() } }
+            if embed { <Registers registers={model.registers.clone()} /> }
             if embed { { details.clone() } }
             <Desk view={view.clone()} implicated={model.implicated.clone()} retry={model.retry} send={send.clone()} />
             if !embed { { checker.clone() } }
@@ -100,10 +101,12 @@ pub fn app() -> Html {
                     <p class="leader" aria-live="polite">{ leader_text }</p>
                     <ClusterMap view={view.clone()} shared={model.shared.clone()} selected={selected_branch}
                         link={model.link} implicated={model.implicated.clone()} {latency} hovered={model.hovered}
+                        waiting={model.registers.waiting.first().cloned()}
                         canvas={canvas.clone()} send={send.clone()} />
                     <TimeTravel now={view.now} end={model.end} catch_up={model.catch_up} send={send.clone()} />
                     // The checkers are the point of the page: an embed shows them under the map.
                     if embed { { checker } }
+                    if !embed { <Registers registers={model.registers.clone()} /> }
                     if !embed { { details } }
                     if !embed {
                         <Charts view={view.clone()} shared={model.shared.clone()} end={model.end} send={send.clone()} />

@@ -13,7 +13,7 @@ use crate::tracelog::{log_text, LogFilter};
 use nextnumber_core::config::{LatencyPreset, Variant};
 use nextnumber_core::report::Report;
 use nextnumber_core::timeline::Limits;
-use nextnumber_core::view::{BranchDetail, MessageView, View};
+use nextnumber_core::view::{BranchDetail, MessageView, RegistersView, View};
 use nextnumber_core::{permalink, Action, Config, NodeId, RequestId, Scenario, Simulation, Tick, Timeline};
 use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::rc::Rc;
@@ -181,6 +181,16 @@ impl<T> std::ops::Deref for Snap<T> {
 }
 pub type Snapshot = Snap<View>;
 
+/// How many slots of the registers the page shows: fewer on a phone, at the same size.
+fn register_slots() -> usize {
+    use crate::components::registers::{SLOTS_NARROW, SLOTS_WIDE};
+    if crate::geometry::compact() {
+        SLOTS_NARROW
+    } else {
+        SLOTS_WIDE
+    }
+}
+
 /// Frame bookkeeping, changed on every frame without a re-render.
 #[derive(Copy, Clone, Default)]
 pub struct Clock {
@@ -242,6 +252,8 @@ pub struct Model {
     pub selection: Selection,
     /// The selected branch, in full (latest rows only).
     pub detail: Option<Snap<BranchDetail>>,
+    /// Every branch's register, its latest slots; replaced only when it changed.
+    pub registers: Snap<RegistersView>,
     /// The selected message, while it is in flight.
     pub message: Option<Rc<MessageView>>,
     pub link: (NodeId, NodeId),
@@ -323,6 +335,7 @@ impl Model {
             settings: Rc::new(settings),
             selection: Selection::None,
             detail: None,
+            registers: Snap(Rc::default()),
             message: None,
             link: (NodeId(0), NodeId(1)),
             retry: (None, NodeId(1)),
@@ -396,6 +409,10 @@ impl Model {
         self.end = shared.sim.timeline().end().0;
         let sim = shared.sim.borrow();
         self.view = Snap(Rc::new(sim.page_view()));
+        let registers = sim.registers(register_slots());
+        if *self.registers != registers {
+            self.registers = Snap(Rc::new(registers));
+        }
         self.detail = match self.selection {
             Selection::Branch(b) => Some(Snap(Rc::new(sim.branch_detail_recent(b, DETAIL_ROWS)))),
             _ => None,

@@ -4,7 +4,7 @@
 use nextnumber_core::config::{LatencyPreset, ALL_PRESETS};
 use nextnumber_core::customer::Outcome;
 use nextnumber_core::replica::Role;
-use nextnumber_core::view::{BranchView, Progress, RequestView};
+use nextnumber_core::view::{BranchView, Progress, QuorumView, RequestView, Tally};
 
 /// The essay's word for a role.
 pub fn role_name(b: &BranchView) -> &'static str {
@@ -18,23 +18,48 @@ pub fn role_name(b: &BranchView) -> &'static str {
 
 /// Everything the map shows about a branch, as one sentence for screen readers.
 pub fn branch_status(b: &BranchView) -> String {
-    let reach = match (b.up, b.reaches_majority) {
-        (false, _) => "",
-        (true, true) => ", reaches a majority",
-        (true, false) => ", cut off from the majority: read-only",
-    };
-    format!("Branch {}: {}, term {}, last Number {}{}", b.id, role_name(b), b.term.0, b.last_number.0, reach)
+    format!("Branch {}: {}", b.id, branch_facts(b))
 }
 
 /// A map branch's accessible name: the words it shows (`visible`), first, so that a
 /// voice-control user can say what they see, then what the picture says without words.
 pub fn branch_label(visible: &str, b: &BranchView) -> String {
+    format!("{visible}: branch {}, {}", b.id, branch_facts(b))
+}
+
+/// "Main Office, term 3, last Number 12, reaches a majority".
+fn branch_facts(b: &BranchView) -> String {
     let reach = match (b.up, b.reaches_majority) {
-        (false, _) => "",
-        (true, true) => ", reaches a majority",
-        (true, false) => ", cut off from the majority: read-only",
+        (false, _) => String::new(),
+        (true, true) => ", reaches a majority".to_string(),
+        (true, false) => format!(", cut off from the majority: read-only; reaches {}", tally_text(&b.reach, true)),
     };
-    format!("{visible}: branch {}, {}, term {}, last Number {}{reach}", b.id, role_name(b), b.term.0, b.last_number.0)
+    let votes = b.votes.as_ref().map(|v| format!(", votes from {}", tally_text(v, false))).unwrap_or_default();
+    format!("{}, term {}, last Number {}{votes}{reach}", role_name(b), b.term.0, b.last_number.0)
+}
+
+/// "A, B: 2 of 5, 3 needed" (out of all branches) or "A, B: 2 of 3 needed".
+pub fn tally_text(t: &Tally, of_all: bool) -> String {
+    let names: Vec<String> = t.have.iter().map(|b| b.to_string()).collect();
+    let who = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+    if of_all {
+        format!("{who}: {} of {}, {} needed", t.have.len(), t.of, t.needed)
+    } else {
+        format!("{who}: {} of {} needed", t.have.len(), t.needed)
+    }
+}
+
+/// "slot 7 at A: filed at A, B: 2 of 3 needed (A has heard back from B)".
+pub fn quorum_text(q: &QuorumView) -> String {
+    let heard: Vec<String> = q.acked.have.iter().filter(|b| **b != q.branch).map(|b| b.to_string()).collect();
+    let heard = if heard.is_empty() { "no one yet".to_string() } else { and_list(&heard) };
+    format!(
+        "slot {} at {}: filed at {} ({} has heard back from {heard})",
+        q.index,
+        q.branch,
+        tally_text(&q.filed, false),
+        q.branch
+    )
 }
 
 /// Simulated time for people: "850 ms", "12.5 s", "1 h 02 min". Integers only (float
@@ -100,9 +125,10 @@ pub fn state_text(r: &RequestView) -> String {
         (Some(Outcome::Error { error }), _) => format!("refused: {error}"),
         (None, Some(Progress::AtDesk { branch })) => format!("waiting at the desk of {branch}"),
         (None, Some(Progress::Forwarded { from, to })) => format!("forwarded {from}→{to}"),
-        (None, Some(Progress::WaitingForQuorum { branch, index })) => {
-            format!("waiting for a quorum at {branch} (register slot {index})")
-        }
+        (None, Some(Progress::WaitingForQuorum { branch, index })) => match &r.quorum {
+            Some(q) => format!("waiting for a majority: {}", quorum_text(q)),
+            None => format!("waiting for a majority at {branch} (register slot {index})"),
+        },
         (None, Some(Progress::Confirming { branch })) => format!("{branch} confirms it still leads"),
         (None, Some(Progress::Answering { from, to })) => format!("answer on its way {from}→{to}"),
         (None, None) => "timed out: outcome unknown".to_string(),

@@ -157,3 +157,58 @@ fn times_are_written_plainly() {
     assert_eq!(fmt_ms(3_300_000), "55 min 00 s");
     assert_eq!(fmt_ms(3_900_000), "1 h 05 min");
 }
+
+/// A run whose old Main Office (A, cut off) filed two requests the new one never saw.
+fn split_registers() -> nextnumber_core::view::RegistersView {
+    use nextnumber_core::{Action, Config, Simulation, Tick};
+    let mut sim = Simulation::new(Config::default(), 1).unwrap();
+    sim.act(Action::Timeout(NodeId(0))).unwrap();
+    sim.run_until(Tick(500));
+    sim.act(Action::Ask(NodeId(0))).unwrap();
+    sim.run_until(Tick(800));
+    sim.act(Action::Isolate(NodeId(0))).unwrap();
+    sim.act(Action::Ask(NodeId(0))).unwrap();
+    sim.act(Action::Ask(NodeId(0))).unwrap();
+    sim.run_until(Tick(4_000));
+    sim.registers(8)
+}
+
+#[wasm_bindgen_test]
+async fn the_register_rows_show_numbers_no_ops_and_a_tail_that_disagrees() {
+    use nextnumber_web::components::registers::{Props, Registers};
+    let registers = split_registers();
+    let div = root();
+    let props = Props { registers: nextnumber_web::state::Snap(Rc::new(registers.clone())) };
+    yew::Renderer::<Registers>::with_root_and_props(div.clone(), props).render();
+    yew::scheduler::flush().await;
+    let rows = div.query_selector_all("tbody tr").unwrap();
+    assert_eq!(rows.length(), 5);
+    let a = rows.item(0).unwrap().dyn_into::<Element>().unwrap();
+    let marks: Vec<String> = (0..a.query_selector_all("td").unwrap().length())
+        .map(|i| a.query_selector_all("td").unwrap().item(i).unwrap().first_child().unwrap().text_content().unwrap())
+        .collect();
+    // A's register: its no-op, Number 1, then the two requests only it holds.
+    assert_eq!(marks, ["–", "1", "…", "…"], "{}", text(&a));
+    assert_eq!(a.query_selector_all("td.disagrees").unwrap().length(), 2);
+    assert_eq!(div.query_selector_all("td.disagrees").unwrap().length(), 2, "only the old leader's tail");
+    assert!(text(&a).contains("commit 2"), "{}", text(&a));
+    assert!(find(&a, "td.disagrees").get_attribute("title").unwrap().contains("the Main Office holds another entry"));
+}
+
+#[wasm_bindgen_test]
+async fn a_timer_ring_empties_as_its_deadline_nears() {
+    use nextnumber_core::view::{TimerKind, TimerView};
+    use nextnumber_web::components::timer::{Props, Timer};
+    use nextnumber_web::geometry::Point;
+    let timer = TimerView { kind: TimerKind::Heartbeat, armed: 1_000, due: 1_050 };
+    let mut shown = Vec::new();
+    for now in [1_000, 1_025, 1_050] {
+        let div = root();
+        let props = Props { timer, now, at: Point { x: 500, y: 130 }, radius: 100 };
+        yew::Renderer::<Timer>::with_root_and_props(div.clone(), props).render();
+        yew::scheduler::flush().await;
+        let ring = find(&div, "circle.timer.heartbeat");
+        shown.push(ring.get_attribute("stroke-dasharray").unwrap());
+    }
+    assert_eq!(shown, ["1000 1000", "500 1000", "0 1000"]);
+}

@@ -84,6 +84,9 @@ pub struct Simulation {
     election_deadline: Vec<Tick>,
     election_queued: Vec<Option<Tick>>,
     heartbeat_generation: Vec<u64>,
+    /// What the page shows of each branch's timers and repairs (view.rs); the queue
+    /// schedules, this only remembers when each was armed.
+    clocks: Vec<Clock>,
     net: Network,
     queue: EventQueue<Event>,
     in_flight: Flights,
@@ -115,6 +118,7 @@ impl Simulation {
             election_deadline: vec![Tick(0); n],
             election_queued: vec![None; n],
             heartbeat_generation: vec![0; n],
+            clocks: vec![Clock::default(); n],
             net: Network::new(&config),
             rng: Pcg64Mcg::seed_from_u64(seed),
             seed,
@@ -278,7 +282,7 @@ impl Simulation {
         let (mut registers, mut longest_log) = (0, 0);
         for r in &self.replicas {
             registers += r.disk.log.len() * size_of::<crate::msg::Entry>()
-                + r.register.sequence.len() * pair
+                + r.register.sequence.len() * (pair + size_of::<LogIndex>())
                 + map(r.register.table.len(), pair);
             longest_log = longest_log.max(r.disk.log.len());
         }
@@ -350,8 +354,15 @@ impl Simulation {
     pub(crate) fn step_replica(&mut self, node: NodeId, input: Input) {
         debug_assert!(self.up[node.index()]);
         let mut out = std::mem::take(&mut self.out.0);
+        let before = self.replicas[node.index()].last_index();
         self.replicas[node.index()].step(self.now, input, &mut out);
         for o in out.drain(..) {
+            // A change at or below the old end overwrote entries: a repaired tail (§5.3).
+            if let Output::Note(Note::LogChanged { from }) = o {
+                if from <= before {
+                    self.clocks[node.index()].repair = Some((from, self.now));
+                }
+            }
             self.apply_output(node, o);
         }
         self.out.0 = out;
@@ -378,6 +389,7 @@ impl Simulation {
                 let g = &mut self.heartbeat_generation[node.index()];
                 *g += 1;
                 let (g, at) = (*g, Tick(self.now.0 + self.config.heartbeat_ms));
+                self.clocks[node.index()].heartbeat_armed = self.now;
                 self.schedule(at, Event::Heartbeat(node, g));
             }
             Output::Note(note) => {
@@ -406,6 +418,7 @@ impl Simulation {
         let after = self.rng.random_range(self.config.election_timeout_min_ms..=self.config.election_timeout_max_ms);
         let deadline = Tick(self.now.0 + after);
         self.election_deadline[node.index()] = deadline;
+        self.clocks[node.index()].election_armed = self.now;
         // A queued event due later than the new deadline would fire late: replace it.
         if self.election_queued[node.index()].is_none_or(|queued| queued > deadline) {
             self.queue_election(node, deadline);
@@ -710,6 +723,15 @@ impl Simulation {
             self.trace.line(self.now, &node, verb, detail);
         }
     }
+}
+
+/// When a branch's timers were last armed (their deadlines are the simulator's), and where
+/// and when its register was last repaired: what the page draws, nothing decides by it.
+#[derive(Copy, Clone, Debug, Default)]
+pub(crate) struct Clock {
+    pub election_armed: Tick,
+    pub heartbeat_armed: Tick,
+    pub repair: Option<(LogIndex, Tick)>,
 }
 
 /// The outputs of one replica step, reused between steps: always empty between them, so a

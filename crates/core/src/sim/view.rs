@@ -25,7 +25,117 @@ pub struct BranchView {
     /// Ground truth: two-way contact with a majority of live branches. A branch without it
     /// can only serve stale reads.
     pub reaches_majority: bool,
+    /// The branches it can exchange messages with both ways, itself included, against the
+    /// majority of all branches it needs to lead or to serve an up-to-date read.
+    pub reach: Tally,
+    /// The timer running down: the election timer, or the Main Office's heartbeat.
+    pub timer: Option<TimerView>,
+    /// A candidate's votes, its own included, against the majority it needs.
+    pub votes: Option<Tally>,
 }
+
+/// Some branches against the number a majority needs ("A, B: 2 of 3 needed").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tally {
+    pub have: Vec<NodeId>,
+    pub needed: usize,
+    /// How many branches there are.
+    pub of: usize,
+}
+
+impl Tally {
+    pub fn enough(&self) -> bool {
+        self.have.len() >= self.needed
+    }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimerKind {
+    /// A follower or candidate starts an election when it fires (a leader: checks its quorum).
+    Election,
+    /// The Main Office sends its next round of Appends when it fires.
+    Heartbeat,
+}
+
+/// A timer, from when it was last armed to when it fires, in simulated ms.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimerView {
+    pub kind: TimerKind,
+    pub armed: u64,
+    pub due: u64,
+}
+
+impl TimerView {
+    /// What is left of it at `now`, from 1 (just armed) to 0 (due).
+    pub fn left(&self, now: u64) -> f64 {
+        let span = self.due.saturating_sub(self.armed).max(1);
+        self.due.saturating_sub(now).min(span) as f64 / span as f64
+    }
+}
+
+/// An entry of a Main Office's register waiting for a majority: who holds it in their
+/// register (ground truth) and whose confirmations the Main Office has (what commits it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuorumView {
+    pub branch: NodeId,
+    pub index: u64,
+    pub filed: Tally,
+    pub acked: Tally,
+}
+
+/// Every branch's register side by side, aligned by index: the latest `last - first + 1`
+/// slots of the longest register.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistersView {
+    pub first: u64,
+    pub last: u64,
+    pub rows: Vec<RegisterRow>,
+    /// The register the others are compared with: the Main Office's, if there is one.
+    pub reference: Option<NodeId>,
+    /// The reference's entries still waiting for a majority, oldest first (at most as many
+    /// as the slots shown).
+    pub waiting: Vec<QuorumView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterRow {
+    pub branch: NodeId,
+    pub up: bool,
+    pub len: u64,
+    pub commit: u64,
+    pub applied: u64,
+    /// Entries before `first` it holds, not shown.
+    pub earlier: u64,
+    pub cells: Vec<CellView>,
+}
+
+/// One slot of one register.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CellView {
+    pub index: u64,
+    pub term: Term,
+    #[serde(flatten)]
+    pub kind: EntryKind,
+    /// The Number its apply issued; None for a no-op, a request that already held a Number,
+    /// or an entry not applied yet.
+    pub number: Option<u64>,
+    pub committed: bool,
+    pub applied: bool,
+    /// The reference register holds another entry here, or none: this one will be replaced.
+    pub disagrees: bool,
+    /// Written over an older, conflicting entry within the last [`REPAIR_SHOWN_MS`].
+    pub repaired: bool,
+}
+
+/// How long a repaired slot stays marked, in simulated ms.
+pub const REPAIR_SHOWN_MS: u64 = 1_500;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -111,6 +221,8 @@ pub struct RequestView {
     pub retry_of: Option<RequestId>,
     /// For a waiting request, where it is.
     pub progress: Option<Progress>,
+    /// For a request in a Main Office's register: who has filed it so far.
+    pub quorum: Option<QuorumView>,
     /// For a stale read: how many Numbers it missed, counting the highest Number any
     /// customer had been told when it was answered.
     pub stale_by: Option<u64>,
@@ -180,6 +292,114 @@ impl Simulation {
             log_len: r.last_index().0,
             last_number: r.register.last,
             reaches_majority: self.reaches_majority(b),
+            reach: self.reach(b),
+            timer: self.timer(b),
+            votes: (self.is_up(b) && r.role == Role::Candidate).then(|| Tally {
+                have: r.voters().collect(),
+                needed: r.quorum(),
+                of: self.config.branches,
+            }),
+        }
+    }
+
+    fn reach(&self, b: NodeId) -> Tally {
+        let n = self.config.branches;
+        let have = match self.is_up(b) {
+            true => NodeId::all(n).filter(|o| self.is_up(*o) && self.net.two_way(b, *o)).collect(),
+            false => Vec::new(),
+        };
+        Tally { have, needed: crate::replica::quorum_of(n), of: n }
+    }
+
+    fn timer(&self, b: NodeId) -> Option<TimerView> {
+        if !self.is_up(b) {
+            return None;
+        }
+        let c = self.clocks[b.index()];
+        Some(match self.replica(b).role {
+            Role::Leader => TimerView {
+                kind: TimerKind::Heartbeat,
+                armed: c.heartbeat_armed.0,
+                due: c.heartbeat_armed.0 + self.config.heartbeat_ms,
+            },
+            _ => TimerView {
+                kind: TimerKind::Election,
+                armed: c.election_armed.0,
+                due: self.election_deadline[b.index()].0,
+            },
+        })
+    }
+
+    /// Entry `index` of leader `leader`'s register: who holds the same entry, and whose
+    /// confirmations the leader has counted (its match index, §5.3).
+    pub fn quorum_view(&self, leader: NodeId, index: u64) -> QuorumView {
+        let r = self.replica(leader);
+        let term = r.term_at(LogIndex(index));
+        let filed = NodeId::all(self.config.branches)
+            .filter(|b| {
+                let o = self.replica(*b);
+                o.last_index().0 >= index && o.term_at(LogIndex(index)) == term
+            })
+            .collect();
+        let acked = NodeId::all(self.config.branches)
+            .filter(|b| *b == leader || r.match_index()[b.index()].0 >= index)
+            .collect();
+        let (needed, of) = (r.quorum(), self.config.branches);
+        QuorumView {
+            branch: leader,
+            index,
+            filed: Tally { have: filed, needed, of },
+            acked: Tally { have: acked, needed, of },
+        }
+    }
+
+    /// The registers side by side: the latest `max` slots of the longest one.
+    pub fn registers(&self, max: usize) -> RegistersView {
+        let n = self.config.branches;
+        let last = NodeId::all(n).map(|b| self.replica(b).last_index().0).max().unwrap_or(0);
+        let first = last.saturating_sub(max as u64) + 1;
+        let reference = self.current_leader();
+        let rows = NodeId::all(n).map(|b| self.register_row(b, first, reference)).collect();
+        let waiting = reference.map_or_else(Vec::new, |l| {
+            let r = self.replica(l);
+            (r.commit.0 + 1..=r.last_index().0)
+                .filter(|i| matches!(r.disk.log[*i as usize - 1].kind, EntryKind::Issue(_)))
+                .take(max)
+                .map(|i| self.quorum_view(l, i))
+                .collect()
+        });
+        RegistersView { first, last, rows, reference, waiting }
+    }
+
+    fn register_row(&self, b: NodeId, first: u64, reference: Option<NodeId>) -> RegisterRow {
+        let r = self.replica(b);
+        let len = r.last_index().0;
+        let repair = self.clocks[b.index()].repair.filter(|(_, at)| self.now.0 < at.0 + REPAIR_SHOWN_MS);
+        let reference = reference.map(|l| self.replica(l));
+        let cells = (first..=len)
+            .map(|index| {
+                let e = r.disk.log[index as usize - 1];
+                CellView {
+                    index,
+                    term: e.term,
+                    kind: e.kind,
+                    number: issued_by(r, index),
+                    committed: index <= r.commit.0,
+                    applied: index <= r.applied.0,
+                    disagrees: reference
+                        .is_some_and(|l| l.last_index().0 < index || l.term_at(LogIndex(index)) != e.term),
+                    repaired: repair.is_some_and(|(from, _)| index >= from.0),
+                }
+            })
+            .collect();
+        RegisterRow {
+            branch: b,
+            up: self.is_up(b),
+            len,
+            commit: r.commit.0,
+            applied: r.applied.0,
+            earlier: len.min(first - 1),
+            cells,
         }
     }
 
@@ -252,6 +472,7 @@ impl Simulation {
             .enumerate()
             .map(|(i, r)| {
                 let waiting = pending.iter().find(|(k, _)| *k == first + i).map(|(_, p)| *p);
+                let progress = waiting.map(|p| self.progress(r.request, r.kind, r.client, p));
                 let status = match &r.result {
                     _ if waiting.is_some() => "waiting",
                     Some(Outcome::Number { .. }) => "issued",
@@ -270,7 +491,13 @@ impl Simulation {
                     invoke: r.invoke,
                     complete: r.complete,
                     retry_of: r.retry_of,
-                    progress: waiting.map(|p| self.progress(r.request, r.kind, r.client, p)),
+                    progress,
+                    quorum: match progress {
+                        Some(Progress::WaitingForQuorum { branch, index }) if index > 0 => {
+                            Some(self.quorum_view(branch, index))
+                        }
+                        _ => None,
+                    },
                     stale_by: None,
                 }
             })
@@ -370,11 +597,7 @@ impl Simulation {
             .enumerate()
             .map(|(k, e)| {
                 let i = (first + k) as u64;
-                let number = match e.kind {
-                    EntryKind::Issue(req) if i < r.applied.0 => r.register.table.get(&req).map(|n| n.0),
-                    _ => None,
-                };
-                (i + 1, *e, number)
+                (i + 1, *e, issued_by(r, i + 1))
             })
             .collect();
         let seq = &r.register.sequence;
@@ -406,6 +629,13 @@ impl Simulation {
             peers,
         }
     }
+}
+
+/// The Number that applying entry `index` issued: none for a no-op, an entry not applied
+/// yet, or a repeated request (it is answered with the Number its first copy got).
+fn issued_by(r: &crate::replica::Replica, index: u64) -> Option<u64> {
+    let k = r.register.issued_at.binary_search(&LogIndex(index)).ok()?;
+    Some(r.register.sequence[k].1 .0)
 }
 
 #[cfg(test)]
@@ -468,5 +698,130 @@ mod tests {
         assert_eq!(v.result, Some(Outcome::Read { read: 0, linearizable: false }), "{v:?}");
         assert_eq!(v.stale_by, Some(3));
         assert!(sim.page_view().messages.is_empty() && sim.view().messages.len() == sim.page_view().in_flight);
+    }
+
+    fn run_for(sim: &mut Simulation, ms: u64) {
+        sim.run_until(crate::Tick(sim.now().0 + ms));
+    }
+
+    /// Every row holds what the inspector holds, slot for slot.
+    #[test]
+    fn the_registers_side_by_side_agree_with_the_inspector() {
+        let mut sim = elected();
+        let leader = sim.current_leader().unwrap();
+        for _ in 0..5 {
+            sim.act(Action::Ask(leader)).unwrap();
+        }
+        run_for(&mut sim, 1_000);
+        let regs = sim.registers(4);
+        assert_eq!(regs.reference, Some(leader));
+        assert_eq!(regs.last - regs.first + 1, 4);
+        for row in &regs.rows {
+            let d = sim.branch_detail(row.branch);
+            assert_eq!(row.earlier, regs.first - 1);
+            for c in &row.cells {
+                let (i, e, n) = d.log[c.index as usize - 1];
+                assert_eq!((i, e.term, e.kind, n), (c.index, c.term, c.kind, c.number));
+                assert!(c.committed && c.applied && !c.disagrees, "{c:?}");
+            }
+        }
+    }
+
+    /// A request filed by a Main Office that burned before answering, repeated at the new
+    /// one before it has applied the first copy, takes a second slot and no second Number.
+    #[test]
+    fn a_repeated_request_takes_a_slot_but_no_number() {
+        let mut sim = elected();
+        let old = sim.current_leader().unwrap();
+        let next = NodeId((old.0 + 1) % 5);
+        sim.act(Action::Ask(old)).unwrap();
+        let request = sim.request_views(1)[0].request;
+        while sim.replica(next).last_index() < sim.replica(old).last_index() {
+            sim.step();
+        }
+        sim.act(Action::Kill(old)).unwrap();
+        sim.act(Action::Timeout(next)).unwrap();
+        while sim.current_leader() != Some(next) {
+            sim.step();
+        }
+        sim.act(Action::Retry(request, next)).unwrap();
+        run_for(&mut sim, 1_000);
+        let cells = &sim.registers(usize::MAX).rows[next.index()].cells;
+        let copies: Vec<&CellView> = cells.iter().filter(|c| c.kind == EntryKind::Issue(request)).collect();
+        assert_eq!(copies.len(), 2, "{cells:?}");
+        assert!(copies.iter().all(|c| c.applied));
+        assert_eq!((copies[0].number, copies[1].number), (Some(1), None));
+        let inspector: Vec<Option<u64>> = sim.branch_detail(next).log.iter().map(|(_, _, n)| *n).collect();
+        assert_eq!(inspector, cells.iter().map(|c| c.number).collect::<Vec<_>>());
+        assert_eq!(sim.request_views(1)[0].result, Some(Outcome::Number { number: 1 }));
+    }
+
+    /// An old Main Office cut off with customers of its own grows a tail that disagrees
+    /// with the new one's register; once healed, the tail is written over and marked so.
+    #[test]
+    fn an_old_leaders_tail_stands_out_until_it_is_repaired() {
+        let mut sim = elected();
+        let old = sim.current_leader().unwrap();
+        sim.act(Action::Isolate(old)).unwrap();
+        sim.act(Action::Ask(old)).unwrap();
+        sim.act(Action::Ask(old)).unwrap();
+        run_for(&mut sim, 3_000);
+        let new = sim.current_leader().unwrap();
+        assert_ne!(new, old);
+        let regs = sim.registers(usize::MAX);
+        let tail: Vec<&CellView> = regs.rows[old.index()].cells.iter().filter(|c| c.disagrees).collect();
+        assert_eq!(tail.len(), 2, "{:?}", regs.rows[old.index()]);
+        assert!(tail.iter().all(|c| !c.committed && c.number.is_none()));
+        assert!(regs.rows[new.index()].cells.iter().all(|c| !c.disagrees));
+        assert!(!sim.branch_view(old).reach.enough() && sim.branch_view(old).reach.have == vec![old]);
+        sim.act(Action::Heal).unwrap();
+        let healed_at = sim.now().0;
+        let mut repaired = false;
+        while sim.now().0 < healed_at + REPAIR_SHOWN_MS && !repaired {
+            sim.step();
+            repaired = sim.registers(usize::MAX).rows[old.index()].cells.iter().any(|c| c.repaired);
+        }
+        assert!(repaired, "the overwritten slots are marked");
+        run_for(&mut sim, 3_000);
+        let row = &sim.registers(usize::MAX).rows[old.index()];
+        assert!(row.cells.iter().all(|c| !c.disagrees && !c.repaired), "{row:?}");
+    }
+
+    /// The timers come from the simulator's own deadlines; a candidate counts its votes.
+    #[test]
+    fn timers_votes_and_quorums_come_from_the_core() {
+        let mut sim = elected();
+        let leader = sim.current_leader().unwrap();
+        let now = sim.now().0;
+        for b in sim.page_view().branches {
+            let t = b.timer.unwrap();
+            let want = if b.id == leader { TimerKind::Heartbeat } else { TimerKind::Election };
+            assert_eq!(t.kind, want);
+            assert!(t.armed <= now && now <= t.due, "{t:?} at {now}");
+            assert!((0.0..=1.0).contains(&t.left(now)));
+            assert!(b.votes.is_none() && b.reach.enough());
+        }
+        // A lone candidate: its own vote of the three it needs.
+        let lone = NodeId((leader.0 + 1) % 5);
+        sim.act(Action::Isolate(lone)).unwrap();
+        sim.act(Action::Timeout(lone)).unwrap();
+        let v = sim.branch_view(lone);
+        assert_eq!(v.votes, Some(Tally { have: vec![lone], needed: 3, of: 5 }));
+        // A Number waiting at the Main Office: filed at the leader first, then the others.
+        sim.act(Action::Heal).unwrap();
+        run_for(&mut sim, 3_000);
+        let leader = sim.current_leader().unwrap();
+        sim.act(Action::Ask(leader)).unwrap();
+        let mut seen = Vec::new();
+        for _ in 0..500 {
+            sim.step();
+            if let Some(q) = sim.request_views(1)[0].quorum.clone() {
+                assert!(q.acked.have.iter().all(|b| q.filed.have.contains(b)), "a confirmation follows the filing");
+                seen.push(q.acked.have.len());
+            }
+        }
+        assert_eq!(seen.first(), Some(&1), "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]) && seen.last() < Some(&3), "{seen:?}");
+        assert_eq!(sim.request_views(1)[0].status, "issued");
     }
 }

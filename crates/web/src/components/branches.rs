@@ -144,7 +144,12 @@ fn register(d: &BranchDetail) -> Html {
             EntryKind::Noop => ("no-op", String::new()),
             EntryKind::Issue(r) => ("issue", r.to_string()),
         };
-        let number = number.map_or(if committed { String::new() } else { "not committed".into() }, |n| n.to_string());
+        let number = match (number, e.kind) {
+            (Some(n), _) => n.to_string(),
+            (None, EntryKind::Issue(_)) if *i <= d.applied => "repeat: no new Number".to_string(),
+            (None, _) if !committed => "not committed".to_string(),
+            (None, _) => String::new(),
+        };
         html! {
             <tr class={classes!((!committed).then_some("uncommitted"))}>
                 <td>{ *i }</td><td>{ e.term.0 }</td><td>{ entry }</td><td>{ who }</td><td>{ number }</td>

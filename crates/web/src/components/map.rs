@@ -4,12 +4,13 @@
 //! its tooltip, and a click or tap on it selects it for the messages panel to show in full
 //! and offer to drop (the link beneath does not take that click).
 
+use super::timer::Timer;
 use super::{activate, branch_label, preset_short, role_name};
 use crate::flights::{hit, reduced_motion, KINDS, REACH_MOUSE, REACH_TOUCH};
 use crate::geometry::{branch_position, branch_radius, compact, link_segment, to_view_box, Point, SIZE};
 use crate::state::{Implicated, Msg, Selection, SimHandle, Snapshot};
 use nextnumber_core::replica::Role;
-use nextnumber_core::view::{BranchView, LinkView};
+use nextnumber_core::view::{BranchView, LinkView, QuorumView};
 use nextnumber_core::{Action, Links, NodeId};
 use std::rc::Rc;
 use web_sys::Element;
@@ -23,6 +24,8 @@ pub struct Props {
     /// The link picked for the network panel.
     pub link: (NodeId, NodeId),
     pub implicated: Rc<Implicated>,
+    /// The Main Office's oldest entry waiting for a majority: who has filed it.
+    pub waiting: Option<QuorumView>,
     /// The run's own latency: links that differ are labelled.
     pub latency: (u64, u64),
     /// The message under the pointer, and where (the model keeps it: `Msg::Hover`).
@@ -45,12 +48,21 @@ pub fn cluster_map(props: &Props) -> Html {
                 slow={(l.latency_min_ms, l.latency_max_ms) != props.latency} send={props.send.clone()} />
         }
     });
+    let waiting = props.waiting.as_ref();
     let branches = props.view.branches.iter().enumerate().map(|(i, b)| {
+        let filed = waiting.is_some_and(|q| q.filed.have.contains(&b.id));
+        let quorum = waiting.filter(|q| q.branch == b.id).map(|q| (q.index, q.filed.have.len(), q.filed.needed));
         html! {
             <Branch key={b.id.to_string()} branch={b.clone()} at={branch_position(i, n)} {radius} {compact}
                 selected={props.selected == Some(b.id)} implicated={props.implicated.branches.contains(&b.id)}
-                send={props.send.clone()} />
+                {filed} {quorum} send={props.send.clone()} />
         }
+    });
+    // The timers change on every frame: apart from the branches, so only they are redrawn.
+    let now = props.view.now;
+    let timers = props.view.branches.iter().enumerate().filter_map(|(i, b)| {
+        let timer = b.timer?;
+        Some(html! { <Timer key={b.id.to_string()} {timer} {now} at={branch_position(i, n)} {radius} /> })
     });
     let map_box = use_node_ref();
     let BoxHandlers { onpointermove, onpointerdown, onpointerleave, onclick } = pointer_handlers(props, &map_box);
@@ -61,6 +73,7 @@ pub fn cluster_map(props: &Props) -> Html {
                     { defs() }
                     <g class="links">{ for links }</g>
                     <g class="branches">{ for branches }</g>
+                    <g class="timers" aria-hidden="true">{ for timers }</g>
                 </svg>
                 <canvas ref={props.canvas.clone()} class="flights" aria-hidden="true" />
                 { tooltip(props) }
@@ -155,6 +168,10 @@ struct BranchProps {
     selected: bool,
     /// Named by a broken invariant.
     implicated: bool,
+    /// Holds the Main Office's oldest entry waiting for a majority.
+    filed: bool,
+    /// The Main Office: that entry's slot, how many have filed it, how many must.
+    quorum: Option<(u64, usize, usize)>,
     send: Callback<Msg>,
 }
 
@@ -187,30 +204,74 @@ fn branch(props: &BranchProps) -> Html {
         ]
     } else {
         let (big, small) = ((r * 3 / 5).max(24), (r / 4).max(14));
-        let role = if read_only { "read-only" } else { role_name(b) };
+        let role = match &b.votes {
+            _ if read_only => "read-only".to_string(),
+            Some(v) => format!("votes {} of {}", v.have.len(), v.needed),
+            None => role_name(b).to_string(),
+        };
         vec![
             ("name", -r / 8, big, id.to_string()),
-            ("role", r * 3 / 10, small, role.to_string()),
+            ("role", r * 3 / 10, small, role),
             ("facts", r * 3 / 10 + small + 4, small, format!("T{} · No. {}", b.term.0, b.last_number.0)),
         ]
     };
-    let visible: Vec<&str> = lines.iter().map(|l| l.3.as_str()).collect();
-    let label = branch_label(&visible.join(" "), b);
+    let mut visible: Vec<&str> = lines.iter().map(|l| l.3.as_str()).collect();
+    // The Main Office's count of the filings, drawn on the side towards the map's centre.
+    let quorum = props.quorum.map(|(slot, have, need)| (slot, format!("filed {have} of {need}")));
+    if let Some((_, q)) = &quorum {
+        visible.push(q);
+    }
+    let mut label = branch_label(&visible.join(" "), b);
+    if let Some((slot, _)) = &quorum {
+        label.push_str(&format!(", slot {slot} waits for a majority"));
+    }
+    if props.filed {
+        label.push_str(", holds the entry waiting for a majority");
+    }
+    let (inward, anchor) = beside(at, r + 30);
     html! {
         <g {class} role="button" tabindex="0" id={format!("branch-{id}")} aria-label={label.clone()}
             aria-pressed={selected.to_string()} {onclick} {onkeydown}>
             <title>{ label }</title>
             if implicated { { circle("blame", r + 22) } }
-            if leader { { circle("crown", r + 12) } }
+            if leader { { circle("crown", r + 14) } }
             { circle("body", r) }
             if read_only { { circle("hatch", r) } }
+            if props.filed {
+                <circle class="filed" cx={(at.x + r * 7 / 10).to_string()} cy={(at.y - r * 7 / 10).to_string()} r="14" />
+            }
             // A space between the lines, as a reader (and axe-core) joins the words seen.
             { for lines.into_iter().map(|(class, dy, size, words)| html! { <>
                 { " " }
                 <text {class} x={at.x.to_string()} y={(at.y + dy).to_string()} font-size={size.to_string()}>{ words }</text>
             </> }) }
+            if let Some((_, words)) = quorum { { " " }
+                <text class={classes!("quorum", anchor)} x={inward.x.to_string()} y={inward.y.to_string()}>{ words }</text>
+            }
         </g>
     }
+}
+
+/// Where a label outside a branch's circle goes: `by` units towards the map's centre,
+/// anchored so that the words run away from the circle.
+fn beside(at: Point, by: i32) -> (Point, &'static str) {
+    let p = toward_centre(at, by);
+    let (dx, dy) = (p.x - at.x, p.y - at.y);
+    match () {
+        _ if dx.abs() <= dy.abs() => (Point { x: p.x, y: p.y + if dy > 0 { 22 } else { -4 } }, "middle"),
+        _ if dx < 0 => (Point { x: p.x, y: p.y + 9 }, "end"),
+        _ => (Point { x: p.x, y: p.y + 9 }, "start"),
+    }
+}
+
+/// The point `by` units from `at` towards the map's centre (or below it, at the centre).
+pub fn toward_centre(at: Point, by: i32) -> Point {
+    let (dx, dy) = ((SIZE / 2 - at.x) as f64, (SIZE / 2 - at.y) as f64);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1.0 {
+        return Point { x: at.x, y: at.y + by };
+    }
+    Point { x: at.x + (dx / len * by as f64).round() as i32, y: at.y + (dy / len * by as f64).round() as i32 }
 }
 
 /// The pointer's place in view box units, over the map's box. (Yew delegates events to its

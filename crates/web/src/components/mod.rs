@@ -10,7 +10,9 @@ pub mod eventlog;
 pub mod map;
 pub mod messages;
 pub mod network;
+pub mod registers;
 pub mod timeline;
+pub mod timer;
 
 pub use crate::text::*;
 
