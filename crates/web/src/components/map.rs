@@ -217,7 +217,7 @@ fn branch(props: &BranchProps) -> Html {
     };
     let mut visible: Vec<&str> = lines.iter().map(|l| l.3.as_str()).collect();
     // The Main Office's count of the filings, drawn on the side towards the map's centre.
-    let quorum = props.quorum.map(|(slot, have, need)| (slot, format!("filed {have} of {need}")));
+    let quorum = props.quorum.map(|(slot, have, need)| (slot, format!("{have} filed, {need} needed")));
     if let Some((_, q)) = &quorum {
         visible.push(q);
     }
@@ -246,7 +246,8 @@ fn branch(props: &BranchProps) -> Html {
                 <text {class} x={at.x.to_string()} y={(at.y + dy).to_string()} font-size={size.to_string()}>{ words }</text>
             </> }) }
             if let Some((_, words)) = quorum { { " " }
-                <text class={classes!("quorum", anchor)} x={inward.x.to_string()} y={inward.y.to_string()}>{ words }</text>
+                <text class={classes!("quorum", anchor)} x={inward.x.to_string()} y={inward.y.to_string()}
+                    font-size={if props.compact { r * 3 / 10 } else { 26 }.to_string()}>{ words }</text>
             }
         </g>
     }
