@@ -256,3 +256,33 @@ fn distance_sets_a_floor_under_every_answer() {
         moon.iter().max()
     );
 }
+
+#[test]
+fn a_branch_that_only_speaks_has_its_request_fulfilled_unknowing_and_unseats_the_office() {
+    let (_, _, sim) = run("one-way-flood");
+    assert!(problems(&sim).is_empty(), "{:?}", problems(&sim));
+    let issued = numbers(&sim);
+    assert_eq!(issued.len(), 1, "one request, one Number");
+    let (record, number) = issued[0];
+    assert_eq!((record.request.to_string().as_str(), number, record.attempts), ("c1-1", 1, 2));
+    let d = NodeId(3);
+    assert!(sim.replica(d).register.sequence.is_empty(), "D never learns of the Number it asked for");
+    assert_eq!(sim.replica(NodeId(0)).register.sequence.len(), 1, "the retry got the old Number, not a new one");
+    // Every election D calls raises everyone's term and unseats the office: the four that
+    // talk both ways have to elect again and again (term 1 would have lasted the run).
+    let a = sim.replica(NodeId(0)).disk.term.0;
+    assert!(a >= 5, "D's calls deposed the office again and again: A is in term {a}");
+}
+
+#[test]
+fn no_letter_makes_two_generals_sure_but_the_same_request_id_asked_again_does() {
+    let (_, _, sim) = run("two-generals");
+    assert!(problems(&sim).is_empty(), "{:?}", problems(&sim));
+    let mut got: Vec<u64> = numbers(&sim).iter().map(|(_, n)| *n).collect();
+    got.sort_unstable();
+    assert_eq!(got, [1, 2], "each customer one Number, none skipped");
+    let retried = numbers(&sim).into_iter().find(|(r, _)| r.attempts > 1).expect("a lost answer was asked for again");
+    assert_eq!(retried.0.request.to_string(), "c1-1");
+    assert_eq!(sim.replica(NodeId(0)).register.sequence.len(), 2, "asking again issued nothing new");
+    assert!(sim.stats().messages_dropped > 10, "the road lost letters: {}", sim.stats().messages_dropped);
+}
