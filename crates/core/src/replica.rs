@@ -4,6 +4,7 @@
 //! after the step returns, so the disk is always written before any message depending on it
 //! leaves: a crash can only happen between steps.
 
+use crate::chunked::Chunked;
 use crate::config::{Canaries, Config, Variant};
 use crate::ids::*;
 use crate::msg::*;
@@ -125,7 +126,8 @@ pub struct Checked {
 pub struct Disk {
     pub term: Term,
     pub voted_for: Option<NodeId>,
-    pub log: Vec<Entry>,
+    /// Chunked, so time-travel snapshots share it (chunked.rs).
+    pub log: Chunked<Entry>,
 }
 
 /// The applied state: the Numbers issued, in order, and the RequestId → Number table.
@@ -134,10 +136,10 @@ pub struct Register {
     pub last: SeqNum,
     /// Looked up, never iterated (see Cargo.toml on rustc-hash).
     pub table: rustc_hash::FxHashMap<RequestId, SeqNum>,
-    pub sequence: Vec<(RequestId, SeqNum)>,
+    pub sequence: Chunked<(RequestId, SeqNum)>,
     /// The log index whose entry issued each Number of `sequence`: an entry that takes a
     /// slot but no Number (a no-op, a repeated request) is absent, so the page can tell.
-    pub issued_at: Vec<LogIndex>,
+    pub issued_at: Chunked<LogIndex>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
@@ -546,7 +548,7 @@ impl Replica {
         let next = self.next_index[peer.index()].0.max(1);
         let prev = LogIndex(next - 1);
         let end = (self.last_index().0 as usize).min(prev.0 as usize + MAX_ENTRIES_PER_APPEND);
-        let entries = self.disk.log[prev.0 as usize..end].to_vec();
+        let entries = self.disk.log.range(prev.0 as usize..end).copied().collect();
         let msg = Message::Append(AppendEntries {
             term: self.disk.term,
             prev_index: prev,

@@ -202,7 +202,7 @@ impl Simulation {
         &mut self.spacetime
     }
     /// Every request so far, as the history records it (for charts: [`crate::charts`]).
-    pub fn records(&self) -> &[RequestRecord] {
+    pub fn records(&self) -> &crate::chunked::Chunked<RequestRecord> {
         self.customers.records()
     }
     /// What the online checker has caught so far.
