@@ -14,17 +14,33 @@
 //! its own tick (every latency, timer and interval is at least 1 ms), so this is the state
 //! however the run was cut into steps.
 //!
+//! # What snapshots share
+//! Most of a long run's state only grows at the end: each branch's register log, the
+//! Numbers it issued and their log indexes, the customers' request records, the online
+//! checker's per-slot and per-Number records. Those are [`Chunked`](crate::chunked::Chunked):
+//! full chunks of 1,024 are frozen behind an `Arc`, so a snapshot, the cursor and a
+//! restored copy hold one chunk in the same memory, and a snapshot costs its own tails and
+//! what else it copies (the hash tables of who got which Number, the small state), not the
+//! run's length. A late write into a shared chunk (a request answered after its chunk
+//! filled, a log truncated by a new leader, §5.3) copies that one chunk first, so no
+//! snapshot ever sees a later change.
+//!
 //! # Bounds
 //! Snapshots are taken every [`Limits::events_between`] simulation events (replay time is
 //! proportional to events, not ticks: an hour of pigeon mail has few), and only on new
 //! ground, past the last snapshot: replaying covered ground copies nothing. At most
-//! [`Limits::max_snapshots`] are kept, and their [`Simulation::approx_bytes`] sum to at most
-//! [`Limits::budget_bytes`]; past either bound the snapshot whose removal leaves the
-//! smallest gap (in events) goes, the older on a tie, so gaps stay even across the run and
-//! a long run's older snapshots thin out first. The snapshot of tick 0 and the newest are
-//! kept. Memory is therefore at most the cursor, plus `budget_bytes` of snapshots (by an
-//! estimate that errs high, see `approx_bytes`), plus one snapshot's worth while a jump
-//! restores it. The defaults ([`Limits::default`]): 64 snapshots, 192 MiB.
+//! [`Limits::max_snapshots`] are kept, and their costs sum to at most
+//! [`Limits::budget_bytes`]: each one's [`Simulation::approx_bytes_beside`] the snapshot
+//! before it (the first: its whole [`Simulation::approx_bytes`]), so what consecutive
+//! snapshots share is counted once (what one shares with a snapshot two back, it shares with
+//! the one between too: chunks only ever leave the end). Past either bound the snapshot
+//! whose removal leaves the smallest gap (in events) goes, the older on a tie, and its
+//! follower's cost is counted again beside its new predecessor; so gaps stay even across the
+//! run and a long run's older snapshots thin out first. The snapshot of tick 0 and the
+//! newest are kept. Memory is therefore at most the cursor, plus `budget_bytes` of snapshots
+//! (by an estimate that errs high, see `approx_bytes`), plus the unshared part of one
+//! snapshot while a jump restores it. The defaults ([`Limits::default`]): 64 snapshots,
+//! 192 MiB.
 //!
 //! # Speed
 //! A jump costs one snapshot copy plus the replay of at most one gap. On a one-hour run of
@@ -45,7 +61,8 @@ use crate::sim::Simulation;
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub max_snapshots: usize,
-    /// The most bytes all snapshots together may hold, by [`Simulation::approx_bytes`].
+    /// The most bytes all snapshots together may hold, what they share counted once (see
+    /// the module documentation).
     pub budget_bytes: usize,
     /// Simulation events between two snapshots while the run moves forward.
     pub events_between: u64,
@@ -179,7 +196,8 @@ impl Timeline {
     pub fn snapshot_ticks(&self) -> Vec<Tick> {
         self.snapshots.iter().map(|s| s.sim.now()).collect()
     }
-    /// What the snapshots hold together, by [`Simulation::approx_bytes`].
+    /// What the snapshots hold together: each one's [`Simulation::approx_bytes_beside`] the
+    /// one before it, what is shared counted once.
     pub fn snapshot_bytes(&self) -> usize {
         self.snapshots.iter().map(|s| s.bytes).sum()
     }
@@ -330,8 +348,9 @@ impl Timeline {
         if self.snapshots.last().is_some_and(|s| s.at() >= at) {
             return;
         }
-        let snapshot = Snapshot { bytes: self.cursor.approx_bytes(), sim: self.cursor.clone() };
-        self.snapshots.push(snapshot);
+        let sim = self.cursor.clone();
+        let bytes = self.snapshots.last().map_or_else(|| sim.approx_bytes(), |s| sim.approx_bytes_beside(&s.sim));
+        self.snapshots.push(Snapshot { sim, bytes });
         self.thin();
     }
 
@@ -350,6 +369,11 @@ impl Timeline {
             let last = if self.snapshots.len() > 2 { self.snapshots.len() - 1 } else { self.snapshots.len() };
             let victim = (1..last).min_by_key(|&i| (gap(i), i)).expect("more than one snapshot");
             self.snapshots.remove(victim);
+            // Its follower now owns what it shared only with the victim.
+            if let Some(next) = self.snapshots.get(victim) {
+                let bytes = next.sim.approx_bytes_beside(&self.snapshots[victim - 1].sim);
+                self.snapshots[victim].bytes = bytes;
+            }
         }
     }
 }

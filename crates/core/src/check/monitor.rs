@@ -3,6 +3,7 @@
 //! Safety and Log Matching as the run happens, naming the tick each broke.
 
 use super::{violation, Invariant, Sometimes, Violation, Violations};
+use crate::chunked::Chunked;
 use crate::history::LeaderRecord;
 use crate::ids::*;
 use crate::msg::EntryKind;
@@ -16,20 +17,21 @@ use std::collections::BTreeMap;
 pub struct Monitor {
     leaders: BTreeMap<Term, NodeId>,
     leader_log: Vec<LeaderRecord>,
-    /// Term of every committed slot, as first committed anywhere (I4).
-    committed: Vec<Term>,
+    /// Term of every committed slot, as first committed anywhere (I4). This and the other
+    /// per-slot and per-Number records are chunked, so time-travel snapshots share them.
+    committed: Chunked<Term>,
     /// The term in which each slot was first committed: the term of the branch that first
     /// reported it (the leader that committed it, since followers learn commits from it).
-    committed_in: Vec<Term>,
+    committed_in: Chunked<Term>,
     commit_seen: Vec<u64>,
     /// The canonical issue sequence: Number k is bound to canonical[k-1] (I1, I2, I5).
-    canonical: Vec<RequestId>,
+    canonical: Chunked<RequestId>,
     number_of: FxHashMap<RequestId, SeqNum>,
     /// What customers were told (I1, I3).
     told: FxHashMap<RequestId, SeqNum>,
     told_whom: FxHashMap<SeqNum, RequestId>,
     /// Per branch, a hash of its log up to each index; shared map (index, term) → hash (Log Matching).
-    chains: Vec<Vec<u64>>,
+    chains: Vec<Chunked<u64>>,
     chain_at: FxHashMap<(LogIndex, Term), u64>,
     violations: Violations,
     sometimes: Sometimes,
@@ -40,14 +42,14 @@ impl Monitor {
         Monitor {
             leaders: BTreeMap::new(),
             leader_log: Vec::new(),
-            committed: Vec::new(),
-            committed_in: Vec::new(),
+            committed: Chunked::new(),
+            committed_in: Chunked::new(),
             commit_seen: vec![0; n],
-            canonical: Vec::new(),
+            canonical: Chunked::new(),
             number_of: FxHashMap::default(),
             told: FxHashMap::default(),
             told_whom: FxHashMap::default(),
-            chains: vec![Vec::new(); n],
+            chains: vec![Chunked::new(); n],
             chain_at: FxHashMap::default(),
             violations: Violations::default(),
             sometimes: Sometimes::default(),
@@ -56,6 +58,16 @@ impl Monitor {
 
     pub fn violations(&self) -> &[Violation] {
         self.violations.list()
+    }
+
+    /// Bytes of its records that this monitor and `other` hold in the very same memory (see
+    /// `Simulation::approx_bytes_beside`): only those its size estimate counts.
+    pub(crate) fn shared_bytes_with(&self, other: &Monitor) -> usize {
+        use std::mem::size_of;
+        let chains = self.chains.iter().zip(&other.chains).map(|(a, b)| a.shared_with(b) * size_of::<u64>());
+        self.canonical.shared_with(&other.canonical) * size_of::<RequestId>()
+            + self.committed.shared_with(&other.committed) * size_of::<Term>()
+            + chains.sum::<usize>()
     }
 
     /// Evidence that the checks were not vacuous.
