@@ -8,6 +8,7 @@ use crate::chunked::Chunked;
 use crate::config::{Canaries, Config, Variant};
 use crate::ids::*;
 use crate::msg::*;
+use crate::shared_map::SharedMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -134,8 +135,9 @@ pub struct Disk {
 #[derive(Clone, Debug, Default)]
 pub struct Register {
     pub last: SeqNum,
-    /// Looked up, never iterated (see Cargo.toml on rustc-hash).
-    pub table: rustc_hash::FxHashMap<RequestId, SeqNum>,
+    /// Looked up, never iterated in an order that matters (see Cargo.toml on rustc-hash);
+    /// shared with time-travel snapshots (shared_map.rs).
+    pub table: SharedMap<RequestId, SeqNum>,
     pub sequence: Chunked<(RequestId, SeqNum)>,
     /// The log index whose entry issued each Number of `sequence`: an entry that takes a
     /// slot but no Number (a no-op, a repeated request) is absent, so the page can tell.
@@ -715,7 +717,7 @@ impl Replica {
             None => {
                 let n = SeqNum(self.register.last.0 + 1);
                 self.register.last = n;
-                self.register.table.entry(request).or_insert(n);
+                self.register.table.get_or_insert(request, n);
                 self.register.sequence.push((request, n));
                 self.register.issued_at.push(index);
                 (n, true)

@@ -17,30 +17,32 @@
 //! # What snapshots share
 //! Most of a long run's state only grows at the end: each branch's register log, the
 //! Numbers it issued and their log indexes, the customers' request records, the online
-//! checker's per-slot and per-Number records. Those are [`Chunked`](crate::chunked::Chunked):
-//! full chunks of 1,024 are frozen behind an `Arc`, so a snapshot, the cursor and a
-//! restored copy hold one chunk in the same memory, and a snapshot costs its own tails and
-//! what else it copies (the hash tables of who got which Number, the small state), not the
-//! run's length. A late write into a shared chunk (a request answered after its chunk
-//! filled, a log truncated by a new leader, §5.3) copies that one chunk first, so no
-//! snapshot ever sees a later change.
+//! checker's per-slot and per-Number records, and the tables of who got which Number.
+//! Those are [`Chunked`](crate::chunked::Chunked) (full chunks of 1,024 frozen behind an
+//! `Arc`) and [`SharedMap`](crate::shared_map::SharedMap) (frozen levels merged like a
+//! binary counter), so a snapshot, the cursor and a restored copy hold the same chunk in
+//! the same memory, and taking a snapshot copies its tails and small state, not the run.
+//! A late write into a shared chunk (a request answered after its chunk filled, a log cut
+//! by a new leader, §5.3) copies that one chunk first: no snapshot sees a later change.
 //!
 //! # Bounds
 //! Snapshots are taken every [`Limits::events_between`] simulation events (replay time is
 //! proportional to events, not ticks: an hour of pigeon mail has few), and only on new
 //! ground, past the last snapshot: replaying covered ground copies nothing. At most
 //! [`Limits::max_snapshots`] are kept, and their costs sum to at most
-//! [`Limits::budget_bytes`]: each one's [`Simulation::approx_bytes_beside`] the snapshot
-//! before it (the first: its whole [`Simulation::approx_bytes`]), so what consecutive
-//! snapshots share is counted once (what one shares with a snapshot two back, it shares with
-//! the one between too: chunks only ever leave the end). Past either bound the snapshot
-//! whose removal leaves the smallest gap (in events) goes, the older on a tie, and its
-//! follower's cost is counted again beside its new predecessor; so gaps stay even across the
+//! [`Limits::budget_bytes`]. A snapshot's cost is what it holds that the next one does not
+//! ([`Simulation::approx_bytes_beside`] it); the newest's, what it held beside the cursor
+//! when taken, which is the run's frontier. Chunks only ever leave a branch of history at
+//! its end, so the chain of snapshots and the cursor hold each chunk in one unbroken run of
+//! neighbours, and the sum counts it once, against the newest holder. Past either bound the
+//! snapshot whose removal leaves the smallest gap (in events) goes, the older on a tie, and
+//! its predecessor is counted again beside its new successor; so gaps stay even across the
 //! run and a long run's older snapshots thin out first. The snapshot of tick 0 and the
-//! newest are kept. Memory is therefore at most the cursor, plus `budget_bytes` of snapshots
-//! (by an estimate that errs high, see `approx_bytes`), plus the unshared part of one
-//! snapshot while a jump restores it. The defaults ([`Limits::default`]): 64 snapshots,
-//! 192 MiB.
+//! newest are kept. Memory is therefore the cursor plus `budget_bytes` of snapshots (by an
+//! estimate that errs high, see `approx_bytes`) while the cursor plays at the frontier;
+//! after a jump back, the cursor no longer holds the newest snapshot's chunks, and memory
+//! can grow by up to one simulation's worth (the cursor's own, unshared chunks). The
+//! defaults ([`Limits::default`]): 64 snapshots, 192 MiB.
 //!
 //! # Speed
 //! A jump costs one snapshot copy plus the replay of at most one gap. On a one-hour run of
@@ -51,6 +53,9 @@
 //! memory the kernel must fault in (`tests/timeline.rs`; both tests are ignored
 //! measurements). The first pass over the hour, snapshots included, took 0.8 s in the
 //! browser. Lighter runs (fewer customers, slower links) keep more snapshots closer together.
+//! On issue 16's heavy run (9 branches, 100 customers a second for a simulated hour, 5.6
+//! million events), sharing took the snapshots kept from 1 to 11 and 20 jumps natively from
+//! a median of 1.45 s to 79 ms (BENCHMARKS.md, "Snapshots share what only grows").
 
 use crate::action::Action;
 use crate::ids::Tick;
@@ -196,8 +201,8 @@ impl Timeline {
     pub fn snapshot_ticks(&self) -> Vec<Tick> {
         self.snapshots.iter().map(|s| s.sim.now()).collect()
     }
-    /// What the snapshots hold together: each one's [`Simulation::approx_bytes_beside`] the
-    /// one before it, what is shared counted once.
+    /// What the snapshots hold together, what they share counted once: the sum of their
+    /// costs (see the module documentation).
     pub fn snapshot_bytes(&self) -> usize {
         self.snapshots.iter().map(|s| s.bytes).sum()
     }
@@ -281,6 +286,7 @@ impl Timeline {
         let dropped = self.log.len() - applied;
         self.log.truncate(applied);
         self.snapshots.retain(|s| s.at() <= (now, applied));
+        self.recost(self.snapshots.len() - 1);
         self.end = now;
         self.end_events = self.cursor.stats().events;
         dropped
@@ -302,6 +308,7 @@ impl Timeline {
                 let i = self.applied();
                 self.log.remove(i);
                 self.snapshots.retain(|s| s.at() <= (at, i));
+                self.recost(self.snapshots.len() - 1);
             }
         }
         if self.cursor.now() >= self.end {
@@ -348,9 +355,10 @@ impl Timeline {
         if self.snapshots.last().is_some_and(|s| s.at() >= at) {
             return;
         }
-        let sim = self.cursor.clone();
-        let bytes = self.snapshots.last().map_or_else(|| sim.approx_bytes(), |s| sim.approx_bytes_beside(&s.sim));
-        self.snapshots.push(Snapshot { sim, bytes });
+        self.snapshots.push(Snapshot { sim: self.cursor.clone(), bytes: 0 });
+        let newest = self.snapshots.len() - 1;
+        self.recost(newest - 1);
+        self.recost(newest);
         self.thin();
     }
 
@@ -369,12 +377,17 @@ impl Timeline {
             let last = if self.snapshots.len() > 2 { self.snapshots.len() - 1 } else { self.snapshots.len() };
             let victim = (1..last).min_by_key(|&i| (gap(i), i)).expect("more than one snapshot");
             self.snapshots.remove(victim);
-            // Its follower now owns what it shared only with the victim.
-            if let Some(next) = self.snapshots.get(victim) {
-                let bytes = next.sim.approx_bytes_beside(&self.snapshots[victim - 1].sim);
-                self.snapshots[victim].bytes = bytes;
-            }
+            // Its predecessor now owns what it shared only with the victim.
+            self.recost(victim - 1);
         }
+    }
+
+    /// Counts snapshot `i` beside its successor, the newest beside the cursor: what it holds
+    /// that the next one does not (see the module documentation).
+    fn recost(&mut self, i: usize) {
+        let next = self.snapshots.get(i + 1).map_or(&self.cursor, |s| &s.sim);
+        let bytes = self.snapshots[i].sim.approx_bytes_beside(next);
+        self.snapshots[i].bytes = bytes;
     }
 }
 

@@ -153,7 +153,10 @@ fn a_scripted_action_that_cannot_happen_is_dropped_with_a_reason() {
 fn snapshots_stay_within_both_bounds_and_gaps_stay_even() {
     let mut sim = Simulation::new(Config::default(), 5).unwrap();
     sim.trace_mut().enable(0);
-    let limits = Limits { max_snapshots: 8, budget_bytes: 40 << 20, events_between: 5_000 };
+    // Snapshots share their append-only chunks, so each costs little: a budget of a few MiB
+    // is what makes the bytes bind within ten minutes.
+    const BUDGET: usize = 8 << 20;
+    let limits = Limits { max_snapshots: 8, budget_bytes: BUDGET, events_between: 5_000 };
     let mut t = Timeline::with_limits(sim, limits).unwrap();
     t.act(Action::parse("load 40 random", 5).unwrap()).unwrap();
     let (mut count_bound, mut byte_bound) = (false, false);
@@ -161,7 +164,7 @@ fn snapshots_stay_within_both_bounds_and_gaps_stay_even() {
         t.run_until(Tick(minute * 60_000));
         let ticks = t.snapshot_ticks();
         assert!(ticks.len() <= 8, "{ticks:?}");
-        assert!(t.snapshot_bytes() <= 40 << 20, "{} bytes", t.snapshot_bytes());
+        assert!(t.snapshot_bytes() <= BUDGET, "{} bytes", t.snapshot_bytes());
         assert_eq!(ticks[0], Tick(0));
         // Early on the count binds; later, as each snapshot grows, the bytes do.
         count_bound |= ticks.len() == 8;

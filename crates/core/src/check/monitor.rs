@@ -8,8 +8,8 @@ use crate::history::LeaderRecord;
 use crate::ids::*;
 use crate::msg::EntryKind;
 use crate::replica::{Note, Replica};
+use crate::shared_map::SharedMap;
 use crate::trace::fnv1a;
-use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// The online checker, fed by the simulator with what each branch reports.
@@ -26,16 +26,19 @@ pub struct Monitor {
     commit_seen: Vec<u64>,
     /// The canonical issue sequence: Number k is bound to canonical[k-1] (I1, I2, I5).
     canonical: Chunked<RequestId>,
-    number_of: FxHashMap<RequestId, SeqNum>,
+    number_of: SharedMap<RequestId, SeqNum>,
     /// What customers were told (I1, I3).
-    told: FxHashMap<RequestId, SeqNum>,
-    told_whom: FxHashMap<SeqNum, RequestId>,
+    told: SharedMap<RequestId, SeqNum>,
+    told_whom: SharedMap<SeqNum, RequestId>,
     /// Per branch, a hash of its log up to each index; shared map (index, term) → hash (Log Matching).
     chains: Vec<Chunked<u64>>,
-    chain_at: FxHashMap<(LogIndex, Term), u64>,
+    chain_at: SharedMap<(LogIndex, Term), u64>,
     violations: Violations,
     sometimes: Sometimes,
 }
+
+/// The bytes an entry of the maps of Numbers takes, as `Simulation::approx_bytes` counts it.
+const MAP_ENTRY_BYTES: usize = (std::mem::size_of::<(RequestId, SeqNum)>() + 1) * 16 / 7;
 
 impl Monitor {
     pub fn new(n: usize) -> Monitor {
@@ -46,11 +49,11 @@ impl Monitor {
             committed_in: Chunked::new(),
             commit_seen: vec![0; n],
             canonical: Chunked::new(),
-            number_of: FxHashMap::default(),
-            told: FxHashMap::default(),
-            told_whom: FxHashMap::default(),
+            number_of: SharedMap::new(),
+            told: SharedMap::new(),
+            told_whom: SharedMap::new(),
             chains: vec![Chunked::new(); n],
-            chain_at: FxHashMap::default(),
+            chain_at: SharedMap::new(),
             violations: Violations::default(),
             sometimes: Sometimes::default(),
         }
@@ -68,6 +71,11 @@ impl Monitor {
         self.canonical.shared_with(&other.canonical) * size_of::<RequestId>()
             + self.committed.shared_with(&other.committed) * size_of::<Term>()
             + chains.sum::<usize>()
+            + (self.number_of.shared_with(&other.number_of)
+                + self.told.shared_with(&other.told)
+                + self.told_whom.shared_with(&other.told_whom))
+                * MAP_ENTRY_BYTES
+            + self.chain_at.shared_with(&other.chain_at) * (MAP_ENTRY_BYTES + 8)
     }
 
     /// Evidence that the checks were not vacuous.
@@ -165,7 +173,7 @@ impl Monitor {
             let e = r.disk.log[i as usize - 1];
             h = entry_hash(h, e.term, e.kind);
             chain.push(h);
-            let known = *self.chain_at.entry((LogIndex(i), e.term)).or_insert(h);
+            let known = *self.chain_at.get_or_insert((LogIndex(i), e.term), h);
             if known != h {
                 let detail = format!("{} holds entry {i} of term {} after a register that differs", r.id, e.term.0);
                 self.violations.push(violation(Invariant::LogMatching, Some(now.0), detail).branches([r.id]));

@@ -309,11 +309,13 @@ impl Simulation {
     pub fn approx_bytes_beside(&self, earlier: &Simulation) -> usize {
         use std::mem::size_of;
         let records = self.customers.records().shared_with(earlier.customers.records());
+        let map = |items: usize, kv: usize| items * (kv + 1) * 16 / 7;
         let mut shared = records * size_of::<RequestRecord>() + self.monitor.shared_bytes_with(&earlier.monitor);
         for (r, e) in self.replicas.iter().zip(&earlier.replicas) {
             shared += r.disk.log.shared_with(&e.disk.log) * size_of::<crate::msg::Entry>()
                 + r.register.sequence.shared_with(&e.register.sequence) * size_of::<(RequestId, SeqNum)>()
-                + r.register.issued_at.shared_with(&e.register.issued_at) * size_of::<LogIndex>();
+                + r.register.issued_at.shared_with(&e.register.issued_at) * size_of::<LogIndex>()
+                + r.register.table.shared_with(&e.register.table) * map(1, size_of::<(RequestId, SeqNum)>());
         }
         self.approx_bytes().saturating_sub(shared)
     }
