@@ -61,7 +61,7 @@ pub struct Series {
 /// The charts from tick 0 to `until` in at most `max_windows` windows (1 to
 /// [`MAX_WINDOWS`]; larger is taken as the maximum) of the narrowest width of
 /// [`WINDOWS_MS`] that fits (the widest when none does).
-pub fn series(records: &[RequestRecord], until: u64, max_windows: usize) -> Series {
+pub fn series<'a>(records: impl IntoIterator<Item = &'a RequestRecord>, until: u64, max_windows: usize) -> Series {
     let max_windows = max_windows.clamp(1, MAX_WINDOWS) as u64;
     let span = until.max(1);
     let window_ms = WINDOWS_MS
@@ -74,7 +74,7 @@ pub fn series(records: &[RequestRecord], until: u64, max_windows: usize) -> Seri
 
 /// The charts from tick 0 to `until` in windows of `window_ms` (at least 1; the series is
 /// cut at [`MAX_WINDOWS`] windows).
-pub fn series_with(records: &[RequestRecord], until: u64, window_ms: u64) -> Series {
+pub fn series_with<'a>(records: impl IntoIterator<Item = &'a RequestRecord>, until: u64, window_ms: u64) -> Series {
     let window_ms = window_ms.max(1);
     let count = until.max(1).div_ceil(window_ms).min(MAX_WINDOWS as u64) as usize;
     let mut windows: Vec<Window> =

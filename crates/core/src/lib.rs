@@ -4,7 +4,7 @@
 //! Imports run one way, from the bottom of this list to its top (no module imports one
 //! listed below it; `scripts/import-order.py`, run by the tests, checks):
 //!
-//! 1. [`ids`], [`config`], [`trace`] (FNV-1a and the trace recorder): the vocabulary;
+//! 1. [`chunked`], [`shared_map`], [`ids`], [`config`], [`trace`] (FNV-1a and the trace recorder): the vocabulary;
 //! 2. [`msg`], then [`replica`]: one branch, a Raft state machine (`step(now, input) -> outputs`);
 //! 3. [`action`], [`net`], [`spacetime`]: what a visitor does, the roads, the space-time record;
 //! 4. [`history`], [`scenario`], [`permalink`], [`narration`]: the formats other tools rely on,
@@ -17,8 +17,10 @@
 //! 8. [`wasm`]: the JS API; then the CLI and the page, outside this crate.
 
 // 1. The vocabulary.
+pub mod chunked;
 pub mod config;
 pub mod ids;
+pub mod shared_map;
 pub mod trace;
 
 // 2. One branch.

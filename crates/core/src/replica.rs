@@ -4,9 +4,11 @@
 //! after the step returns, so the disk is always written before any message depending on it
 //! leaves: a crash can only happen between steps.
 
+use crate::chunked::Chunked;
 use crate::config::{Canaries, Config, Variant};
 use crate::ids::*;
 use crate::msg::*;
+use crate::shared_map::SharedMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -125,19 +127,21 @@ pub struct Checked {
 pub struct Disk {
     pub term: Term,
     pub voted_for: Option<NodeId>,
-    pub log: Vec<Entry>,
+    /// Chunked, so time-travel snapshots share it (chunked.rs).
+    pub log: Chunked<Entry>,
 }
 
 /// The applied state: the Numbers issued, in order, and the RequestId → Number table.
 #[derive(Clone, Debug, Default)]
 pub struct Register {
     pub last: SeqNum,
-    /// Looked up, never iterated (see Cargo.toml on rustc-hash).
-    pub table: rustc_hash::FxHashMap<RequestId, SeqNum>,
-    pub sequence: Vec<(RequestId, SeqNum)>,
+    /// Looked up, never iterated in an order that matters (see Cargo.toml on rustc-hash);
+    /// shared with time-travel snapshots (shared_map.rs).
+    pub table: SharedMap<RequestId, SeqNum>,
+    pub sequence: Chunked<(RequestId, SeqNum)>,
     /// The log index whose entry issued each Number of `sequence`: an entry that takes a
     /// slot but no Number (a no-op, a repeated request) is absent, so the page can tell.
-    pub issued_at: Vec<LogIndex>,
+    pub issued_at: Chunked<LogIndex>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
@@ -546,7 +550,7 @@ impl Replica {
         let next = self.next_index[peer.index()].0.max(1);
         let prev = LogIndex(next - 1);
         let end = (self.last_index().0 as usize).min(prev.0 as usize + MAX_ENTRIES_PER_APPEND);
-        let entries = self.disk.log[prev.0 as usize..end].to_vec();
+        let entries = self.disk.log.range(prev.0 as usize..end).copied().collect();
         let msg = Message::Append(AppendEntries {
             term: self.disk.term,
             prev_index: prev,
@@ -713,7 +717,7 @@ impl Replica {
             None => {
                 let n = SeqNum(self.register.last.0 + 1);
                 self.register.last = n;
-                self.register.table.entry(request).or_insert(n);
+                self.register.table.get_or_insert(request, n);
                 self.register.sequence.push((request, n));
                 self.register.issued_at.push(index);
                 (n, true)

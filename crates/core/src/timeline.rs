@@ -14,17 +14,35 @@
 //! its own tick (every latency, timer and interval is at least 1 ms), so this is the state
 //! however the run was cut into steps.
 //!
+//! # What snapshots share
+//! Most of a long run's state only grows at the end: each branch's register log, the
+//! Numbers it issued and their log indexes, the customers' request records, the online
+//! checker's per-slot and per-Number records, and the tables of who got which Number.
+//! Those are [`Chunked`](crate::chunked::Chunked) (full chunks of 1,024 frozen behind an
+//! `Arc`) and [`SharedMap`](crate::shared_map::SharedMap) (frozen levels merged like a
+//! binary counter), so a snapshot, the cursor and a restored copy hold the same chunk in
+//! the same memory, and taking a snapshot copies its tails and small state, not the run.
+//! A late write into a shared chunk (a request answered after its chunk filled, a log cut
+//! by a new leader, §5.3) copies that one chunk first: no snapshot sees a later change.
+//!
 //! # Bounds
 //! Snapshots are taken every [`Limits::events_between`] simulation events (replay time is
 //! proportional to events, not ticks: an hour of pigeon mail has few), and only on new
 //! ground, past the last snapshot: replaying covered ground copies nothing. At most
-//! [`Limits::max_snapshots`] are kept, and their [`Simulation::approx_bytes`] sum to at most
-//! [`Limits::budget_bytes`]; past either bound the snapshot whose removal leaves the
-//! smallest gap (in events) goes, the older on a tie, so gaps stay even across the run and
-//! a long run's older snapshots thin out first. The snapshot of tick 0 and the newest are
-//! kept. Memory is therefore at most the cursor, plus `budget_bytes` of snapshots (by an
-//! estimate that errs high, see `approx_bytes`), plus one snapshot's worth while a jump
-//! restores it. The defaults ([`Limits::default`]): 64 snapshots, 192 MiB.
+//! [`Limits::max_snapshots`] are kept, and their costs sum to at most
+//! [`Limits::budget_bytes`]. A snapshot's cost is what it holds that the next one does not
+//! ([`Simulation::approx_bytes_beside`] it); the newest's, what it held beside the cursor
+//! when taken, which is the run's frontier. Chunks only ever leave a branch of history at
+//! its end, so the chain of snapshots and the cursor hold each chunk in one unbroken run of
+//! neighbours, and the sum counts it once, against the newest holder. Past either bound the
+//! snapshot whose removal leaves the smallest gap (in events) goes, the older on a tie, and
+//! its predecessor is counted again beside its new successor; so gaps stay even across the
+//! run and a long run's older snapshots thin out first. The snapshot of tick 0 and the
+//! newest are kept. Memory is therefore the cursor plus `budget_bytes` of snapshots (by an
+//! estimate that errs high, see `approx_bytes`) while the cursor plays at the frontier;
+//! after a jump back, the cursor no longer holds the newest snapshot's chunks, and memory
+//! can grow by up to one simulation's worth (the cursor's own, unshared chunks). The
+//! defaults ([`Limits::default`]): 64 snapshots, 192 MiB.
 //!
 //! # Speed
 //! A jump costs one snapshot copy plus the replay of at most one gap. On a one-hour run of
@@ -35,6 +53,9 @@
 //! memory the kernel must fault in (`tests/timeline.rs`; both tests are ignored
 //! measurements). The first pass over the hour, snapshots included, took 0.8 s in the
 //! browser. Lighter runs (fewer customers, slower links) keep more snapshots closer together.
+//! On issue 16's heavy run (9 branches, 100 customers a second for a simulated hour, 5.6
+//! million events), sharing took the snapshots kept from 1 to 11 and 20 jumps natively from
+//! a median of 1.45 s to 79 ms (BENCHMARKS.md, "Snapshots share what only grows").
 
 use crate::action::Action;
 use crate::ids::Tick;
@@ -45,7 +66,8 @@ use crate::sim::Simulation;
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub max_snapshots: usize,
-    /// The most bytes all snapshots together may hold, by [`Simulation::approx_bytes`].
+    /// The most bytes all snapshots together may hold, what they share counted once (see
+    /// the module documentation).
     pub budget_bytes: usize,
     /// Simulation events between two snapshots while the run moves forward.
     pub events_between: u64,
@@ -179,7 +201,8 @@ impl Timeline {
     pub fn snapshot_ticks(&self) -> Vec<Tick> {
         self.snapshots.iter().map(|s| s.sim.now()).collect()
     }
-    /// What the snapshots hold together, by [`Simulation::approx_bytes`].
+    /// What the snapshots hold together, what they share counted once: the sum of their
+    /// costs (see the module documentation).
     pub fn snapshot_bytes(&self) -> usize {
         self.snapshots.iter().map(|s| s.bytes).sum()
     }
@@ -263,6 +286,7 @@ impl Timeline {
         let dropped = self.log.len() - applied;
         self.log.truncate(applied);
         self.snapshots.retain(|s| s.at() <= (now, applied));
+        self.recost(self.snapshots.len() - 1);
         self.end = now;
         self.end_events = self.cursor.stats().events;
         dropped
@@ -284,6 +308,7 @@ impl Timeline {
                 let i = self.applied();
                 self.log.remove(i);
                 self.snapshots.retain(|s| s.at() <= (at, i));
+                self.recost(self.snapshots.len() - 1);
             }
         }
         if self.cursor.now() >= self.end {
@@ -330,8 +355,10 @@ impl Timeline {
         if self.snapshots.last().is_some_and(|s| s.at() >= at) {
             return;
         }
-        let snapshot = Snapshot { bytes: self.cursor.approx_bytes(), sim: self.cursor.clone() };
-        self.snapshots.push(snapshot);
+        self.snapshots.push(Snapshot { sim: self.cursor.clone(), bytes: 0 });
+        let newest = self.snapshots.len() - 1;
+        self.recost(newest - 1);
+        self.recost(newest);
         self.thin();
     }
 
@@ -350,7 +377,17 @@ impl Timeline {
             let last = if self.snapshots.len() > 2 { self.snapshots.len() - 1 } else { self.snapshots.len() };
             let victim = (1..last).min_by_key(|&i| (gap(i), i)).expect("more than one snapshot");
             self.snapshots.remove(victim);
+            // Its predecessor now owns what it shared only with the victim.
+            self.recost(victim - 1);
         }
+    }
+
+    /// Counts snapshot `i` beside its successor, the newest beside the cursor: what it holds
+    /// that the next one does not (see the module documentation).
+    fn recost(&mut self, i: usize) {
+        let next = self.snapshots.get(i + 1).map_or(&self.cursor, |s| &s.sim);
+        let bytes = self.snapshots[i].sim.approx_bytes_beside(next);
+        self.snapshots[i].bytes = bytes;
     }
 }
 

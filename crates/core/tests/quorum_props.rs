@@ -138,7 +138,7 @@ proptest! {
         }
         prop_assert_eq!(r.commit.0, expected_commit(&r, &matched, Term(2)));
         // Every Issue entry up to the commit index was issued one Number, in log order.
-        let issued = r.disk.log[..r.commit.0 as usize].iter().filter(|e| matches!(e.kind, EntryKind::Issue(_))).count();
+        let issued = r.disk.log.range(0..r.commit.0 as usize).filter(|e| matches!(e.kind, EntryKind::Issue(_))).count();
         prop_assert_eq!(r.register.last, SeqNum(issued as u64));
     }
 }

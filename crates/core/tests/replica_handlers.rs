@@ -149,7 +149,7 @@ fn election_timeout_makes_a_candidate_that_votes_for_itself_and_asks_everyone() 
     // "Reset election timer".
     let mut a = replica(A, 3);
     a.disk.term = Term(4);
-    a.disk.log = vec![noop(2), iss(4, req(1, 1))];
+    a.disk.log = vec![noop(2), iss(4, req(1, 1))].into();
     let out = step(&mut a, 10, Input::ElectionTimeout);
     assert_eq!(a.role, Role::Candidate);
     assert_eq!(a.disk.term, Term(5));
@@ -245,7 +245,7 @@ fn a_vote_is_refused_to_a_candidate_whose_log_is_less_up_to_date() {
     // whichever log is longer is more up-to-date."
     let mut a = replica(A, 5);
     a.disk.term = Term(2);
-    a.disk.log = vec![noop(1), noop(2)];
+    a.disk.log = vec![noop(1), noop(2)].into();
 
     // Longer, but its last term is older.
     let out = deliver(&mut a, 1, B, request_vote(3, 5, 1));
@@ -334,7 +334,7 @@ fn a_new_leader_appends_a_noop_of_its_term_and_that_commits_the_older_entries() 
     let (r1, r2) = (req(1, 1), req(2, 1));
     let mut a = replica(A, 3);
     a.disk.term = Term(1);
-    a.disk.log = vec![iss(1, r1), iss(1, r2)];
+    a.disk.log = vec![iss(1, r1), iss(1, r2)].into();
     let out = elect(&mut a, 0);
     assert_eq!(a.disk.term, Term(2));
     assert_eq!(a.disk.log, vec![iss(1, r1), iss(1, r2), noop(2)]);
@@ -376,7 +376,7 @@ fn append_with_a_mismatching_prev_is_rejected_with_a_hint() {
     // and term, then it refuses the new entries"; Figure 2 AppendEntries receiver rule 2.
     let mut a = replica(A, 3);
     a.disk.term = Term(2);
-    a.disk.log = vec![noop(1), noop(1), noop(1)];
+    a.disk.log = vec![noop(1), noop(1), noop(1)].into();
 
     // Index 3 holds term 1, not 2: the hint points before the whole run of term 1 (§5.3,
     // "the follower can include the term of the conflicting entry and the first index it
@@ -408,7 +408,7 @@ fn a_conflict_hint_skips_the_conflicting_term_but_not_the_commit_index() {
     // longer than the liveness bound. Reference: §5.3, the optimization at its end.
     let mut a = replica(A, 3);
     a.disk.term = Term(4);
-    a.disk.log = vec![noop(1), noop(1), noop(2), noop(2), noop(2)];
+    a.disk.log = vec![noop(1), noop(1), noop(2), noop(2), noop(2)].into();
     // Index 5 holds term 2, the leader's term 3: skip back over every entry of term 2.
     let out = deliver(&mut a, 1, B, append(4, (5, 3), vec![], 0));
     assert_eq!(sends(&out), vec![(B, ack(4, false, 2, 0))]);
@@ -425,7 +425,7 @@ fn leader_backs_up_to_the_hint_and_ignores_a_duplicated_rejection() {
     // AppendEntries RPC"; the optimisation at the end of §5.3 uses the follower's hint.
     let mut a = replica(A, 3);
     a.disk.term = Term(1);
-    a.disk.log = vec![noop(1), noop(1), noop(1)];
+    a.disk.log = vec![noop(1), noop(1), noop(1)].into();
     let out = elect(&mut a, 0);
     assert_eq!(sends(&out)[0], (B, append(2, (3, 1), vec![noop(2)], 0)));
 
@@ -460,7 +460,7 @@ fn a_conflicting_suffix_is_overwritten_by_the_leader() {
     let mut a = replica(A, 3);
     a.disk.term = Term(2);
     // Entries 3 and 4 came from a leader of term 2 that was deposed before committing them.
-    a.disk.log = vec![noop(1), noop(1), iss(2, req(1, 1)), iss(2, req(1, 2))];
+    a.disk.log = vec![noop(1), noop(1), iss(2, req(1, 1)), iss(2, req(1, 2))].into();
     let out = deliver(&mut a, 1, C, append(3, (2, 1), vec![noop(3)], 0));
     assert_eq!(a.disk.log, vec![noop(1), noop(1), noop(3)]);
     assert!(notes(&out).contains(&Note::LogChanged { from: LogIndex(3) }));
@@ -499,7 +499,7 @@ fn follower_commit_is_capped_by_the_last_entry_the_append_vouched_for() {
     let mut a = replica(A, 3);
     a.disk.term = Term(1);
     // Entries 2 and 3 came from an older leader: they may differ from the new leader's.
-    a.disk.log = vec![noop(1), iss(1, req(1, 1)), iss(1, req(1, 2))];
+    a.disk.log = vec![noop(1), iss(1, req(1, 1)), iss(1, req(1, 2))].into();
     deliver(&mut a, 1, B, append(2, (1, 1), vec![], 3));
     assert_eq!((a.commit, a.applied), (LogIndex(1), LogIndex(1)));
     assert_eq!(a.register.last, SeqNum(0));
@@ -518,7 +518,7 @@ fn a_leader_commits_only_by_counting_entries_of_its_own_term() {
     let r1 = req(1, 1);
     let mut a = replica(A, 5);
     a.disk.term = Term(2);
-    a.disk.log = vec![iss(2, r1)]; // written as leader of term 2, never committed
+    a.disk.log = vec![iss(2, r1)].into(); // written as leader of term 2, never committed
     elect(&mut a, 0);
     assert_eq!(a.disk.term, Term(3));
     assert_eq!(a.disk.log, vec![iss(2, r1), noop(3)]);
@@ -582,7 +582,7 @@ fn a_second_entry_for_the_same_request_gets_no_new_number() {
     // Number of the first entry, and the second entry issues nothing.
     let mut l = replica(A, 3);
     l.disk.term = Term(1);
-    l.disk.log = vec![iss(1, r1)];
+    l.disk.log = vec![iss(1, r1)].into();
     elect(&mut l, 0);
     step(&mut l, 1, Input::Ask(ask_issue(r1, 2)));
     assert_eq!(l.disk.log, vec![iss(1, r1), noop(2), iss(2, r1)]);

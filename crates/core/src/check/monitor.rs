@@ -3,12 +3,13 @@
 //! Safety and Log Matching as the run happens, naming the tick each broke.
 
 use super::{violation, Invariant, Sometimes, Violation, Violations};
+use crate::chunked::Chunked;
 use crate::history::LeaderRecord;
 use crate::ids::*;
 use crate::msg::EntryKind;
 use crate::replica::{Note, Replica};
+use crate::shared_map::SharedMap;
 use crate::trace::fnv1a;
-use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// The online checker, fed by the simulator with what each branch reports.
@@ -16,39 +17,43 @@ use std::collections::BTreeMap;
 pub struct Monitor {
     leaders: BTreeMap<Term, NodeId>,
     leader_log: Vec<LeaderRecord>,
-    /// Term of every committed slot, as first committed anywhere (I4).
-    committed: Vec<Term>,
+    /// Term of every committed slot, as first committed anywhere (I4). This and the other
+    /// per-slot and per-Number records are chunked, so time-travel snapshots share them.
+    committed: Chunked<Term>,
     /// The term in which each slot was first committed: the term of the branch that first
     /// reported it (the leader that committed it, since followers learn commits from it).
-    committed_in: Vec<Term>,
+    committed_in: Chunked<Term>,
     commit_seen: Vec<u64>,
     /// The canonical issue sequence: Number k is bound to canonical[k-1] (I1, I2, I5).
-    canonical: Vec<RequestId>,
-    number_of: FxHashMap<RequestId, SeqNum>,
+    canonical: Chunked<RequestId>,
+    number_of: SharedMap<RequestId, SeqNum>,
     /// What customers were told (I1, I3).
-    told: FxHashMap<RequestId, SeqNum>,
-    told_whom: FxHashMap<SeqNum, RequestId>,
+    told: SharedMap<RequestId, SeqNum>,
+    told_whom: SharedMap<SeqNum, RequestId>,
     /// Per branch, a hash of its log up to each index; shared map (index, term) → hash (Log Matching).
-    chains: Vec<Vec<u64>>,
-    chain_at: FxHashMap<(LogIndex, Term), u64>,
+    chains: Vec<Chunked<u64>>,
+    chain_at: SharedMap<(LogIndex, Term), u64>,
     violations: Violations,
     sometimes: Sometimes,
 }
+
+/// The bytes an entry of the maps of Numbers takes, as `Simulation::approx_bytes` counts it.
+const MAP_ENTRY_BYTES: usize = (std::mem::size_of::<(RequestId, SeqNum)>() + 1) * 16 / 7;
 
 impl Monitor {
     pub fn new(n: usize) -> Monitor {
         Monitor {
             leaders: BTreeMap::new(),
             leader_log: Vec::new(),
-            committed: Vec::new(),
-            committed_in: Vec::new(),
+            committed: Chunked::new(),
+            committed_in: Chunked::new(),
             commit_seen: vec![0; n],
-            canonical: Vec::new(),
-            number_of: FxHashMap::default(),
-            told: FxHashMap::default(),
-            told_whom: FxHashMap::default(),
-            chains: vec![Vec::new(); n],
-            chain_at: FxHashMap::default(),
+            canonical: Chunked::new(),
+            number_of: SharedMap::new(),
+            told: SharedMap::new(),
+            told_whom: SharedMap::new(),
+            chains: vec![Chunked::new(); n],
+            chain_at: SharedMap::new(),
             violations: Violations::default(),
             sometimes: Sometimes::default(),
         }
@@ -56,6 +61,21 @@ impl Monitor {
 
     pub fn violations(&self) -> &[Violation] {
         self.violations.list()
+    }
+
+    /// Bytes of its records that this monitor and `other` hold in the very same memory (see
+    /// `Simulation::approx_bytes_beside`): only those its size estimate counts.
+    pub(crate) fn shared_bytes_with(&self, other: &Monitor) -> usize {
+        use std::mem::size_of;
+        let chains = self.chains.iter().zip(&other.chains).map(|(a, b)| a.shared_with(b) * size_of::<u64>());
+        self.canonical.shared_with(&other.canonical) * size_of::<RequestId>()
+            + self.committed.shared_with(&other.committed) * size_of::<Term>()
+            + chains.sum::<usize>()
+            + (self.number_of.shared_with(&other.number_of)
+                + self.told.shared_with(&other.told)
+                + self.told_whom.shared_with(&other.told_whom))
+                * MAP_ENTRY_BYTES
+            + self.chain_at.shared_with(&other.chain_at) * (MAP_ENTRY_BYTES + 8)
     }
 
     /// Evidence that the checks were not vacuous.
@@ -153,7 +173,7 @@ impl Monitor {
             let e = r.disk.log[i as usize - 1];
             h = entry_hash(h, e.term, e.kind);
             chain.push(h);
-            let known = *self.chain_at.entry((LogIndex(i), e.term)).or_insert(h);
+            let known = *self.chain_at.get_or_insert((LogIndex(i), e.term), h);
             if known != h {
                 let detail = format!("{} holds entry {i} of term {} after a register that differs", r.id, e.term.0);
                 self.violations.push(violation(Invariant::LogMatching, Some(now.0), detail).branches([r.id]));

@@ -4,6 +4,7 @@
 //! a second Number.
 
 use super::{Event, Simulation};
+use crate::chunked::Chunked;
 use crate::config::{limits, ClientMode};
 use crate::history::{Outcome, RequestKind, RequestRecord};
 use crate::ids::*;
@@ -33,11 +34,13 @@ pub(super) struct Customer {
 #[derive(Clone, Debug, Default)]
 pub(super) struct Customers {
     pub(super) list: Vec<Customer>,
-    records: Vec<RequestRecord>,
+    /// Chunked, so time-travel snapshots share the old ones (chunked.rs); a record is
+    /// written again when its answer comes, which copies its chunk if a snapshot holds it.
+    records: Chunked<RequestRecord>,
 }
 
 impl Customers {
-    pub fn records(&self) -> &[RequestRecord] {
+    pub fn records(&self) -> &Chunked<RequestRecord> {
         &self.records
     }
 

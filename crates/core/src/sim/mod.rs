@@ -202,7 +202,7 @@ impl Simulation {
         &mut self.spacetime
     }
     /// Every request so far, as the history records it (for charts: [`crate::charts`]).
-    pub fn records(&self) -> &[RequestRecord] {
+    pub fn records(&self) -> &crate::chunked::Chunked<RequestRecord> {
         self.customers.records()
     }
     /// What the online checker has caught so far.
@@ -298,6 +298,26 @@ impl Simulation {
             + self.spacetime.approx_bytes()
             + self.liveness.approx_bytes();
         records + registers + monitor + rest
+    }
+
+    /// What a snapshot of this simulation costs beside `earlier`, a snapshot of the same
+    /// branch of history: [`approx_bytes`](Self::approx_bytes) less the chunks of the
+    /// append-only records (logs, issued Numbers, requests, the online checker's per-slot and
+    /// per-Number records: `crate::chunked`) that the two
+    /// hold in the very same memory. The time-travel budget sums these, so a chunk that
+    /// many snapshots share is counted once.
+    pub fn approx_bytes_beside(&self, earlier: &Simulation) -> usize {
+        use std::mem::size_of;
+        let records = self.customers.records().shared_with(earlier.customers.records());
+        let map = |items: usize, kv: usize| items * (kv + 1) * 16 / 7;
+        let mut shared = records * size_of::<RequestRecord>() + self.monitor.shared_bytes_with(&earlier.monitor);
+        for (r, e) in self.replicas.iter().zip(&earlier.replicas) {
+            shared += r.disk.log.shared_with(&e.disk.log) * size_of::<crate::msg::Entry>()
+                + r.register.sequence.shared_with(&e.register.sequence) * size_of::<(RequestId, SeqNum)>()
+                + r.register.issued_at.shared_with(&e.register.issued_at) * size_of::<LogIndex>()
+                + r.register.table.shared_with(&e.register.table) * map(1, size_of::<(RequestId, SeqNum)>());
+        }
+        self.approx_bytes().saturating_sub(shared)
     }
 
     pub(crate) fn schedule(&mut self, at: Tick, event: Event) {

@@ -467,8 +467,8 @@ impl Simulation {
             .iter()
             .filter_map(|c| c.pending.filter(|p| p.record >= first).map(|p| (p.record, p)))
             .collect();
-        let mut views: Vec<RequestView> = records[first..]
-            .iter()
+        let mut views: Vec<RequestView> = records
+            .range(first..records.len())
             .enumerate()
             .map(|(i, r)| {
                 let waiting = pending.iter().find(|(k, _)| *k == first + i).map(|(_, p)| *p);
@@ -592,8 +592,10 @@ impl Simulation {
     pub fn branch_detail_recent(&self, b: NodeId, max: usize) -> BranchDetail {
         let r = self.replica(b);
         let first = r.disk.log.len().saturating_sub(max);
-        let log = r.disk.log[first..]
-            .iter()
+        let log = r
+            .disk
+            .log
+            .range(first..r.disk.log.len())
             .enumerate()
             .map(|(k, e)| {
                 let i = (first + k) as u64;
@@ -601,8 +603,8 @@ impl Simulation {
             })
             .collect();
         let seq = &r.register.sequence;
-        let table = seq[seq.len().saturating_sub(max)..]
-            .iter()
+        let table = seq
+            .range(seq.len().saturating_sub(max)..seq.len())
             .map(|(req, n)| (*req, r.register.table.get(req).map_or(n.0, |t| t.0)))
             .collect();
         let leads = self.is_up(b) && r.role == Role::Leader;

@@ -1,0 +1,339 @@
+//! An append-only vector whose clones share their past: [`Chunked`].
+//!
+//! Time travel keeps dozens of copies of the simulation (`crate::timeline`), and most of a
+//! long run's state is records that only grow at the end: each branch's register log and
+//! issued Numbers, the customers' requests. A `Vec` clone copies all of them; a `Chunked`
+//! clone copies only its short tail and a pointer per full chunk, so a snapshot costs what
+//! changed since the previous one, not the length of the run.
+//!
+//! Full chunks of [`CHUNK`] elements are frozen behind an `Arc` (not `Rc`: the model check
+//! and the swarm may move simulations and replicas between threads). Writing into a frozen
+//! chunk (a customer's request completed after its chunk filled, a test that edits a log)
+//! copies that one chunk first if a snapshot shares it ([`Arc::make_mut`]); truncating into
+//! one copies its kept part back into the tail. Either way no clone ever sees the change.
+//!
+//! A persistent-vector crate (`rpds`, `im`) would do as much, but the page's wasm is
+//! size-budgeted and this is all the sharing the simulation needs.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::ops::{Index, IndexMut, Range};
+use std::sync::Arc;
+
+/// Elements per frozen chunk: large enough that the pointers cost nothing (8 bytes per
+/// thousand elements), small enough that copying a chunk on a late write is cheap.
+pub const CHUNK: usize = 1_024;
+
+/// A vector that only grows at the end (or is cut back), cheap to clone: see the module docs.
+#[derive(Clone)]
+pub struct Chunked<T> {
+    /// Every one exactly `CHUNK` long, never changed while shared.
+    frozen: Vec<Arc<[T]>>,
+    /// Shorter than `CHUNK`: full, it is frozen at once.
+    tail: Vec<T>,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked { frozen: Vec::new(), tail: Vec::new() }
+    }
+}
+
+impl<T: Clone> Chunked<T> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.frozen.len() * CHUNK + self.tail.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn push(&mut self, x: T) {
+        self.tail.push(x);
+        if self.tail.len() == CHUNK {
+            let full = std::mem::replace(&mut self.tail, Vec::with_capacity(CHUNK));
+            self.frozen.push(Arc::from(full));
+        }
+    }
+
+    pub fn get(&self, i: usize) -> Option<&T> {
+        match self.frozen.get(i / CHUNK) {
+            Some(chunk) => Some(&chunk[i % CHUNK]),
+            None => self.tail.get(i - self.frozen.len() * CHUNK),
+        }
+    }
+
+    /// Copies the element's chunk first if a clone shares it.
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        let frozen = self.frozen.len();
+        match self.frozen.get_mut(i / CHUNK) {
+            Some(chunk) => Some(&mut Arc::make_mut(chunk)[i % CHUNK]),
+            None => self.tail.get_mut(i - frozen * CHUNK),
+        }
+    }
+
+    pub fn last(&self) -> Option<&T> {
+        self.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    /// Keeps the first `len` elements. Cutting into a frozen chunk thaws that one chunk: its
+    /// kept part becomes the tail (a copy; a clone that shares the chunk keeps it whole).
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len() {
+            return;
+        }
+        let chunk = len / CHUNK;
+        if chunk < self.frozen.len() {
+            self.tail = Vec::with_capacity(CHUNK);
+            self.tail.extend_from_slice(&self.frozen[chunk][..len % CHUNK]);
+            self.frozen.truncate(chunk);
+        } else {
+            self.tail.truncate(len - chunk * CHUNK);
+        }
+    }
+
+    pub fn iter(&self) -> Iter<'_, T> {
+        self.range(0..self.len())
+    }
+
+    /// The elements of `range`, like `&v[range]` of a `Vec` (and it panics as that would).
+    pub fn range(&self, range: Range<usize>) -> Iter<'_, T> {
+        assert!(range.start <= range.end && range.end <= self.len(), "range {range:?} of {}", self.len());
+        Iter { of: self, front: range.start, back: range.end }
+    }
+
+    pub fn to_vec(&self) -> Vec<T> {
+        self.iter().cloned().collect()
+    }
+
+    /// How many elements this and `other` hold in the very same memory: the frozen chunks
+    /// they share. What a snapshot costs beyond the one before it is the rest.
+    pub fn shared_with(&self, other: &Chunked<T>) -> usize {
+        let pairs = self.frozen.iter().zip(&other.frozen);
+        pairs.filter(|(a, b)| Arc::ptr_eq(a, b)).count() * CHUNK
+    }
+
+    /// The first index whose element is not `pred` (as `slice::partition_point`, the
+    /// elements must be partitioned by it).
+    pub fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(&self[mid]) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// As `slice::binary_search` on sorted elements.
+    pub fn binary_search(&self, x: &T) -> Result<usize, usize>
+    where
+        T: Ord,
+    {
+        let i = self.partition_point(|e| e < x);
+        if self.get(i) == Some(x) {
+            Ok(i)
+        } else {
+            Err(i)
+        }
+    }
+}
+
+/// The elements of a range of a [`Chunked`], from either end.
+#[derive(Clone)]
+pub struct Iter<'a, T> {
+    of: &'a Chunked<T>,
+    front: usize,
+    back: usize,
+}
+
+impl<'a, T: Clone> Iterator for Iter<'a, T> {
+    type Item = &'a T;
+    fn next(&mut self) -> Option<&'a T> {
+        if self.front == self.back {
+            return None;
+        }
+        self.front += 1;
+        self.of.get(self.front - 1)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.back - self.front, Some(self.back - self.front))
+    }
+    fn nth(&mut self, n: usize) -> Option<&'a T> {
+        self.front = self.front.saturating_add(n).min(self.back);
+        self.next()
+    }
+}
+
+impl<T: Clone> DoubleEndedIterator for Iter<'_, T> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.front == self.back {
+            return None;
+        }
+        self.back -= 1;
+        self.of.get(self.back)
+    }
+}
+
+impl<T: Clone> ExactSizeIterator for Iter<'_, T> {}
+
+impl<'a, T: Clone> IntoIterator for &'a Chunked<T> {
+    type Item = &'a T;
+    type IntoIter = Iter<'a, T>;
+    fn into_iter(self) -> Iter<'a, T> {
+        self.iter()
+    }
+}
+
+impl<T: Clone> Index<usize> for Chunked<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        let len = self.len();
+        self.get(i).unwrap_or_else(|| panic!("index {i} out of {len}"))
+    }
+}
+
+impl<T: Clone> IndexMut<usize> for Chunked<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        let len = self.len();
+        self.get_mut(i).unwrap_or_else(|| panic!("index {i} out of {len}"))
+    }
+}
+
+impl<T: Clone> FromIterator<T> for Chunked<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        let mut c = Chunked::new();
+        items.into_iter().for_each(|x| c.push(x));
+        c
+    }
+}
+
+impl<T: Clone> From<Vec<T>> for Chunked<T> {
+    fn from(v: Vec<T>) -> Self {
+        v.into_iter().collect()
+    }
+}
+
+impl<T: Clone + PartialEq> PartialEq for Chunked<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: Clone + Eq> Eq for Chunked<T> {}
+
+impl<T: Clone + PartialEq> PartialEq<Vec<T>> for Chunked<T> {
+    fn eq(&self, other: &Vec<T>) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: Clone + fmt::Debug> fmt::Debug for Chunked<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// As the `Vec` it stands for: a sequence.
+impl<T: Clone + Serialize> Serialize for Chunked<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Push(u32),
+        Truncate(usize),
+        Set(usize, u32),
+        /// Keeps a clone aside, which later operations must not change.
+        Fork,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            8 => any::<u32>().prop_map(Op::Push),
+            1 => (0..4 * CHUNK).prop_map(Op::Truncate),
+            1 => (0..4 * CHUNK, any::<u32>()).prop_map(|(i, x)| Op::Set(i, x)),
+            1 => Just(Op::Fork),
+        ]
+    }
+
+    fn agree(c: &Chunked<u32>, v: &[u32]) -> Result<(), TestCaseError> {
+        prop_assert_eq!(c.len(), v.len());
+        prop_assert!(c.iter().eq(v.iter()));
+        prop_assert!(c.iter().rev().eq(v.iter().rev()));
+        prop_assert_eq!(c.last(), v.last());
+        prop_assert_eq!(c.get(v.len()), None);
+        let (a, b) = (v.len() / 3, v.len() * 2 / 3);
+        prop_assert!(c.range(a..b).eq(v[a..b].iter()));
+        prop_assert_eq!(c.range(a..b).len(), b - a);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Every operation does to a `Chunked` what it does to a `Vec`, and the clones kept
+        /// along the way (snapshots) still hold what they held.
+        #[test]
+        fn behaves_as_a_vec_and_clones_keep_their_past(
+            ops in proptest::collection::vec(op(), 0..3_000),
+            pushes in 0..3 * CHUNK,
+        ) {
+            let (mut c, mut v) = (Chunked::new(), Vec::new());
+            for x in 0..pushes as u32 {
+                c.push(x);
+                v.push(x);
+            }
+            let mut forks: Vec<(Chunked<u32>, Vec<u32>)> = Vec::new();
+            for op in ops {
+                match op {
+                    Op::Push(x) => { c.push(x); v.push(x); }
+                    Op::Truncate(n) => { c.truncate(n); v.truncate(n); }
+                    Op::Set(i, x) if i < v.len() => { c[i] = x; v[i] = x; }
+                    Op::Set(..) => {}
+                    Op::Fork => forks.push((c.clone(), v.clone())),
+                }
+                prop_assert_eq!(c.tail.len() < CHUNK, true);
+            }
+            agree(&c, &v)?;
+            prop_assert_eq!(&c, &v);
+            for (fc, fv) in &forks {
+                agree(fc, fv)?;
+            }
+        }
+
+        #[test]
+        fn binary_search_is_the_slices(mut v in proptest::collection::vec(0u32..5_000, 0..3_000), x in 0u32..5_000) {
+            v.sort();
+            v.dedup();
+            let c = Chunked::from(v.clone());
+            prop_assert_eq!(c.binary_search(&x), v.binary_search(&x));
+        }
+    }
+
+    #[test]
+    fn a_clone_shares_the_full_chunks_and_a_late_write_unshares_one() {
+        let mut a: Chunked<u32> = (0..3 * CHUNK as u32 + 5).collect();
+        let b = a.clone();
+        assert_eq!(a.shared_with(&b), 3 * CHUNK);
+        a[CHUNK + 1] = 7;
+        assert_eq!(a.shared_with(&b), 2 * CHUNK);
+        assert_eq!(b[CHUNK + 1], CHUNK as u32 + 1);
+        a.truncate(CHUNK / 2);
+        assert_eq!((a.shared_with(&b), a.len(), b.len()), (0, CHUNK / 2, 3 * CHUNK + 5));
+    }
+}
