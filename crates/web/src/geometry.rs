@@ -43,9 +43,12 @@ pub fn branch_radius(n: usize, compact: bool) -> i32 {
     (neighbours_apart * 0.72).min(chord_clear).min(110.0) as i32
 }
 
-/// A narrow screen: the map is drawn for legibility (see `branch_radius`).
+/// A small map: a narrow screen, or an embed (whose map shares a blog's frame with the
+/// story and the checkers, so it is at most 30rem across, `.embed .map` in page.css). It is
+/// drawn for legibility (see `branch_radius`).
 pub fn compact() -> bool {
-    web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_some_and(|w| w < 600.0)
+    crate::share::embedded()
+        || web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_some_and(|w| w < 600.0)
 }
 
 /// The directed link `from → to`, shifted to the right of its direction so that the two
