@@ -50,40 +50,29 @@ pub fn app() -> Html {
     let embed = crate::share::embedded();
     crate::share::use_post_height(embed);
 
-    let view = &model.view;
-    let leader_text = match view.leader {
-        Some(b) => format!("Main Office: branch {b}"),
-        None => "No Main Office: an election is under way".to_string(),
-    };
-    let (selected_branch, latency) = (selected_branch(&model), latency(&model));
+    let page = Panels { model: &model, send: &send, story, canvas };
     if embed {
-        return embedded(&model, &send, canvas, story, leader_text);
+        return page.embedded();
     }
     // The story goes above the map while one is followed, so a phone shows it beside what
     // it describes; otherwise the picker heads the side column.
     let on_stage = model.scenario.is_some();
-    let narration = html! {
-        <Narration scenario={model.scenario.clone()} story={story.clone()} now={view.now} send={send.clone()} />
-    };
     html! {
         <div class="page">
             { header() }
             <main class="layout">
                 <section class="stage" aria-label="Cluster">
-                    if on_stage { { narration.clone() } }
-                    <Controls playing={model.playing} speed={model.speed} settings={model.settings.clone()} now={view.now}
-                        behind={model.shared.0.clock.get().behind} send={send.clone()} />
+                    if on_stage { { page.narration(Part::Whole) } }
+                    { page.controls(Part::Whole) }
                     { said(&model) }
-                    <p class="leader" aria-live="polite">{ leader_text }</p>
-                    <ClusterMap view={view.clone()} shared={model.shared.clone()} selected={selected_branch}
-                        link={model.link} implicated={model.implicated.clone()} {latency} hovered={model.hovered}
-                        canvas={canvas.clone()} send={send.clone()} />
-                    <TimeTravel now={view.now} end={model.end} catch_up={model.catch_up} send={send.clone()} />
+                    <p class="leader" aria-live="polite">{ leader_text(&model) }</p>
+                    { page.map() }
+                    { page.time_travel(Part::Whole) }
                     { details(&model, &send) }
-                    <Charts view={view.clone()} shared={model.shared.clone()} end={model.end} send={send.clone()} />
+                    <Charts view={model.view.clone()} shared={model.shared.clone()} end={model.end} send={send.clone()} />
                 </section>
                 <aside class="side">
-                    if !on_stage { { narration } }
+                    if !on_stage { { page.narration(Part::Whole) } }
                     { panels(&model, &send, true) }
                 </aside>
             </main>
@@ -91,57 +80,93 @@ pub fn app() -> Html {
     }
 }
 
-/// In an iframe (`?embed=1`), sized for a blog post (800 × 560, or a phone's 360 × 640):
-/// the map first, as large as the frame allows, then the story's line, play, step and the
-/// scrubber, and the checkers as a strip of badges; everything else is one click away,
-/// under "More". The page tells the frame's page its height (`use_post_height`).
-fn embedded(
-    model: &Model,
-    send: &Callback<Msg>,
-    canvas: NodeRef,
+/// What both layouts draw, each part where it fits.
+struct Panels<'a> {
+    model: &'a Model,
+    send: &'a Callback<Msg>,
     story: Option<Rc<Story>>,
-    leader_text: String,
-) -> Html {
-    let view = &model.view;
-    let (scenario, now) = (model.scenario.clone(), view.now);
-    let full_page = match &model.address.link {
-        Ok(link) => format!("./#{link}"),
-        Err(_) => "./".to_string(),
-    };
-    let (selected, latency) = (selected_branch(model), latency(model));
-    let behind = model.shared.0.clock.get().behind;
-    html! {
-        <div class="page embed">
-            <h1 class="sr-only">{ "The Very Next Number" }</h1>
-            <main class="fit" aria-label="Cluster">
-                { said(model) }
-                <p class="leader sr-only" aria-live="polite">{ leader_text }</p>
-                <ClusterMap view={view.clone()} shared={model.shared.clone()} {selected} link={model.link}
-                    implicated={model.implicated.clone()} {latency} hovered={model.hovered} {canvas} send={send.clone()} />
-                <Narration scenario={scenario.clone()} story={story.clone()} {now} send={send.clone()} part={Part::Essentials} />
-                <div class="controls play-row" role="group" aria-label="Playback">
-                    <Controls playing={model.playing} speed={model.speed} settings={model.settings.clone()} {now} {behind}
-                        send={send.clone()} part={Part::Essentials} />
-                    <TimeTravel {now} end={model.end} catch_up={model.catch_up} send={send.clone()} part={Part::Essentials} />
+    canvas: NodeRef,
+}
+
+impl Panels<'_> {
+    fn map(&self) -> Html {
+        let (m, send) = (self.model, self.send.clone());
+        html! {
+            <ClusterMap view={m.view.clone()} shared={m.shared.clone()} selected={selected_branch(m)} link={m.link}
+                implicated={m.implicated.clone()} latency={latency(m)} hovered={m.hovered} canvas={self.canvas.clone()} {send} />
+        }
+    }
+
+    fn narration(&self, part: Part) -> Html {
+        let (m, send) = (self.model, self.send.clone());
+        html! { <Narration scenario={m.scenario.clone()} story={self.story.clone()} now={m.view.now} {send} {part} /> }
+    }
+
+    fn controls(&self, part: Part) -> Html {
+        let (m, send) = (self.model, self.send.clone());
+        html! {
+            <Controls playing={m.playing} speed={m.speed} settings={m.settings.clone()} now={m.view.now}
+                behind={m.shared.0.clock.get().behind} {send} {part} />
+        }
+    }
+
+    fn time_travel(&self, part: Part) -> Html {
+        let (m, send) = (self.model, self.send.clone());
+        html! { <TimeTravel now={m.view.now} end={m.end} catch_up={m.catch_up} {send} {part} /> }
+    }
+
+    /// In an iframe (`?embed=1`), sized for a blog post (800 × 560, or a phone's 360 × 640):
+    /// the map first, as large as the frame allows, then the story's line, play, step and
+    /// the scrubber, and the checkers as a strip of badges; everything else is one click
+    /// away, under "More". The page tells the frame's page its height (`use_post_height`).
+    fn embedded(&self) -> Html {
+        let (model, send) = (self.model, self.send);
+        let full_page = match &model.address.link {
+            Ok(link) => format!("./#{link}"),
+            Err(_) => "./".to_string(),
+        };
+        html! {
+            <main class="page embed">
+                <h1 class="sr-only">{ "The Very Next Number" }</h1>
+                <section class="fit" aria-label="Cluster">
+                    { said(model) }
+                    <p class="leader sr-only" aria-live="polite">{ leader_text(model) }</p>
+                    { self.map() }
+                    { self.narration(Part::Essentials) }
+                    <div class="controls play-row" role="group" aria-label="Playback">
+                        { self.controls(Part::Essentials) }
+                        { self.time_travel(Part::Essentials) }
+                    </div>
+                    <CheckerStrip report={model.report.clone()} />
+                </section>
+                <div class="foot">
+                    <a class="full-page" href={full_page} target="_blank" rel="noopener">{ "Open the full page ↗" }</a>
+                    <details class="more">
+                        <summary>
+                            { "More" }
+                            <span class="hint">
+                                { ": the checkers in full, speed and settings, branches, messages, desk, sharing, network, event log" }
+                            </span>
+                        </summary>
+                        <Checker report={model.report.clone()} />
+                        { self.narration(Part::Rest) }
+                        <section class="panel" aria-label="Speed, settings and time travel">
+                            { self.controls(Part::Rest) }
+                            { self.time_travel(Part::Rest) }
+                        </section>
+                        { details(model, send) }
+                        { panels(model, send, false) }
+                    </details>
                 </div>
-                <CheckerStrip report={model.report.clone()} />
             </main>
-            <div class="foot">
-                <a class="full-page" href={full_page} target="_blank" rel="noopener">{ "Open the full page ↗" }</a>
-                <details class="more">
-                    <summary>{ "More" }<span class="hint">{ ": the checkers in full, speed and settings, branches, messages, desk, sharing, network, event log" }</span></summary>
-                    <Checker report={model.report.clone()} />
-                    <Narration {scenario} {story} {now} send={send.clone()} part={Part::Rest} />
-                    <section class="panel" aria-label="Speed, settings and time travel">
-                        <Controls playing={model.playing} speed={model.speed} settings={model.settings.clone()} {now} {behind}
-                            send={send.clone()} part={Part::Rest} />
-                        <TimeTravel {now} end={model.end} catch_up={model.catch_up} send={send.clone()} part={Part::Rest} />
-                    </section>
-                    { details(model, send) }
-                    { panels(model, send, false) }
-                </details>
-            </div>
-        </div>
+        }
+    }
+}
+
+fn leader_text(model: &Model) -> String {
+    match model.view.leader {
+        Some(b) => format!("Main Office: branch {b}"),
+        None => "No Main Office: an election is under way".to_string(),
     }
 }
 

@@ -68,7 +68,7 @@ pub fn checker_strip(props: &Props) -> Html {
     };
     let class = classes!("said", if first_broken.is_some() { "broken" } else { "ok" });
     html! {
-        <section class="checker-strip" aria-label="Checkers">
+        <section class="checker-strip" aria-label="Checkers at a glance">
             <ul class="badges">{ for report.verdicts.iter().map(badge) }</ul>
             <p {class} role="status" title={said.clone()}>{ said }</p>
         </section>

@@ -38,7 +38,8 @@ pub fn cluster_map(props: &Props) -> Html {
     let radius = branch_radius(n, compact);
     // Each link and branch is a component of its own: Yew redraws only those that changed.
     let links = props.view.links.iter().map(|l| {
-        let seg = link_segment(branch_position(l.from.index(), n), branch_position(l.to.index(), n), radius);
+        let at = |b: NodeId| branch_position(b.index(), n, compact);
+        let seg = link_segment(at(l.from), at(l.to), radius);
         let (from, to) = (l.from, l.to);
         html! {
             <Link key={format!("{from}{to}")} link={l.clone()} {seg} picked={(from, to) == props.link}
@@ -47,7 +48,7 @@ pub fn cluster_map(props: &Props) -> Html {
     });
     let branches = props.view.branches.iter().enumerate().map(|(i, b)| {
         html! {
-            <Branch key={b.id.to_string()} branch={b.clone()} at={branch_position(i, n)} {radius} {compact}
+            <Branch key={b.id.to_string()} branch={b.clone()} at={branch_position(i, n, compact)} {radius} {compact}
                 selected={props.selected == Some(b.id)} implicated={props.implicated.branches.contains(&b.id)}
                 send={props.send.clone()} />
         }
