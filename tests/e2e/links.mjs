@@ -267,6 +267,16 @@ try {
     // Each frame's inner height is its page's (the frames have a 1 px border).
     await until(async () => (await heights()).every(([f, p]) => p > 0 && Math.abs(f - 2 - p) <= 1), "frames fitted to their pages");
     assert.ok((await frames.first().evaluate((f) => f.style.height)).endsWith("px"), "the script set the height");
+    // The script said so: the page takes the height its width gives it, and a longer step
+    // of the story makes the frame taller, not the map smaller.
+    const first = page.frameLocator("iframe").first();
+    await first.locator("html[data-fitted]").waitFor({ state: "attached" });
+    const map = async () => (await first.locator(".map svg").boundingBox()).width;
+    const [before, [[short]]] = [await map(), await heights()];
+    await first.getByLabel("Moment of the run shown, in simulated milliseconds").fill("3500");
+    await until(async () => (await heights())[0][0] > short, "the frame taller for a longer step");
+    assert.equal(await map(), before, "the map kept its size");
+    await until(async () => (await heights()).every(([f, p]) => Math.abs(f - 2 - p) <= 1), "the frame fitted again");
     const [[closed]] = await heights();
     await page.frameLocator("iframe").first().getByText(/^More/).click();
     await until(async () => (await heights())[0][0] > closed + 500, "the first frame grown for More");
@@ -276,12 +286,7 @@ try {
     await page.waitForTimeout(500);
     assert.equal((await heights())[0][0], open, "the frame settled");
     await page.frameLocator("iframe").first().getByText(/^More/).click();
-    // Closed again, the frame shrinks back to its page (whose map may now have the height
-    // its width gives it, if the first 560 px held it smaller).
-    await until(async () => {
-      const [[f, p]] = await heights();
-      return f < open - 500 && Math.abs(f - 2 - p) <= 1 && f >= closed - 1;
-    }, "the first frame back to its page's height");
+    await until(async () => (await heights())[0][0] === closed, "the first frame back to its height");
   }, { width: 1000, height: 900 });
 
   await step("the copied embed code, pasted into a bare page, fits its frame to the page", async (page) => {

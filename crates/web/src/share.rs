@@ -99,9 +99,10 @@ pub use crate::state::Copied;
 
 /// What "Copy embed code" gives: the frame, 560 px tall until its page says how tall it is,
 /// and a script (plain, for any static blog: no build, no library) that sets each such
-/// frame's height to what its page posts (`use_post_height`). The script matches the
-/// frame by the message's source window and origin; pasted twice, it listens once. A blog
-/// that strips scripts keeps the 560 px frame, which the page fits (its map shrinks).
+/// frame's height to what its page posts (`use_post_height`), and says so to the page.
+/// The script matches the frame by the message's source window and origin; pasted twice,
+/// it listens once. A blog that strips scripts keeps the 560 px frame, which the page fits
+/// (its map shrinks).
 fn embed_code(link: &str) -> String {
     format!(
         "<iframe src=\"{}?embed=1#{link}\" title=\"The Very Next Number: a replicated counter you can break\" \
@@ -115,34 +116,49 @@ fn embed_code(link: &str) -> String {
 const FIT_SCRIPT: &str = "<script>/* The Very Next Number: each frame as tall as its page */\
 if(!window.nextnumberFit){window.nextnumberFit=1;addEventListener(\"message\",function(e){var d=e.data;\
 if(!d||d.nextnumber!==\"height\"||!(d.height>0))return;document.querySelectorAll(\"iframe\").forEach(function(f){\
-if(f.contentWindow===e.source&&new URL(f.src,location.href).origin===e.origin)\
-f.style.height=Math.min(Math.ceil(d.height),20000)+\"px\"})})}</script>";
+if(f.contentWindow===e.source&&new URL(f.src,location.href).origin===e.origin){\
+f.style.height=Math.min(Math.ceil(d.height),20000)+\"px\";e.source.postMessage({nextnumber:\"fitted\"},e.origin)}})})}\
+</script>";
 
 /// In an iframe (`?embed=1`): tells the page around it how tall this page is, so the
 /// embed code's script can fit the frame to it. Posted once the page is drawn and again
 /// whenever its height changes (a ResizeObserver on the root element: the story's next
 /// step, the folded panels opened), and only then, not on every render.
 ///
-/// No loop: the map's height follows the frame's (CSS, `.embed .fit`) only up to the
-/// size its width gives it, so a taller frame never makes a taller page.
+/// Until the page around says it fits the frame (`{nextnumber: "fitted"}`), the page fits
+/// the frame it has: its map shrinks to leave the rest room (`.embed .fit` in page.css).
+/// From then on the page takes the height its width gives it (`[data-fitted]`), and the
+/// frame follows. No loop either way: the map is never taller than its width gives it, so
+/// a taller frame never makes a taller page.
 #[hook]
 pub fn use_post_height(embed: bool) {
     use_effect_with(embed, |&embed| {
         let watching = if embed { watch_height() } else { None };
-        move || {
-            if let Some((observer, _callback)) = watching {
-                observer.disconnect();
-            }
-        }
+        move || drop(watching)
     });
 }
 
-fn watch_height() -> Option<(web_sys::ResizeObserver, Closure<dyn FnMut()>)> {
+/// The observer and the listener of `use_post_height`; dropped, they stop.
+struct Watching {
+    window: web_sys::Window,
+    observer: web_sys::ResizeObserver,
+    _resized: Closure<dyn FnMut()>,
+    heard: Closure<dyn Fn(web_sys::MessageEvent)>,
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+        let _ = self.window.remove_event_listener_with_callback("message", self.heard.as_ref().unchecked_ref());
+    }
+}
+
+fn watch_height() -> Option<Watching> {
     let window = web_sys::window()?;
     let parent = window.parent().ok().flatten().filter(|p| *p != window)?;
     let root = window.document()?.document_element()?;
-    let (watched, last) = (root.clone(), std::cell::Cell::new(0u32));
-    let callback = Closure::<dyn FnMut()>::new(move || {
+    let (watched, last, to) = (root.clone(), std::cell::Cell::new(0u32), parent.clone());
+    let resized = Closure::<dyn FnMut()>::new(move || {
         let height = watched.get_bounding_client_rect().height().ceil() as u32;
         if height == 0 || height == last.get() {
             return;
@@ -152,11 +168,20 @@ fn watch_height() -> Option<(web_sys::ResizeObserver, Closure<dyn FnMut()>)> {
         let _ = js_sys::Reflect::set(&message, &"nextnumber".into(), &"height".into());
         let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
         // Its height is all it says, so any page may hear it: "*".
-        let _ = parent.post_message(&message, "*");
+        let _ = to.post_message(&message, "*");
     });
-    let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    let observer = web_sys::ResizeObserver::new(resized.as_ref().unchecked_ref()).ok()?;
     observer.observe(&root);
-    Some((observer, callback))
+    let fitted = root.clone();
+    let heard = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        let from_parent = e.source().is_some_and(|s| js_sys::Object::is(&s, &parent));
+        let said = js_sys::Reflect::get(&e.data(), &"nextnumber".into()).ok().and_then(|v| v.as_string());
+        if from_parent && said.as_deref() == Some("fitted") {
+            let _ = fitted.set_attribute("data-fitted", "");
+        }
+    });
+    let _ = window.add_event_listener_with_callback("message", heard.as_ref().unchecked_ref());
+    Some(Watching { window, observer, _resized: resized, heard })
 }
 
 /// Puts `text` on the clipboard; `done(true)` once it is there, `done(false)` if refused.
