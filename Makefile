@@ -29,8 +29,10 @@ export TRUNK_SKIP_VERSION_CHECK := true
 # The cap on the bytes of any visit (every file the browser requests, gzip -9): a plain
 # visit, a run's link and an embed load the same files (tests/e2e/visits.mjs). The issue's
 # cap was 200 KB (goal 160 KB); the one idiomatic Yew page measured 228.9 KB on 2026-12-02,
-# so the cap is that plus 5 % (where the bytes go: BENCHMARKS.md, "The page").
-VISIT_MAX_BYTES ?= 240300
+# then 250.9 KB with the registers, timers and quorum (+11.3 KB), the snapshots' shared
+# chunks and maps (+5.5 KB) and the embed's strip and height messages (+5.2 KB); the cap is
+# that plus 2 % (where the bytes go: BENCHMARKS.md, "The page").
+VISIT_MAX_BYTES ?= 256000
 # The browser monkey test in make test replays one seed, so CI is reproducible; fresh seeds
 # are for long runs (`make test-e2e MONKEY_SEED=$$RANDOM`, RELIABILITY.md).
 MONKEY_SEED ?= 7

@@ -1,7 +1,7 @@
 // The accessibility audit: axe-core (npm, pinned in package.json) injected into the built
 // page in Debian's Chromium, on every state a visitor meets: at load, after a fire with
 // the inspector and the message list open, following a story, with a broken invariant,
-// and embedded; at phone and desktop widths, light and dark, with reduced motion. Any
+// and embedded (also with a red checker strip); at phone and desktop widths, light and dark, with reduced motion. Any
 // serious or critical finding fails, printed with its elements. Runs on the page's manual
 // clock (crates/web/src/clock.rs), so every state is the same on every machine.
 //   node tests/e2e/axe.mjs      (after make dist)
@@ -16,6 +16,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "..", "..", "dist");
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const BLOCKING = ["serious", "critical"];
+const SPLIT_BRAIN =
+  "nextnumber/1;seed_1;branches_5;variant_no-quorum;@300_split_ABC_DE;@800_load_20_random;@3000_load_0_random;@4000_heal;run_8000;end";
 
 
 /** Runs axe on the page as it is; throws with every serious or critical finding. */
@@ -117,6 +119,15 @@ try {
         await audit(page, `embedded, ${describe(view)}`);
         await page.locator("details.more > summary").click();
         await audit(page, `embedded with the rest unfolded, ${describe(view)}`);
+        // A split brain (crates/core/scenarios/split-brain-no-quorum.txt), opened at its end:
+        // the checker strip's badges red and grey, and the first broken one in words.
+        await page.goto("about:blank"); // a load, not a move within the page
+        await page.goto(`${server.url}?embed=1&clock=manual#${SPLIT_BRAIN}`);
+        // On the manual clock the link's run is replayed frame by frame.
+        await page.locator("#branch-A").waitFor();
+        for (let i = 0; i < 100 && !(await page.locator(".checker-strip li.broken").count()); i++) await advance(page, 10);
+        await page.locator(".checker-strip li.broken").first().waitFor({ timeout: 1000 });
+        await audit(page, `embedded with a broken invariant, ${describe(view)}`);
       } finally {
         await context.close();
       }

@@ -13,10 +13,14 @@
 //     step (and, run to its end, gives the CLI's hash, as in 1); Next plays to the next step,
 //     Back returns; the picker starts a scenario as a new entry in the browser's history.
 //  6. The example blog page (web/blog-example.html) embeds two scenarios in the compact
-//     layout: drive one of them from inside its frame.
+//     layout: drive one of them from inside its frame. Embedded in an 800 × 560 or a
+//     360 × 640 frame, the whole map and the checker strip are in view without scrolling;
+//     a split brain turns a badge red and names the invariant; the frames of the blog page
+//     (and the copied embed code pasted into a bare page) take the height their page posts.
 //  7. Screenshots of a scenario opened from its link, at 390×844 and 1440×900, light and
 //     dark, and of the blog page.
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,6 +93,8 @@ const step = (name, f, viewport = { width: 1440, height: 900 }, colorScheme = "l
 
 const server = await serve(dist);
 const browser = await launch();
+/** What to undo when the suite ends. */
+const cleanups = [];
 const files = readdirSync(SCENARIOS).filter((f) => f.endsWith(".txt")).sort();
 try {
   for (const f of files) {
@@ -187,16 +193,131 @@ try {
   await step("the blog page embeds two scenarios; one is driven from inside its frame", async (page) => {
     await page.goto(server.url + "blog-example.html");
     assert.equal(await page.locator("iframe").count(), 2);
-    const frame = page.frameLocator("iframe").first();
+    const frame = page.frameLocator("iframe").nth(1);
     await frame.getByRole("heading", { name: "The same flood, with the majority rule" }).waitFor();
     await frame.getByRole("button", { name: "Next step of the story: play up to it", exact: true }).click();
-    await until(async () => (await frame.locator(".narration .step-count").textContent()) === "Step 2 of 4", "step 2");
-    // The checkers are shown under the map; the rest is folded, and opens.
-    await frame.getByRole("heading", { name: "Checkers" }).waitFor();
-    await frame.getByText("Branches, messages, customer desk, sharing, network and event log").click();
+    await until(async () => /^Step 2 of 4$/.test(await frame.locator(".narration .step-count").textContent()), "step 2");
+    // The checkers are shown under the map as a strip; the rest is folded, and opens.
+    await frame.getByRole("region", { name: "Checkers at a glance" }).waitFor();
+    await frame.getByText(/^More/).click();
     await frame.locator("#history-hash").waitFor();
+    await frame.getByRole("heading", { name: "Checkers" }).waitFor();
     await page.screenshot({ path: join(out, "blog-example-1440x900.png"), fullPage: true });
   });
+
+  // The runs an embed shows: a story (a line of text above play), and a run opened at its end.
+  const story = linkOf(join(SCENARIOS, "essay-6-split-brain.txt"));
+  const run = linkOf(join(SCENARIOS, "split-brain-no-quorum.txt"));
+  /** The bounding box of `selector` in the page, and whether it is inside `w` × `h`. */
+  const within = (page, selector, w, h) =>
+    page.locator(selector).evaluate((e, [w, h]) => {
+      const r = e.getBoundingClientRect();
+      const box = [r.left, r.top, r.right, r.bottom].map(Math.round);
+      return { box, inside: r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0 && r.right <= w && r.bottom <= h };
+    }, [w, h]);
+  for (const [width, height] of [[800, 560], [360, 640]]) {
+    for (const [what, link] of [["a story", story], ["a run at its end", run]]) {
+      await step(`embedded at ${width}×${height}, ${what}: the whole map and the checker strip fit, no scrolling`, async (page) => {
+        await page.goto(`${server.url}?embed=1#${link}`);
+        await page.locator("#branch-A").waitFor();
+        if (link === story) await until(async () => (await page.locator("#narration-text").count()) > 0, "the story's line");
+        for (const selector of [".map svg", ".checker-strip", ".play-row", "details.more > summary"]) {
+          const { box, inside } = await within(page, selector, width, height);
+          console.log(`     ${selector}: ${box.join(", ")}`);
+          assert.ok(inside, `${selector} at ${box} is not inside ${width}×${height}`);
+        }
+        const [w, h] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+        assert.ok(w <= width && h <= height, `the page scrolls: ${w}×${h} in ${width}×${height}`);
+        const map = await page.locator(".map svg").boundingBox();
+        assert.ok(Math.min(map.width, map.height) >= 200, `the map is only ${map.width}×${map.height}`);
+        assert.equal(await page.locator(".checker-strip li").count(), 10, "a badge per invariant");
+      }, { width, height });
+    }
+  }
+
+  await step("a split-brain embed turns a badge red and names the invariant; an unjudged one is never ticked", async (page) => {
+    await page.goto(`${server.url}?embed=1#${story}`);
+    await until(async () => (await page.locator(".narration .step-count").textContent().catch(() => "")) === "Step 1 of 5", "step 1");
+    /** A badge by its name (the invariant's code, title and standing). */
+    const badge = (code) => page.locator(".checker-strip li", { has: page.locator(".sr-only", { hasText: new RegExp(`^${code} `) }) });
+    // At the start nothing is broken yet, and L1 has nothing to judge: grey, with a dash.
+    assert.doesNotMatch(await badge("I1").getAttribute("class"), /broken/);
+    assert.match(await badge("L1").getAttribute("class"), /unjudged/);
+    assert.equal(await badge("L1").locator(".mark").textContent(), "–");
+    assert.match(await badge("L1").locator(".sr-only").textContent(), /^L1 .*: not judged yet$/);
+    await scrubber(page).fill("9000");
+    await until(async () => /broken/.test(await badge("I1").getAttribute("class")), "a red I1");
+    assert.equal(await badge("I1").locator(".mark").textContent(), "✗");
+    assert.equal(await badge("I1").locator(".sr-only").textContent(), "I1 unique: no Number given twice: broken");
+    const said = page.locator(".checker-strip .said");
+    assert.match(await said.textContent(), /^I1 is broken \(unique: no Number given twice\)\. At t = .*Involves/);
+    assert.equal(await said.getAttribute("class"), "said broken");
+    const red = await badge("I1").evaluate((e) => getComputedStyle(e).borderColor);
+    const green = await badge("I2").evaluate((e) => getComputedStyle(e).backgroundColor);
+    assert.notEqual(red, green);
+  }, { width: 800, height: 560 });
+
+  await step("the blog page's frames take the height their page posts, and grow when More opens", async (page) => {
+    await page.goto(server.url + "blog-example.html");
+    const frames = page.locator("iframe");
+    /** Each frame's height, and the height of the page in it. */
+    const heights = () =>
+      frames.evaluateAll((fs) => fs.map((f) => [f.getBoundingClientRect().height, f.contentDocument?.documentElement.getBoundingClientRect().height ?? 0]));
+    for (let i = 0; i < 2; i++) await frames.nth(i).scrollIntoViewIfNeeded();
+    // Each frame's inner height is its page's (the frames have a 1 px border).
+    await until(async () => (await heights()).every(([f, p]) => p > 0 && Math.abs(f - 2 - p) <= 1), "frames fitted to their pages");
+    assert.ok((await frames.first().evaluate((f) => f.style.height)).endsWith("px"), "the script set the height");
+    // The script said so: the page takes the height its width gives it, and a longer step
+    // of the story makes the frame taller, not the map smaller.
+    const first = page.frameLocator("iframe").first();
+    await first.locator("html[data-fitted]").waitFor({ state: "attached" });
+    const map = async () => (await first.locator(".map svg").boundingBox()).width;
+    const [before, [[short]]] = [await map(), await heights()];
+    await first.getByLabel("Moment of the run shown, in simulated milliseconds").fill("3500");
+    await until(async () => (await heights())[0][0] > short, "the frame taller for a longer step");
+    assert.equal(await map(), before, "the map kept its size");
+    await until(async () => (await heights()).every(([f, p]) => Math.abs(f - 2 - p) <= 1), "the frame fitted again");
+    const [[closed]] = await heights();
+    await page.frameLocator("iframe").first().getByText(/^More/).click();
+    await until(async () => (await heights())[0][0] > closed + 500, "the first frame grown for More");
+    const [[open, inside]] = await heights();
+    assert.ok(Math.abs(open - 2 - inside) <= 1, `the frame (${open}) holds its page (${inside}) without scrolling`);
+    // The map did not grow with the frame (no loop): the page settles.
+    await page.waitForTimeout(500);
+    assert.equal((await heights())[0][0], open, "the frame settled");
+    await page.frameLocator("iframe").first().getByText(/^More/).click();
+    await until(async () => (await heights())[0][0] === closed, "the first frame back to its height");
+  }, { width: 1000, height: 900 });
+
+  await step("the copied embed code, pasted into a bare page, fits its frame to the page", async (page) => {
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    await page.goto(`${server.url}#${run}`);
+    await button(page, "Copy embed code").click();
+    await page.getByText("Embed code copied").waitFor();
+    const code = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=1#nextnumber\/1;[^"]*" [^>]*height="560"[^>]*><\/iframe>\n<script>[^<]*<\/script>$/);
+    // The blog example carries the same script.
+    const blog = readFileSync(join(dist, "blog-example.html"), "utf8");
+    assert.ok(blog.includes(code.slice(code.indexOf("<script>"))), "blog-example.html has the embed code's script");
+    // Pasted twice into a bare static page of another site (another port): both frames are
+    // fitted to their pages, which then do not scroll.
+    const dir = mkdtempSync(join(tmpdir(), "nextnumber-post-"));
+    writeFileSync(join(dir, "index.html"), `<!doctype html><title>Post</title><p>Post</p>${code}<p>more text</p>${code}`);
+    const blogSite = await serve(dir);
+    cleanups.push(() => { blogSite.close(); rmSync(dir, { recursive: true }); });
+    await page.goto(blogSite.url);
+    const frames = page.locator("iframe");
+    const fitted = () =>
+      frames.evaluateAll((fs) =>
+        fs.map((f) => [f.style.height, Math.round(f.getBoundingClientRect().height)]));
+    await until(async () => (await fitted()).every(([h]) => /^\d+px$/.test(h)), "both frames' heights set").catch(async (e) => {
+      throw new Error(`${e.message}: ${JSON.stringify(await fitted())}`);
+    });
+    for (const f of page.frames().slice(1)) {
+      const [h, inner] = await f.evaluate(() => [document.documentElement.scrollHeight, innerHeight]);
+      assert.ok(h <= inner, `a pasted frame scrolls: ${h} in ${inner}`);
+    }
+  }, { width: 800, height: 900 });
 
   const broken = {
     truncated: ["#nextnumber/1;seed_7;branches_5;@0_load_20_random", /incomplete/],
@@ -232,5 +353,6 @@ try {
 } finally {
   await browser.close();
   server.close();
+  cleanups.forEach((f) => f());
 }
 suite.finish();

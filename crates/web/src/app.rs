@@ -2,13 +2,25 @@
 //! protocol state: the model holds the simulation, the components draw its view.
 
 use crate::components::{
-    branches::Branches, charts::Charts, checker::Checker, controls::Controls, desk::Desk, eventlog::EventLog,
-    map::ClusterMap, messages::Messages, network::Network, registers::Registers, timeline::TimeTravel,
+    branches::Branches,
+    charts::Charts,
+    checker::{Checker, CheckerStrip},
+    controls::Controls,
+    desk::Desk,
+    eventlog::EventLog,
+    map::ClusterMap,
+    messages::Messages,
+    network::Network,
+    registers::Registers,
+    timeline::TimeTravel,
+    Part,
 };
 use crate::hooks::use_animation;
 use crate::narration::{use_story, Narration};
 use crate::share::{use_address, Share};
 use crate::state::{Model, Msg, Selection, Settings};
+use nextnumber_core::narration::Narration as Story;
+use nextnumber_core::NodeId;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -36,111 +48,202 @@ pub fn app() -> Html {
     use_effect_with((model.scenario.clone(), story.is_some()), |_| crate::narration::refocus_picker());
     use_animation(model.shared.clone(), send.clone(), canvas.clone());
     // In an iframe (`?embed=1`): the map, its controls, the checkers and the story; the rest folded.
-    let embed = *use_memo((), |_| crate::share::embedded());
+    let embed = crate::share::embedded();
+    crate::share::use_post_height(embed);
 
-    let view = &model.view;
-    let leader_text = match view.leader {
+    let page = Panels { model: &model, send: &send, story, canvas };
+    if embed {
+        return page.embedded();
+    }
+    // The story goes above the map while one is followed, so a phone shows it beside what
+    // it describes; otherwise the picker heads the side column.
+    let on_stage = model.scenario.is_some();
+    html! {
+        <div class="page">
+            { header() }
+            <main class="layout">
+                <section class="stage" aria-label="Cluster">
+                    if on_stage { { page.narration(Part::Whole) } }
+                    { page.controls(Part::Whole) }
+                    { said(&model) }
+                    <p class="leader" aria-live="polite">{ leader_text(&model) }</p>
+                    { page.map() }
+                    { page.time_travel(Part::Whole) }
+                    <Registers registers={model.registers.clone()} />
+                    { details(&model, &send) }
+                    <Charts view={model.view.clone()} shared={model.shared.clone()} end={model.end} send={send.clone()} />
+                </section>
+                <aside class="side">
+                    if !on_stage { { page.narration(Part::Whole) } }
+                    { panels(&model, &send, true) }
+                </aside>
+            </main>
+        </div>
+    }
+}
+
+/// What both layouts draw, each part where it fits.
+struct Panels<'a> {
+    model: &'a Model,
+    send: &'a Callback<Msg>,
+    story: Option<Rc<Story>>,
+    canvas: NodeRef,
+}
+
+impl Panels<'_> {
+    fn map(&self) -> Html {
+        let (m, send) = (self.model, self.send.clone());
+        html! {
+            <ClusterMap view={m.view.clone()} shared={m.shared.clone()} selected={selected_branch(m)} link={m.link}
+                implicated={m.implicated.clone()} latency={latency(m)} hovered={m.hovered}
+                waiting={m.registers.waiting.first().cloned()} canvas={self.canvas.clone()} {send} />
+        }
+    }
+
+    fn narration(&self, part: Part) -> Html {
+        let (m, send) = (self.model, self.send.clone());
+        html! { <Narration scenario={m.scenario.clone()} story={self.story.clone()} now={m.view.now} {send} {part} /> }
+    }
+
+    fn controls(&self, part: Part) -> Html {
+        let (m, send) = (self.model, self.send.clone());
+        html! {
+            <Controls playing={m.playing} speed={m.speed} settings={m.settings.clone()} now={m.view.now}
+                behind={m.shared.0.clock.get().behind} {send} {part} />
+        }
+    }
+
+    fn time_travel(&self, part: Part) -> Html {
+        let (m, send) = (self.model, self.send.clone());
+        html! { <TimeTravel now={m.view.now} end={m.end} catch_up={m.catch_up} {send} {part} /> }
+    }
+
+    /// In an iframe (`?embed=1`), sized for a blog post (800 × 560, or a phone's 360 × 640):
+    /// the map first, as large as the frame allows, then the story's line, play, step and
+    /// the scrubber, and the checkers as a strip of badges; everything else is one click
+    /// away, under "More". The page tells the frame's page its height (`use_post_height`).
+    fn embedded(&self) -> Html {
+        let (model, send) = (self.model, self.send);
+        let full_page = match &model.address.link {
+            Ok(link) => format!("./#{link}"),
+            Err(_) => "./".to_string(),
+        };
+        html! {
+            <main class="page embed">
+                <h1 class="sr-only">{ "The Very Next Number" }</h1>
+                <section class="fit" aria-label="Cluster">
+                    { said(model) }
+                    <p class="leader sr-only" aria-live="polite">{ leader_text(model) }</p>
+                    { self.map() }
+                    { self.narration(Part::Essentials) }
+                    <div class="controls play-row" role="group" aria-label="Playback">
+                        { self.controls(Part::Essentials) }
+                        { self.time_travel(Part::Essentials) }
+                    </div>
+                    <CheckerStrip report={model.report.clone()} />
+                </section>
+                <div class="foot">
+                    <a class="full-page" href={full_page} target="_blank" rel="noopener">{ "Open the full page ↗" }</a>
+                    <details class="more">
+                        <summary>
+                            { "More" }
+                            <span class="hint">
+                                { ": the checkers in full, speed and settings, registers, branches, messages, desk, sharing, network, event log" }
+                            </span>
+                        </summary>
+                        <Checker report={model.report.clone()} />
+                        { self.narration(Part::Rest) }
+                        <section class="panel" aria-label="Speed, settings and time travel">
+                            { self.controls(Part::Rest) }
+                            { self.time_travel(Part::Rest) }
+                        </section>
+                        <Registers registers={model.registers.clone()} />
+                        { details(model, send) }
+                        { panels(model, send, false) }
+                    </details>
+                </div>
+            </main>
+        }
+    }
+}
+
+fn leader_text(model: &Model) -> String {
+    match model.view.leader {
         Some(b) => format!("Main Office: branch {b}"),
         None => "No Main Office: an election is under way".to_string(),
-    };
-    let selected_branch = match model.selection {
+    }
+}
+
+/// An error or a notice about the run, if there is one.
+fn said(model: &Model) -> Html {
+    html! {
+        <>
+            if let Some(e) = &model.error {
+                <p class="error" role="alert">{ e.clone() }</p>
+            }
+            if let Some(n) = &model.notice {
+                <p class="notice" id="notice" role="status">{ n.to_string() }</p>
+            }
+        </>
+    }
+}
+
+fn selected_branch(model: &Model) -> Option<NodeId> {
+    match model.selection {
         Selection::Branch(b) => Some(b),
         _ => None,
-    };
+    }
+}
+
+/// The run's own latency: the map labels links that differ.
+fn latency(model: &Model) -> (u64, u64) {
+    let sim = model.sim();
+    let config = sim.config();
+    (config.latency_min_ms, config.latency_max_ms)
+}
+
+/// The messages in flight and the branches in detail.
+fn details(model: &Model, send: &Callback<Msg>) -> Html {
+    let view = &model.view;
     let selected_message = match model.selection {
         Selection::Message(id) => Some(id),
         _ => None,
     };
-    let latency = {
-        let sim = model.sim();
-        (sim.config().latency_min_ms, sim.config().latency_max_ms)
-    };
-    // The story goes above the map while one is followed (and always in an iframe), so a
-    // phone shows it beside what it describes; otherwise the picker heads the side column.
-    let on_stage = embed || model.scenario.is_some();
-    let narration = html! {
-        <Narration scenario={model.scenario.clone()} story={story.clone()} now={view.now} send={send.clone()} />
-    };
-    let checker = html! { <Checker report={model.report.clone()} /> };
-    let details = html! {
+    html! {
         <>
             <Messages view={view.clone()} shared={model.shared.clone()} selected={selected_message}
                 message={model.message.clone()} send={send.clone()} />
-            <Branches view={view.clone()} selected={selected_branch} detail={model.detail.clone()}
+            <Branches view={view.clone()} selected={selected_branch(model)} detail={model.detail.clone()}
                 implicated={model.implicated.clone()} send={send.clone()} />
         </>
-    };
-    let side = html! {
+    }
+}
+
+/// The side column's panels: the desk, the checkers (an embed shows them elsewhere),
+/// sharing, the network and the event log.
+fn panels(model: &Model, send: &Callback<Msg>, checker: bool) -> Html {
+    let view = &model.view;
+    html! {
         <>
-            if !on_stage { { narration.clone() } }
-            if embed { <Registers registers={model.registers.clone()} /> }
-            if embed { { details.clone() } }
             <Desk view={view.clone()} implicated={model.implicated.clone()} retry={model.retry} send={send.clone()} />
-            if !embed { { checker.clone() } }
+            if checker { <Checker report={model.report.clone()} /> }
             <Share address={model.address.clone()} hash={model.hash.clone()} now={view.now} copied={model.copied}
                 send={send.clone()} />
             <Network view={view.clone()} link={model.link} send={send.clone()} />
             <EventLog lines={model.log.clone()} filter={model.log_filter.clone()} branches={view.branches.len()}
                 send={send.clone()} />
         </>
-    };
-    html! {
-        <div class={classes!("page", embed.then_some("embed"))}>
-            { header(embed, &model) }
-            <main class="layout">
-                <section class="stage" aria-label="Cluster">
-                    if on_stage { { narration } }
-                    <Controls playing={model.playing} speed={model.speed} settings={model.settings.clone()} now={view.now}
-                        behind={model.shared.0.clock.get().behind} send={send.clone()} />
-                    if let Some(e) = &model.error {
-                        <p class="error" role="alert">{ e.clone() }</p>
-                    }
-                    if let Some(n) = &model.notice {
-                        <p class="notice" id="notice" role="status">{ n.to_string() }</p>
-                    }
-                    <p class="leader" aria-live="polite">{ leader_text }</p>
-                    <ClusterMap view={view.clone()} shared={model.shared.clone()} selected={selected_branch}
-                        link={model.link} implicated={model.implicated.clone()} {latency} hovered={model.hovered}
-                        waiting={model.registers.waiting.first().cloned()}
-                        canvas={canvas.clone()} send={send.clone()} />
-                    <TimeTravel now={view.now} end={model.end} catch_up={model.catch_up} send={send.clone()} />
-                    // The checkers are the point of the page: an embed shows them under the map.
-                    if embed { { checker } }
-                    if !embed { <Registers registers={model.registers.clone()} /> }
-                    if !embed { { details } }
-                    if !embed {
-                        <Charts view={view.clone()} shared={model.shared.clone()} end={model.end} send={send.clone()} />
-                    }
-                </section>
-                if embed {
-                    <details class="side more">
-                        <summary>{ "Branches, messages, customer desk, sharing, network and event log" }</summary>
-                        { side }
-                    </details>
-                } else {
-                    <aside class="side">{ side }</aside>
-                }
-            </main>
-        </div>
     }
 }
 
-/// The title, and the tagline or (in an iframe) a link to the whole page with this run.
-fn header(embed: bool, model: &Model) -> Html {
-    let full_page = match &model.address.link {
-        Ok(link) => format!("./#{link}"),
-        Err(_) => "./".to_string(),
-    };
+/// The title and the tagline.
+fn header() -> Html {
     html! {
         <header class="top">
             <h1>{ "The Very Next Number" }</h1>
-            if embed {
-                <a class="full-page" href={full_page} target="_blank" rel="noopener">{ "Open the full page ↗" }</a>
-            } else {
-                <p class="tagline">
-                    { "Branches (replicas) hand out Numbers (sequence numbers) with no gap and no repeat, whatever the network does." }
-                </p>
-            }
+            <p class="tagline">
+                { "Branches (replicas) hand out Numbers (sequence numbers) with no gap and no repeat, whatever the network does." }
+            </p>
         </header>
     }
 }

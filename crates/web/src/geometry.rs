@@ -7,6 +7,17 @@ use std::f64::consts::PI;
 pub const SIZE: i32 = 1000;
 const CENTER: f64 = 500.0;
 const RING: f64 = 370.0;
+/// A compact map's ring is smaller, so its larger circles' outer rings (the Main Office's
+/// crown, a broken invariant's red ring: `branch_radius` + 26) stay inside the view box.
+const RING_COMPACT: f64 = 348.0;
+
+fn ring(compact: bool) -> f64 {
+    if compact {
+        RING_COMPACT
+    } else {
+        RING
+    }
+}
 
 #[derive(Copy, Clone, PartialEq)]
 pub struct Point {
@@ -18,12 +29,12 @@ pub struct Point {
 // kilobytes of argument reduction in the wasm, for a ring laid out once per render.
 
 /// Branch `i` of `n`, clockwise from the top.
-pub fn branch_position(i: usize, n: usize) -> Point {
+pub fn branch_position(i: usize, n: usize, compact: bool) -> Point {
     if n == 1 {
         return Point { x: CENTER as i32, y: CENTER as i32 };
     }
-    let angle = -PI / 2.0 + 2.0 * PI * i as f64 / n as f64;
-    Point { x: (CENTER + RING * cos(angle)).round() as i32, y: (CENTER + RING * sin(angle)).round() as i32 }
+    let (angle, ring) = (-PI / 2.0 + 2.0 * PI * i as f64 / n as f64, ring(compact));
+    Point { x: (CENTER + ring * cos(angle)).round() as i32, y: (CENTER + ring * sin(angle)).round() as i32 }
 }
 
 /// The radius of a branch's circle: large, but neighbours never touch, and the link between
@@ -35,7 +46,7 @@ pub fn branch_radius(n: usize, compact: bool) -> i32 {
     if n <= 2 {
         return 110;
     }
-    let neighbours_apart = RING * sin(PI / n as f64);
+    let neighbours_apart = ring(compact) * sin(PI / n as f64);
     if compact {
         return (neighbours_apart * 0.75).min(125.0) as i32;
     }
@@ -43,9 +54,12 @@ pub fn branch_radius(n: usize, compact: bool) -> i32 {
     (neighbours_apart * 0.72).min(chord_clear).min(110.0) as i32
 }
 
-/// A narrow screen: the map is drawn for legibility (see `branch_radius`).
+/// A small map: a narrow screen, or an embed (whose map shares a blog's frame with the
+/// story and the checkers, so it is at most 30rem across, `.embed .map` in page.css). It is
+/// drawn for legibility (see `branch_radius`).
 pub fn compact() -> bool {
-    web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_some_and(|w| w < 600.0)
+    crate::share::embedded()
+        || web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_some_and(|w| w < 600.0)
 }
 
 /// The directed link `from → to`, shifted to the right of its direction so that the two
@@ -69,7 +83,7 @@ pub fn segments(n: usize, compact: bool) -> Vec<(Point, Point)> {
     let mut v = vec![(Point { x: 0, y: 0 }, Point { x: 0, y: 0 }); n * n];
     for a in 0..n {
         for b in (0..n).filter(|b| *b != a) {
-            v[a * n + b] = link_segment(branch_position(a, n), branch_position(b, n), r);
+            v[a * n + b] = link_segment(branch_position(a, n, compact), branch_position(b, n, compact), r);
         }
     }
     v

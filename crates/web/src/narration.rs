@@ -8,6 +8,7 @@
 //! the previous one. The visitor may act at any moment: that forks the run as usual, and
 //! the narration stays as a guide.
 
+use crate::components::Part;
 use crate::state::Msg;
 use nextnumber_core::narration::Narration as Story;
 use nextnumber_core::Scenario;
@@ -108,6 +109,9 @@ pub struct Props {
     pub story: Option<Rc<Story>>,
     pub now: u64,
     pub send: Callback<Msg>,
+    /// In an embed: the story's line (`Essentials`) or the picker (`Rest`).
+    #[prop_or_default]
+    pub part: Part,
 }
 
 /// The scenario picker and, while a scenario is followed, its story step by step.
@@ -136,12 +140,13 @@ pub fn narration(props: &Props) -> Html {
             </select>
         </label>
     };
-    let Some(current) = current else {
-        return html! { <section class="panel narration" aria-label="Scenarios">{ picker }</section> };
+    let pick_only = html! { <section class="panel narration" aria-label="Scenarios">{ picker.clone() }</section> };
+    let steps = current.map(|c| &c.steps[..]).unwrap_or_default();
+    let (Some(current), false) = (current, steps.is_empty()) else {
+        return if props.part.rest() { pick_only } else { Html::default() };
     };
-    let steps = &current.steps;
-    if steps.is_empty() {
-        return html! { <section class="panel narration" aria-label="Scenarios">{ picker }</section> };
+    if props.part == Part::Rest {
+        return pick_only;
     }
     let at = current.step_at(props.now).unwrap_or(0);
     let go = |msg: fn(u64) -> Msg, to: Option<u64>| {
@@ -157,21 +162,40 @@ pub fn narration(props: &Props) -> Html {
     let next = steps.get(at + 1).map(|s| s.tick);
     let last = at + 1 == steps.len();
     let title = current.title.clone().unwrap_or_default();
+    let count = format!("Step {} of {}", at + 1, steps.len());
+    let challenge = current.challenge.as_ref().filter(|_| last);
+    let back_button = html! {
+        <button type="button" onclick={go(Msg::Seek, back)} disabled={back.is_none()}
+            aria-label="Back to the previous step of the story">{ "◀" }<span class="word">{ " Back" }</span></button>
+    };
+    let next_button = html! {
+        <button type="button" class="primary" onclick={go(Msg::PlayTo, next)} disabled={next.is_none()}
+            aria-label="Next step of the story: play up to it"><span class="word">{ "Next " }</span>{ "▶" }</button>
+    };
+    if props.part == Part::Essentials {
+        // One line beside the map: Back, the step's words (its number first), Next.
+        return html! {
+            <section class="narration story-line" aria-labelledby="narration-title">
+                <h2 id="narration-title" class="sr-only">{ title }</h2>
+                { back_button }
+                <p class="say" id="narration-text" aria-live="polite">
+                    <b class="step-count">{ count }</b>{ " " }{ steps[at].text.clone() }
+                    if let Some(c) = challenge { { " " }<strong class="challenge">{ c.clone() }</strong> }
+                </p>
+                { next_button }
+            </section>
+        };
+    }
     html! {
         <section class="panel narration" aria-labelledby="narration-title">
             { picker }
             <h2 id="narration-title">{ title }</h2>
-            <p class="step-count">{ format!("Step {} of {}", at + 1, steps.len()) }</p>
+            <p class="step-count">{ count }</p>
             <p class="say" id="narration-text" aria-live="polite">{ steps[at].text.clone() }</p>
-            if let (true, Some(c)) = (last, &current.challenge) {
+            if let Some(c) = challenge {
                 <p class="challenge">{ c.clone() }</p>
             }
-            <div class="narration-buttons">
-                <button type="button" onclick={go(Msg::Seek, back)} disabled={back.is_none()}
-                    aria-label="Back to the previous step of the story">{ "◀ Back" }</button>
-                <button type="button" class="primary" onclick={go(Msg::PlayTo, next)} disabled={next.is_none()}
-                    aria-label="Next step of the story: play up to it">{ "Next ▶" }</button>
-            </div>
+            <div class="narration-buttons">{ back_button }{ next_button }</div>
             <p class="muted">{ "You may step in at any moment: cut, kill, ask. The story then goes your way." }</p>
         </section>
     }

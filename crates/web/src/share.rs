@@ -16,10 +16,16 @@ pub fn fragment() -> String {
     hash.trim_start_matches('#').to_string()
 }
 
-/// Whether the page was opened in an iframe's compact layout (`?embed=1`).
+/// Whether the page was opened in an iframe's compact layout (`?embed=1`). The query never
+/// changes (the page only rewrites the fragment), so it is read once.
 pub fn embedded() -> bool {
-    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    search.trim_start_matches('?').split('&').any(|p| p == "embed=1")
+    thread_local! {
+        static EMBEDDED: bool = {
+            let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+            search.trim_start_matches('?').split('&').any(|p| p == "embed=1")
+        };
+    }
+    EMBEDDED.with(|e| *e)
 }
 
 /// The page's address without fragment and query.
@@ -91,12 +97,91 @@ pub fn use_address(address: Address, send: Callback<Msg>) {
 
 pub use crate::state::Copied;
 
+/// What "Copy embed code" gives: the frame, 560 px tall until its page says how tall it is,
+/// and a script (plain, for any static blog: no build, no library) that sets each such
+/// frame's height to what its page posts (`use_post_height`), and says so to the page.
+/// The script matches the frame by the message's source window and origin; pasted twice,
+/// it listens once. A blog that strips scripts keeps the 560 px frame, which the page fits
+/// (its map shrinks).
 fn embed_code(link: &str) -> String {
     format!(
         "<iframe src=\"{}?embed=1#{link}\" title=\"The Very Next Number: a replicated counter you can break\" \
-         width=\"100%\" height=\"620\" loading=\"lazy\" style=\"border:0\"></iframe>",
+         width=\"100%\" height=\"560\" loading=\"lazy\" style=\"border:0\"></iframe>\n{FIT_SCRIPT}",
         page_base()
     )
+}
+
+/// The embed code's script; web/blog-example.html carries the same (tests/e2e/links.mjs
+/// compares them).
+const FIT_SCRIPT: &str = "<script>/* The Very Next Number: each frame as tall as its page */\
+if(!window.nextnumberFit){window.nextnumberFit=1;addEventListener(\"message\",function(e){var d=e.data;\
+if(!d||d.nextnumber!==\"height\"||!(d.height>0))return;document.querySelectorAll(\"iframe\").forEach(function(f){\
+if(f.contentWindow===e.source&&new URL(f.src,location.href).origin===e.origin){\
+f.style.height=Math.min(Math.ceil(d.height),20000)+\"px\";e.source.postMessage({nextnumber:\"fitted\"},e.origin)}})})}\
+</script>";
+
+/// In an iframe (`?embed=1`): tells the page around it how tall this page is, so the
+/// embed code's script can fit the frame to it. Posted once the page is drawn and again
+/// whenever its height changes (a ResizeObserver on the root element: the story's next
+/// step, the folded panels opened), and only then, not on every render.
+///
+/// Until the page around says it fits the frame (`{nextnumber: "fitted"}`), the page fits
+/// the frame it has: its map shrinks to leave the rest room (`.embed .fit` in page.css).
+/// From then on the page takes the height its width gives it (`[data-fitted]`), and the
+/// frame follows. No loop either way: the map is never taller than its width gives it, so
+/// a taller frame never makes a taller page.
+#[hook]
+pub fn use_post_height(embed: bool) {
+    use_effect_with(embed, |&embed| {
+        let watching = if embed { watch_height() } else { None };
+        move || drop(watching)
+    });
+}
+
+/// The observer and the listener of `use_post_height`; dropped, they stop.
+struct Watching {
+    window: web_sys::Window,
+    observer: web_sys::ResizeObserver,
+    _resized: Closure<dyn FnMut()>,
+    heard: Closure<dyn Fn(web_sys::MessageEvent)>,
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+        let _ = self.window.remove_event_listener_with_callback("message", self.heard.as_ref().unchecked_ref());
+    }
+}
+
+fn watch_height() -> Option<Watching> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok().flatten().filter(|p| *p != window)?;
+    let root = window.document()?.document_element()?;
+    let (watched, last, to) = (root.clone(), std::cell::Cell::new(0u32), parent.clone());
+    let resized = Closure::<dyn FnMut()>::new(move || {
+        let height = watched.get_bounding_client_rect().height().ceil() as u32;
+        if height == 0 || height == last.get() {
+            return;
+        }
+        last.set(height);
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"nextnumber".into(), &"height".into());
+        let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
+        // Its height is all it says, so any page may hear it: "*".
+        let _ = to.post_message(&message, "*");
+    });
+    let observer = web_sys::ResizeObserver::new(resized.as_ref().unchecked_ref()).ok()?;
+    observer.observe(&root);
+    let fitted = root.clone();
+    let heard = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        let from_parent = e.source().is_some_and(|s| js_sys::Object::is(&s, &parent));
+        let said = js_sys::Reflect::get(&e.data(), &"nextnumber".into()).ok().and_then(|v| v.as_string());
+        if from_parent && said.as_deref() == Some("fitted") {
+            let _ = fitted.set_attribute("data-fitted", "");
+        }
+    });
+    let _ = window.add_event_listener_with_callback("message", heard.as_ref().unchecked_ref());
+    Some(Watching { window, observer, _resized: resized, heard })
 }
 
 /// Puts `text` on the clipboard; `done(true)` once it is there, `done(false)` if refused.

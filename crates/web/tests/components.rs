@@ -8,7 +8,7 @@ use nextnumber_core::check::{Invariant, Violation, ALL_INVARIANTS};
 use nextnumber_core::report::{Judgement, Report, Verdict};
 use nextnumber_core::{ClientId, NodeId, RequestId};
 use nextnumber_web::app::App;
-use nextnumber_web::components::checker::{Checker, Props as CheckerProps};
+use nextnumber_web::components::checker::{Checker, CheckerStrip, Props as CheckerProps};
 use nextnumber_web::components::fmt_ms;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -140,6 +140,46 @@ async fn a_broken_invariant_says_what_when_and_who_and_an_unjudged_one_says_so()
     let grey = text(&find(&div, "li.unjudged"));
     assert!(grey.contains("L1") && grey.contains("Not judged yet: no majority connected"), "{grey}");
     assert!(!grey.contains('✓'), "an unjudged invariant is never ticked: {grey}");
+}
+
+async fn strip(report: Rc<Report>) -> Element {
+    let div = root();
+    yew::Renderer::<CheckerStrip>::with_root_and_props(div.clone(), CheckerProps { report }).render();
+    yew::scheduler::flush().await;
+    div
+}
+
+/// The embed's strip: a badge per invariant, each named, marked and coloured by its class;
+/// the first broken one in words; an unjudged one never ticked.
+#[wasm_bindgen_test]
+async fn the_checker_strip_names_every_invariant_and_the_first_broken_one() {
+    let div = strip(report_with("B issued Number 3 to c2-1, but c1-1 already holds it")).await;
+    let badges = div.query_selector_all(".checker-strip li.badge").unwrap();
+    assert_eq!(badges.length(), ALL_INVARIANTS.len() as u32);
+    let i1 = find(&div, "li.badge.broken");
+    assert_eq!(text(&find(&i1, ".mark")), "✗");
+    assert_eq!(text(&find(&i1, ".sr-only")), "I1 unique: no Number given twice: broken");
+    assert_eq!(div.query_selector_all("li.badge.broken").unwrap().length(), 1);
+    assert_eq!(div.query_selector_all("li.badge.ok").unwrap().length(), ALL_INVARIANTS.len() as u32 - 2);
+    let l1 = find(&div, "li.badge.unjudged");
+    assert_eq!(text(&find(&l1, ".mark")), "–", "an unjudged invariant is never ticked");
+    assert_eq!(text(&find(&l1, ".sr-only")), "L1 liveness: a healed majority answers: not judged yet");
+    // Long codes show as initials; the name keeps the code.
+    let es = find(&div, "li.badge[title^='election-safety ']");
+    assert_eq!(text(&es), "✓ESelection-safety one Main Office per term: holds");
+    let said = find(&div, ".said[role=status]");
+    assert_eq!(said.class_name(), "said broken");
+    assert_eq!(
+        text(&said),
+        "I1 is broken (unique: no Number given twice). At t = 1234 ms: B issued Number 3 to c2-1, but c1-1 already \
+         holds it. Involves branch B and request c1-1 and c2-1."
+    );
+
+    let mut holding = (*report_with("")).clone();
+    holding.verdicts.iter_mut().for_each(|v| v.judgement = Judgement::Holds { since: None });
+    let div = strip(Rc::new(holding)).await;
+    assert_eq!(div.query_selector_all("li.badge.ok").unwrap().length(), ALL_INVARIANTS.len() as u32);
+    assert_eq!(text(&find(&div, ".said")), "Every invariant holds.");
 }
 
 /// Text reaches the DOM only through Yew: what a violation's detail carries stays text.

@@ -2,7 +2,7 @@
 //! the unsafe variants. Settings start the run over; anything malformed is refused with a
 //! message on the page (the core's own words where it has them), never a crash.
 
-use super::{fmt_ms, preset_label};
+use super::{fmt_ms, preset_label, Part};
 use crate::state::{Msg, Settings, SPEEDS};
 use nextnumber_core::config::{Variant, ALL_PRESETS, ALL_VARIANTS};
 use std::rc::Rc;
@@ -18,6 +18,10 @@ pub struct Props {
     /// The simulation could not keep up with the speed asked for.
     pub behind: bool,
     pub send: Callback<Msg>,
+    /// In an embed: play, step and the clock (`Essentials`), or the speed and the run's
+    /// settings (`Rest`).
+    #[prop_or_default]
+    pub part: Part,
 }
 
 fn variant_label(v: Variant) -> &'static str {
@@ -62,25 +66,41 @@ fn use_run_boxes(seed: u64, branches: usize) -> (NodeRef, NodeRef) {
     (seed_input, branches_input)
 }
 
-/// Play or pause, one step, and the speed.
-fn playback(playing: bool, speed: u64, send: &Callback<Msg>) -> Html {
+/// Play or pause, and one step.
+fn playback(playing: bool, send: &Callback<Msg>) -> Html {
     let (label, text) = if playing { ("Pause", "❚❚ Pause") } else { ("Play", "▶ Play") };
     let toggle = send.reform(move |_: MouseEvent| Msg::SetPlaying(!playing));
     let step = send.reform(|_: MouseEvent| Msg::Step);
+    html! {
+        <>
+            <button type="button" class="primary" aria-label={label} onclick={toggle}>{ text }</button>
+            <button type="button" aria-label="Step" onclick={step}>{ "Step" }</button>
+        </>
+    }
+}
+
+/// The speed of play.
+fn speed_picker(speed: u64, send: &Callback<Msg>) -> Html {
     let pick = send.reform(|e: Event| {
         let i = e.target_unchecked_into::<HtmlSelectElement>().selected_index().max(0) as usize;
         Msg::SetSpeed(SPEEDS[i.min(SPEEDS.len() - 1)].0)
     });
     html! {
-        <>
-            <button type="button" class="primary" aria-label={label} onclick={toggle}>{ text }</button>
-            <button type="button" aria-label="Step" onclick={step}>{ "Step" }</button>
-            <label><span class="lbl">{ "Speed " }</span>
-                <select onchange={pick}>
-                    { for SPEEDS.iter().map(|&(v, name)| html! { <option key={v} selected={v == speed}>{ name }</option> }) }
-                </select>
-            </label>
-        </>
+        <label><span class="lbl">{ "Speed " }</span>
+            <select onchange={pick}>
+                { for SPEEDS.iter().map(|&(v, name)| html! { <option key={v} selected={v == speed}>{ name }</option> }) }
+            </select>
+        </label>
+    }
+}
+
+/// Simulated time, and whether the simulation keeps up.
+fn clock(now: u64, behind: bool) -> Html {
+    html! {
+        <span class="clock" aria-label="Simulated time">
+            { format!("t = {}", fmt_ms(now)) }
+            if behind { <small>{ " (as fast as it can)" }</small> }
+        </span>
     }
 }
 
@@ -143,6 +163,11 @@ pub fn controls(props: &Props) -> Html {
             </label>
         }
     });
+    let (part, behind) = (props.part, props.behind && playing);
+    if part == Part::Essentials {
+        // The embed lays these out in one row with the scrubber (app.rs).
+        return html! { <>{ playback(playing, send) }{ clock(props.now, behind) }</> };
+    }
     let s = &props.settings;
     let unsafe_note = match s.variants.as_slice() {
         [] => String::new(),
@@ -150,13 +175,15 @@ pub fn controls(props: &Props) -> Html {
     };
     html! {
         <div class="controls-wrap">
-            <div class="controls" role="group" aria-label="Playback">
-                { playback(playing, props.speed, send) }
-                <span class="clock" aria-label="Simulated time">
-                    { format!("t = {}", fmt_ms(props.now)) }
-                    if props.behind && playing { <small>{ " (as fast as it can)" }</small> }
-                </span>
-            </div>
+            if part == Part::Whole {
+                <div class="controls" role="group" aria-label="Playback">
+                    { playback(playing, send) }
+                    { speed_picker(props.speed, send) }
+                    { clock(props.now, behind) }
+                </div>
+            } else {
+                <div class="controls">{ speed_picker(props.speed, send) }</div>
+            }
             <details class="settings">
                 <summary>{ format!("Run settings: seed {}, {} branches, {}{}", s.seed, s.branches, s.network.name(), unsafe_note) }</summary>
                 <form class="controls" onsubmit={reset} aria-label="Run settings">

@@ -41,7 +41,8 @@ pub fn cluster_map(props: &Props) -> Html {
     let radius = branch_radius(n, compact);
     // Each link and branch is a component of its own: Yew redraws only those that changed.
     let links = props.view.links.iter().map(|l| {
-        let seg = link_segment(branch_position(l.from.index(), n), branch_position(l.to.index(), n), radius);
+        let at = |b: NodeId| branch_position(b.index(), n, compact);
+        let seg = link_segment(at(l.from), at(l.to), radius);
         let (from, to) = (l.from, l.to);
         html! {
             <Link key={format!("{from}{to}")} link={l.clone()} {seg} picked={(from, to) == props.link}
@@ -53,7 +54,7 @@ pub fn cluster_map(props: &Props) -> Html {
         let filed = waiting.is_some_and(|q| q.filed.have.contains(&b.id));
         let quorum = waiting.filter(|q| q.branch == b.id).map(|q| (q.index, q.filed.have.len(), q.filed.needed));
         html! {
-            <Branch key={b.id.to_string()} branch={b.clone()} at={branch_position(i, n)} {radius} {compact}
+            <Branch key={b.id.to_string()} branch={b.clone()} at={branch_position(i, n, compact)} {radius} {compact}
                 selected={props.selected == Some(b.id)} implicated={props.implicated.branches.contains(&b.id)}
                 {filed} {quorum} send={props.send.clone()} />
         }
@@ -62,7 +63,7 @@ pub fn cluster_map(props: &Props) -> Html {
     let now = props.view.now;
     let timers = props.view.branches.iter().enumerate().filter_map(|(i, b)| {
         let timer = b.timer?;
-        Some(html! { <Timer key={b.id.to_string()} {timer} {now} at={branch_position(i, n)} {radius} /> })
+        Some(html! { <Timer key={b.id.to_string()} {timer} {now} at={branch_position(i, n, compact)} {radius} /> })
     });
     let map_box = use_node_ref();
     let BoxHandlers { onpointermove, onpointerdown, onpointerleave, onclick } = pointer_handlers(props, &map_box);

@@ -19,6 +19,26 @@ pub use crate::text::*;
 use crate::state::Msg;
 use yew::prelude::*;
 
+/// Which part of a panel to draw. An embed (`?embed=1`) shows what is essential beside the
+/// map (play and step, the scrubber, the story's line) and folds the rest away: the same
+/// component is drawn twice, each time a different part, so that nothing shows twice.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub enum Part {
+    #[default]
+    Whole,
+    Essentials,
+    Rest,
+}
+
+impl Part {
+    pub fn essentials(self) -> bool {
+        self != Part::Rest
+    }
+    pub fn rest(self) -> bool {
+        self != Part::Essentials
+    }
+}
+
 /// A drawn control (an SVG group with `role="button"`): a click, or Enter or Space while it
 /// has the focus, sends `msgs()`. Real buttons need only the click.
 pub fn activate(

@@ -2,7 +2,7 @@
 //! its start and end. The core's `Timeline` does the travelling (snapshots and replay); an
 //! action taken at a past moment forks a new branch of history, and the page says so.
 
-use super::fmt_ms;
+use super::{fmt_ms, Part};
 use crate::state::Msg;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -15,6 +15,9 @@ pub struct Props {
     /// A jump still being replayed, to this tick (`Model::catch_up`).
     pub catch_up: Option<u64>,
     pub send: Callback<Msg>,
+    /// In an embed: the scrubber (`Essentials`), or the jumps and what they did (`Rest`).
+    #[prop_or_default]
+    pub part: Part,
 }
 
 #[function_component(TimeTravel)]
@@ -50,11 +53,17 @@ pub fn time_travel(props: &Props) -> Html {
     } else {
         format!("At the latest moment of the run, {}.", fmt_ms(end))
     };
+    let scrubber = html! {
+        <input type="range" class="scrubber" min="0" max={end.to_string()} step="1" value={now.to_string()}
+            aria-label="Moment of the run shown, in simulated milliseconds"
+            aria-valuetext={format!("{} of {}", fmt_ms(now), fmt_ms(end))} oninput={on_input} />
+    };
+    if props.part == Part::Essentials {
+        return scrubber;
+    }
     html! {
         <div class="timetravel" role="group" aria-label="Time travel">
-            <input type="range" class="scrubber" min="0" max={end.to_string()} step="1" value={now.to_string()}
-                aria-label="Moment of the run shown, in simulated milliseconds"
-                aria-valuetext={format!("{} of {}", fmt_ms(now), fmt_ms(end))} oninput={on_input} />
+            if props.part == Part::Whole { { scrubber } }
             <div class="tt-buttons">
                 <button type="button" onclick={seek(0)} disabled={now == 0}
                     aria-label="Jump to the start of the run">{ "« Start" }</button>
