@@ -4,30 +4,9 @@
 //!
 //!     cargo run --release -p nextnumber-bench --example snapshot_cost -- 10
 
+use nextnumber_bench::{live_bytes, Counting};
 use nextnumber_core::{bench::raftscope_workload, Action, LoadTarget, Simulation, Tick};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
-
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts bytes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size(), Relaxed);
-        System.alloc(l)
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Relaxed);
-        System.dealloc(p, l)
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
-        LIVE.fetch_add(n, Relaxed);
-        LIVE.fetch_sub(l.size(), Relaxed);
-        System.realloc(p, l, n)
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -40,11 +19,11 @@ fn main() {
     println!("{rate} customers/s at random branches, 5 branches, 10-15 ms links");
     for secs in [10u64, 60, 300, 600, 1_800, 3_600] {
         sim.run_until(Tick(secs * 1_000));
-        let before = LIVE.load(Relaxed);
+        let before = live_bytes();
         let t = Instant::now();
         let copy = sim.clone();
         let took = t.elapsed();
-        let heap = LIVE.load(Relaxed) - before;
+        let heap = live_bytes() - before;
         let estimate = sim.approx_bytes();
         println!(
             "{secs:>5} s: clone {heap:>10} bytes, approx_bytes {estimate:>10} ({:+.0} %), {:.2} ms",

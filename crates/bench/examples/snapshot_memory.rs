@@ -7,30 +7,9 @@
 //!
 //! (`-v`: the snapshots every five simulated minutes of the first pass.)
 
+use nextnumber_bench::{live_bytes, Counting};
 use nextnumber_core::{scenario::Scenario, timeline::Timeline, Tick};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
-
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts bytes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size(), Relaxed);
-        System.alloc(l)
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Relaxed);
-        System.dealloc(p, l)
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
-        LIVE.fetch_add(n, Relaxed);
-        LIVE.fetch_sub(l.size(), Relaxed);
-        System.realloc(p, l, n)
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -41,7 +20,7 @@ const MIB: f64 = (1 << 20) as f64;
 fn main() {
     let text = format!("nextnumber/1\nseed 1\nbranches 9\n@0 load 100 random\nrun {HOUR_MS}\n");
     let scenario = Scenario::parse(&text).expect("valid");
-    let before = LIVE.load(Relaxed);
+    let before = live_bytes();
     let mut t = Timeline::from_scenario(&scenario, 1).expect("valid");
     let start = Instant::now();
     for minute in (5..=60).step_by(5) {
@@ -71,7 +50,7 @@ fn main() {
 fn report(t: &Timeline, before: usize) {
     println!(
         "timeline heap {:.1} MiB; {} snapshots, {:.1} MiB by their estimate; at seconds {:?}",
-        (LIVE.load(Relaxed) - before) as f64 / MIB,
+        (live_bytes() - before) as f64 / MIB,
         t.snapshot_ticks().len(),
         t.snapshot_bytes() as f64 / MIB,
         t.snapshot_ticks().iter().map(|t| t.0 / 1000).collect::<Vec<_>>()
