@@ -90,11 +90,33 @@ pub struct LeaderRecord {
 
 /// Feeds a history to FNV-1a in one fixed byte layout (every integer as 8 little-endian
 /// bytes, every string and list led by its length), independent of JSON, serde and the
-/// platform: the CLI, the page and the JS API compute the same hash for the same run.
-struct Hasher(u64);
+/// platform: the CLI, the page and the JS API compute the same hash for the same run. The
+/// parts are fed in order by [`History::hash`], or a piece at a time by the simulator's
+/// `HashJob`, which hashes a run without copying it into a `History` first.
+#[derive(Clone, Debug)]
+pub(crate) struct Hasher(u64);
 
 impl Hasher {
-    fn u64(&mut self, v: u64) {
+    /// The format, the seed and the config: what comes before the requests.
+    pub(crate) fn start(format: &str, seed: u64, c: &Config) -> Hasher {
+        let mut h = Hasher(crate::trace::FNV_OFFSET);
+        h.str(format);
+        h.u64(seed);
+        h.u64(c.branches as u64);
+        h.u64(c.variants.len() as u64);
+        for v in &c.variants {
+            h.str(v.name());
+        }
+        h.str(c.client_mode.name());
+        for v in [c.latency_min_ms, c.latency_max_ms, c.loss_pct as u64, c.dup_pct as u64] {
+            h.u64(v);
+        }
+        for v in [c.election_timeout_min_ms, c.election_timeout_max_ms, c.heartbeat_ms, c.client_timeout_ms] {
+            h.u64(v);
+        }
+        h
+    }
+    pub(crate) fn u64(&mut self, v: u64) {
         self.0 = crate::trace::fnv1a(self.0, &v.to_le_bytes());
     }
     fn str(&mut self, s: &str) {
@@ -114,6 +136,60 @@ impl Hasher {
         self.u64(r.client.0 as u64);
         self.u64(r.seq as u64);
     }
+    pub(crate) fn record(&mut self, r: &RequestRecord) {
+        self.request(r.request);
+        self.u64(r.client.0 as u64);
+        self.u64(r.branch.0 as u64);
+        self.u64(match r.kind {
+            RequestKind::Issue => 0,
+            RequestKind::Read => 1,
+        });
+        self.u64(r.invoke);
+        self.opt(r.complete);
+        match &r.result {
+            None => self.u64(0),
+            Some(Outcome::Number { number }) => {
+                self.u64(1);
+                self.u64(*number);
+            }
+            Some(Outcome::Read { read, linearizable }) => {
+                self.u64(2);
+                self.u64(*read);
+                self.u64(*linearizable as u64);
+            }
+            Some(Outcome::Error { error }) => {
+                self.u64(3);
+                self.str(error);
+            }
+        }
+        match r.retry_of {
+            None => self.u64(0),
+            Some(first) => {
+                self.u64(1);
+                self.request(first);
+            }
+        }
+        self.u64(r.attempts as u64);
+    }
+    /// A branch's applied sequence begins, `len` Numbers long.
+    pub(crate) fn branch(&mut self, b: NodeId, len: usize) {
+        self.u64(b.0 as u64);
+        self.u64(len as u64);
+    }
+    pub(crate) fn applied(&mut self, request: RequestId, number: u64) {
+        self.request(request);
+        self.u64(number);
+    }
+    /// The leaders, which end the history: the hash.
+    pub(crate) fn leaders(mut self, leaders: &[LeaderRecord]) -> u64 {
+        self.u64(leaders.len() as u64);
+        for l in leaders {
+            self.u64(l.term.0);
+            self.u64(l.branch.0 as u64);
+            self.u64(l.tick);
+        }
+        self.0
+    }
 }
 
 impl History {
@@ -122,74 +198,19 @@ impl History {
     /// platforms and versions of this crate that read the same history format; shown as 16
     /// hex digits by [`History::hash_hex`], `nextnumber run` and the JS API.
     pub fn hash(&self) -> u64 {
-        let mut h = Hasher(crate::trace::FNV_OFFSET);
-        h.str(&self.format);
-        h.u64(self.seed);
-        let c = &self.config;
-        h.u64(c.branches as u64);
-        h.u64(c.variants.len() as u64);
-        for v in &c.variants {
-            h.str(v.name());
-        }
-        h.str(c.client_mode.name());
-        for v in [c.latency_min_ms, c.latency_max_ms, c.loss_pct as u64, c.dup_pct as u64] {
-            h.u64(v);
-        }
-        for v in [c.election_timeout_min_ms, c.election_timeout_max_ms, c.heartbeat_ms, c.client_timeout_ms] {
-            h.u64(v);
-        }
+        let mut h = Hasher::start(&self.format, self.seed, &self.config);
         h.u64(self.requests.len() as u64);
         for r in &self.requests {
-            h.request(r.request);
-            h.u64(r.client.0 as u64);
-            h.u64(r.branch.0 as u64);
-            h.u64(match r.kind {
-                RequestKind::Issue => 0,
-                RequestKind::Read => 1,
-            });
-            h.u64(r.invoke);
-            h.opt(r.complete);
-            match &r.result {
-                None => h.u64(0),
-                Some(Outcome::Number { number }) => {
-                    h.u64(1);
-                    h.u64(*number);
-                }
-                Some(Outcome::Read { read, linearizable }) => {
-                    h.u64(2);
-                    h.u64(*read);
-                    h.u64(*linearizable as u64);
-                }
-                Some(Outcome::Error { error }) => {
-                    h.u64(3);
-                    h.str(error);
-                }
-            }
-            match r.retry_of {
-                None => h.u64(0),
-                Some(first) => {
-                    h.u64(1);
-                    h.request(first);
-                }
-            }
-            h.u64(r.attempts as u64);
+            h.record(r);
         }
         h.u64(self.applied.len() as u64);
         for (branch, numbers) in &self.applied {
-            h.u64(branch.0 as u64);
-            h.u64(numbers.len() as u64);
-            for (request, number) in numbers {
-                h.request(*request);
-                h.u64(*number);
+            h.branch(*branch, numbers.len());
+            for &(request, number) in numbers {
+                h.applied(request, number);
             }
         }
-        h.u64(self.leaders.len() as u64);
-        for l in &self.leaders {
-            h.u64(l.term.0);
-            h.u64(l.branch.0 as u64);
-            h.u64(l.tick);
-        }
-        h.0
+        h.leaders(&self.leaders)
     }
 
     /// [`History::hash`] as 16 lower-case hex digits.

@@ -71,5 +71,5 @@ pub use config::{ClientMode, Config, LatencyPreset, Variant};
 pub use history::History;
 pub use ids::*;
 pub use scenario::Scenario;
-pub use sim::Simulation;
+pub use sim::{HashJob, Simulation};
 pub use timeline::Timeline;

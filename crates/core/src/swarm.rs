@@ -4,7 +4,8 @@
 //! under faults, then a liveness phase in which a majority is healed and must answer.
 
 use crate::action::{Action, Links, LoadTarget};
-use crate::check::{Invariant, Violation};
+use crate::check::incremental::disagreement;
+use crate::check::{check_history, Invariant, Violation};
 use crate::config::{ClientMode, Config, Variant};
 use crate::ids::*;
 use crate::scenario::Scenario;
@@ -188,7 +189,14 @@ pub fn run_seed_with(seed: u64, variant: Option<Variant>, invariants: bool) -> S
     let stats = sim.stats();
     // What actually ran (refused actions dropped): replays exactly with `nextnumber run`.
     let scenario = Scenario { run_until: scenario.run_until, ..sim.to_scenario() };
-    let (numbers, history_hash) = (sim.sometimes().numbers_issued, sim.history().hash());
+    let history = sim.history();
+    // Two judges of the same properties (check/incremental.rs): a disagreement is a bug in
+    // one of them, reported as a crash, as a broken replica invariant is.
+    let fires = scenario.actions.iter().any(|(_, a)| matches!(a, Action::Kill(_)));
+    if let Some(why) = disagreement(&check_history(&history), &sim.history_violations(), fires) {
+        panic!("seed {seed}: {why}");
+    }
+    let (numbers, history_hash) = (sim.sometimes().numbers_issued, history.hash());
     SeedReport { seed, scenario, faults, events: stats.events, numbers, verdict, history_hash }
 }
 

@@ -51,3 +51,33 @@ fn any_change_changes_the_hash() {
     }
     assert_ne!(run(&RUN.replace("seed 4", "seed 5")).hash(), base);
 }
+
+/// The page's hash, walked a piece at a time over a snapshot (`HashJob`), is the history's
+/// own hash, whatever the size of the pieces, on safe and unsafe runs, and it stays the hash
+/// of the moment the job began while the run goes on.
+#[test]
+fn a_hash_job_gives_the_history_hash_in_any_pieces() {
+    use nextnumber_core::config::ALL_VARIANTS;
+    use nextnumber_core::swarm::{draw_scenario, replay_drawn};
+    for (seed, variant) in [(0, None), (7, None), (2, Some(ALL_VARIANTS[0])), (4, Some(ALL_VARIANTS[2]))] {
+        let (scenario, _) = draw_scenario(seed, variant);
+        let mut sim = Simulation::new(scenario.config.clone(), seed).expect("valid");
+        replay_drawn(&scenario, &mut sim);
+        let want = sim.history().hash();
+        for piece in [1, 7, 1_000, usize::MAX] {
+            let mut job = sim.hash_job();
+            let mut calls = 0;
+            let got = loop {
+                calls += 1;
+                if let Some(h) = job.work(piece) {
+                    break h;
+                }
+            };
+            assert_eq!(got, want, "seed {seed}, pieces of {piece}");
+            assert!(piece >= 1_000 || calls > 1, "one call walked it all in pieces of {piece}");
+        }
+        let mut job = sim.hash_job();
+        sim.run_until(nextnumber_core::Tick(sim.now().0 + 5_000));
+        assert_eq!(job.work(usize::MAX), Some(want), "the job hashes the moment it began");
+    }
+}

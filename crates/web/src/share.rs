@@ -2,9 +2,8 @@
 //! Back and Forward open the run of that entry, and the Share panel copies the link or an
 //! embed code, showing the history hash that `nextnumber run --scenario` prints for it.
 
-use crate::state::{Address, Msg};
+use crate::state::{Address, HashShown, Msg};
 use nextnumber_core::permalink;
-use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
@@ -210,8 +209,8 @@ fn select_fallback_soon() {
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub address: Address,
-    /// The history hash at the moment shown.
-    pub hash: Rc<str>,
+    /// The history hash at the moment shown, as far as it is known.
+    pub hash: HashShown,
     pub now: u64,
     /// What the last copy did (the model keeps it: `Msg::Copied`).
     pub copied: Option<(Copied, bool)>,
@@ -258,8 +257,19 @@ pub fn share(props: &Props) -> Html {
         <section class="panel share" aria-labelledby="share-title">
             <h2 id="share-title">{ "Share this run" }</h2>
             <p class="hash">
-                { "History hash " }<code id="history-hash">{ hash.to_string() }</code>
-                { format!(" at t = {}", crate::text::fmt_ms(now)) }
+                { "History hash " }
+                {
+                    match hash {
+                        HashShown::Known(h) => html! {
+                            <>
+                                <code id="history-hash">{ h.to_string() }</code>
+                                { format!(" at t = {}", crate::text::fmt_ms(now)) }
+                            </>
+                        },
+                        HashShown::Computing => html! { { "being computed…" } },
+                        HashShown::Playing => html! { { "shown when the run is paused" } },
+                    }
+                }
             </p>
             <p class="muted">
                 { "The link holds the settings, the seed and every action, so whoever opens it sees the same run. " }

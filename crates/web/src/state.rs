@@ -14,7 +14,7 @@ use nextnumber_core::config::{LatencyPreset, Variant};
 use nextnumber_core::report::Report;
 use nextnumber_core::timeline::Limits;
 use nextnumber_core::view::{BranchDetail, MessageView, RegistersView, View};
-use nextnumber_core::{permalink, Action, Config, NodeId, RequestId, Scenario, Simulation, Tick, Timeline};
+use nextnumber_core::{permalink, Action, Config, HashJob, NodeId, RequestId, Scenario, Simulation, Tick, Timeline};
 use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::rc::Rc;
 
@@ -152,6 +152,30 @@ pub struct Address {
     pub serial: u32,
 }
 
+/// The history hash of the moment shown, as far as the page knows it.
+#[derive(Clone, PartialEq)]
+pub enum HashShown {
+    /// The run plays: its hash changes at every moment, so none is computed.
+    Playing,
+    /// Being computed, a piece each frame.
+    Computing,
+    Known(Rc<str>),
+}
+
+/// One moment of one run: what a hash is computed for.
+#[derive(Copy, Clone, PartialEq, Eq)]
+struct Moment {
+    tick: u64,
+    actions: usize,
+    events: u64,
+    run: u32,
+}
+
+/// Records and applied Numbers hashed per frame: a few milliseconds of the frame's budget in
+/// the page's wasm, so an hour of heavy traffic (a few million items) takes a few seconds
+/// of frames, not one long task.
+const HASH_ITEMS_PER_FRAME: usize = 50_000;
+
 /// The branches and requests named by a broken invariant, highlighted on the map and desk.
 #[derive(Clone, PartialEq, Default)]
 pub struct Implicated {
@@ -214,6 +238,8 @@ pub struct Shared {
     pub marked: Cell<Option<u64>>,
     /// Bumped whenever the map's messages must be redrawn although time stood still.
     pub generation: Cell<u64>,
+    /// The history hash being computed for the moment shown, a piece each frame.
+    pub hash_job: RefCell<Option<HashJob>>,
 }
 
 /// The run: its timeline, whose current simulation every component draws.
@@ -274,8 +300,10 @@ pub struct Model {
     pub error: Option<String>,
     /// The furthest tick of this branch of history (the cursor may stand before it).
     pub end: u64,
-    /// The history hash at the moment shown (`nextnumber_core::History::hash_hex`, as the CLI prints it).
-    pub hash: Rc<str>,
+    /// The history hash at the moment shown (`nextnumber_core::History::hash_hex`, as the CLI
+    /// prints it), as far as it is known, and the moment it is (being) computed for.
+    pub hash: HashShown,
+    hash_of: Option<Moment>,
     /// What the address bar should hold.
     pub address: Address,
     /// Said once about the run: it was forked, or a link could not be opened.
@@ -326,6 +354,7 @@ impl Model {
             clock: Cell::default(),
             marked: Cell::new(None),
             generation: Cell::new(0),
+            hash_job: RefCell::new(None),
         };
         let mut m = Model {
             shared: SimHandle(Rc::new(shared)),
@@ -347,7 +376,8 @@ impl Model {
             log: Rc::from(""),
             error: None,
             end: 0,
-            hash: Rc::from(""),
+            hash: HashShown::Computing,
+            hash_of: None,
             address: Address { link: Err(Rc::from("")), serial: 0 },
             notice: None,
             scenario: None,
@@ -404,7 +434,8 @@ impl Model {
     }
 
     fn refresh(&mut self, check: bool) {
-        let shared = &self.shared.0;
+        let handle = self.shared.0.clone();
+        let shared = &*handle;
         shared.generation.set(shared.generation.get() + 1);
         self.end = shared.sim.timeline().end().0;
         let sim = shared.sim.borrow();
@@ -425,13 +456,12 @@ impl Model {
             Selection::Message(id) => Some(id),
             _ => None,
         });
+        self.hash_moment(&sim);
         if check {
             let meter = Meter::start(0);
             self.log = Rc::from(log_text(&sim, &self.log_filter));
-            let history = sim.history();
-            self.hash = Rc::from(history.hash_hex());
             self.address.link = self.link();
-            let report = sim.report_of(&history);
+            let report = sim.report();
             if *self.report != report {
                 let (branches, requests) = report.implicated();
                 self.implicated = Rc::new(Implicated { branches, requests });
@@ -442,6 +472,38 @@ impl Model {
             clock.check_cost_ms = meter.elapsed_ms();
             shared.clock.set(clock);
         }
+    }
+
+    /// Starts hashing the moment shown, unless it is hashed already. While the run plays
+    /// its hash changes at every moment, so none is computed: hashing walks the whole
+    /// history, and a check must cost the same an hour into a run as at its start.
+    fn hash_moment(&mut self, sim: &Simulation) {
+        let job = &self.shared.0.hash_job;
+        if self.playing || self.catch_up.is_some() {
+            let shown = if self.playing { HashShown::Playing } else { HashShown::Computing };
+            (self.hash, self.hash_of) = (shown, None);
+            job.replace(None);
+            return;
+        }
+        let moment = Moment {
+            tick: sim.now().0,
+            actions: sim.actions().len(),
+            events: sim.stats().events,
+            run: self.address.serial,
+        };
+        if self.hash_of != Some(moment) {
+            (self.hash, self.hash_of) = (HashShown::Computing, Some(moment));
+            job.replace(Some(sim.hash_job()));
+        }
+    }
+
+    /// Walks the pending hash a frame's piece further; true when it is known now.
+    fn work_hash(&mut self) -> bool {
+        let mut job = self.shared.0.hash_job.borrow_mut();
+        let Some(hash) = job.as_mut().and_then(|j| j.work(HASH_ITEMS_PER_FRAME)) else { return false };
+        *job = None;
+        self.hash = HashShown::Known(Rc::from(format!("{hash:016x}")));
+        true
     }
 
     /// Runs the simulation up to `until`, in slices, stopping early when the frame's
@@ -514,7 +576,7 @@ impl Model {
             }
             Msg::Frame { real_ms } => {
                 if !m.playing {
-                    return self;
+                    return if m.work_hash() { Rc::new(m) } else { self };
                 }
                 let shared = &m.shared.0;
                 let mut clock = shared.clock.get();

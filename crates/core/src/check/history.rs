@@ -31,10 +31,13 @@ struct Bound {
     request_of: BTreeMap<u64, RequestId>,
     /// Looked up only, never walked: hashed, the checks' hottest map.
     number_of: FxHashMap<RequestId, u64>,
+    /// Numbers bound to a request besides its first (each an I3 violation): I7 counts every
+    /// Number a need was bound to, whichever branch's sequence is read first.
+    also: FxHashMap<RequestId, Vec<u64>>,
 }
 
 fn check_applied(h: &History, out: &mut Violations) -> Bound {
-    let mut bound = Bound { request_of: BTreeMap::new(), number_of: FxHashMap::default() };
+    let mut bound = Bound { request_of: BTreeMap::new(), number_of: FxHashMap::default(), also: FxHashMap::default() };
     let longest_of = h.applied.iter().max_by_key(|(_, s)| s.len()).map(|(&b, _)| b);
     let longest = longest_of.map(|b| h.applied[&b].clone()).unwrap_or_default();
     for (&b, seq) in &h.applied {
@@ -64,6 +67,7 @@ fn check_applied(h: &History, out: &mut Violations) -> Bound {
             if let Some(&n) = bound.number_of.get(&request).filter(|n| **n != number) {
                 let detail = format!("{request} is bound to Numbers {n} and {number}");
                 out.push(violation(Invariant::I3Idempotent, None, detail).requests([request]).branches([b]));
+                bound.also.entry(request).or_default().push(number);
             }
             bound.request_of.entry(number).or_insert(request);
             bound.number_of.entry(request).or_insert(number);
@@ -109,6 +113,8 @@ fn check_requests(h: &History, bound: &Bound, out: &mut Violations) {
 /// Real-time order for a counter whose values are unique (Jepsen/Porcupine treat a timed-out
 /// request as indeterminate: it may or may not have happened). A request whose answer never
 /// came still counts once bound: it was invoked at `invoke` and may take effect any time after.
+/// Every Number a request holds is judged, whichever branch's sequence is read first, so the
+/// verdict is the incremental checker's (check/incremental.rs), which sees them in time order.
 fn check_linearizable(h: &History, bound: &Bound, out: &mut Violations) {
     struct Op {
         request: RequestId,
@@ -117,27 +123,32 @@ fn check_linearizable(h: &History, bound: &Bound, out: &mut Violations) {
         number: Option<u64>,
         read: Option<u64>,
     }
-    let ops: Vec<Op> = h
-        .requests
-        .iter()
-        .filter_map(|r| {
-            let complete = r.complete.unwrap_or(u64::MAX);
-            match (&r.kind, &r.result) {
-                (RequestKind::Read, Some(Outcome::Read { read, linearizable: true })) => {
-                    Some(Op { request: r.request, invoke: r.invoke, complete, number: None, read: Some(*read) })
-                }
-                (RequestKind::Issue, result) => {
-                    let number = match result {
-                        Some(Outcome::Number { number }) => Some(*number),
-                        _ => bound.number_of.get(&r.request).copied(),
-                    }?;
-                    let complete = if matches!(result, Some(Outcome::Number { .. })) { complete } else { u64::MAX };
-                    Some(Op { request: r.request, invoke: r.invoke, complete, number: Some(number), read: None })
-                }
-                _ => None,
+    // An issue counts with every Number it got: the one it was told, once it completed, and
+    // any bound to it (more than one only where I3 broke), each from its invoke on.
+    let mut ops: Vec<Op> = Vec::new();
+    for r in &h.requests {
+        let complete = r.complete.unwrap_or(u64::MAX);
+        match (&r.kind, &r.result) {
+            (RequestKind::Read, Some(Outcome::Read { read, linearizable: true })) => {
+                ops.push(Op { request: r.request, invoke: r.invoke, complete, number: None, read: Some(*read) })
             }
-        })
-        .collect();
+            (RequestKind::Issue, result) => {
+                let told = match result {
+                    Some(Outcome::Number { number }) => Some(*number),
+                    _ => None,
+                };
+                let also = bound.also.get(&r.request).into_iter().flatten();
+                let bound_numbers = bound.number_of.get(&r.request).into_iter().chain(also);
+                let mut numbers: Vec<u64> = told.into_iter().chain(bound_numbers.copied()).collect();
+                numbers.dedup();
+                for n in numbers {
+                    let complete = if Some(n) == told { complete } else { u64::MAX };
+                    ops.push(Op { request: r.request, invoke: r.invoke, complete, number: Some(n), read: None });
+                }
+            }
+            _ => {}
+        }
+    }
     // Sorted as (key, position) pairs: the order of a stable sort by key, with one sort
     // instantiation for both lists (sort code is kilobytes of the page's wasm).
     let order = |key: &dyn Fn(&Op) -> u64, keep: &dyn Fn(&Op) -> bool| -> Vec<&Op> {
@@ -188,7 +199,8 @@ fn check_one_number_per_need(h: &History, bound: &Bound, out: &mut Violations) {
             Some(Outcome::Number { number }) => Some(number),
             _ => None,
         };
-        bound.number_of.get(&r.request).copied().into_iter().chain(told)
+        let also = bound.also.get(&r.request).into_iter().flatten().copied();
+        bound.number_of.get(&r.request).copied().into_iter().chain(also).chain(told)
     };
     // First pass: the first Number each need (a request and its retries) got, and whether
     // it got another. The lists for the message are gathered only for those that did.

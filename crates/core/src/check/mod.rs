@@ -6,16 +6,20 @@
 //! - [`liveness`]: L1, judged live, from what the simulator shows it of the world;
 //! - [`history`]: [`check_history`], which judges a finished history file on its own, so any
 //!   tool can check any run without the simulator;
+//! - [`incremental`]: the same judgement, kept up to date as the simulator writes the
+//!   history, so the page's checks cost what changed, not the whole run;
 //! - [`report`]: every checker's verdict, merged once (`Simulation::report`).
 //!
 //! Each property can fail; the tests prove it by switching safety mechanisms off.
 
 pub mod history;
+pub mod incremental;
 pub mod liveness;
 pub mod monitor;
 pub mod report;
 
 pub use history::check_history;
+pub use incremental::HistoryChecker;
 pub use monitor::Monitor;
 
 use crate::ids::*;

@@ -154,6 +154,11 @@ impl Simulation {
         debug_assert_eq!(c.by_attempt.len(), attempt as usize);
         self.customers.records[record].attempts += 1;
         let r = &self.customers.records[record];
+        if r.attempts == 1 {
+            self.history_check.invoked(r);
+        } else {
+            self.history_check.attempted(r.request);
+        }
         let op = match r.kind {
             RequestKind::Issue => Op::Issue(r.request),
             RequestKind::Read => Op::Read,
@@ -263,9 +268,13 @@ impl Simulation {
         if let Some(Outcome::Number { .. }) = r.result {
             return; // a retry of an answered request: on_number checked it got the same Number
         }
-        if outcome.is_some() {
+        let heard = outcome.is_some();
+        if heard {
             r.complete = Some(self.now.0);
         }
         r.result = outcome;
+        if heard {
+            self.history_check.completed(&self.customers.records[p.record]);
+        }
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! - [`queue`]: the event queue; [`flight`]: the messages on the road;
 //! - [`customers`]: the customers and the record of their requests;
-//! - [`view`]: what the page draws, as plain data.
+//! - [`view`]: what the page draws, as plain data;
+//! - [`HashJob`]: the history hash of a moment, a piece at a time.
 //!
 //! It feeds the checkers (`crate::check`) what happens and writes the history
 //! ([`Simulation::history`]); it runs scenarios ([`Scenario::run`]) and records its own
@@ -14,7 +15,7 @@
 use crate::action::{Action, Links, LoadTarget};
 use crate::check::liveness::{Liveness, World};
 use crate::check::report::{L1Standing, Report};
-use crate::check::{check_history, Monitor, Sometimes, Violation};
+use crate::check::{HistoryChecker, Monitor, Sometimes, Violation, Violations};
 use crate::config::{limits, ClientMode, Config};
 use crate::history::{History, RequestRecord, HISTORY_FORMAT};
 use crate::ids::*;
@@ -27,6 +28,7 @@ use crate::trace::Trace;
 use customers::Customers;
 use flight::Flights;
 pub use flight::InFlight;
+pub use hash_job::HashJob;
 use queue::EventQueue;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -35,6 +37,7 @@ use std::fmt;
 
 mod customers;
 pub mod flight;
+mod hash_job;
 mod queue;
 pub mod view;
 
@@ -96,6 +99,8 @@ pub struct Simulation {
     load: Option<Load>,
     load_generation: u64,
     monitor: Monitor,
+    /// The history checker, fed as the history is written (check/incremental.rs).
+    history_check: HistoryChecker,
     /// The live L1 checker: it only watches (liveness.rs).
     liveness: Liveness,
     trace: Trace,
@@ -131,6 +136,7 @@ impl Simulation {
             load: None,
             load_generation: 0,
             monitor: Monitor::new(n),
+            history_check: HistoryChecker::new(n),
             liveness: Liveness::new(&config),
             trace: Trace::default(),
             spacetime: SpaceTime::default(),
@@ -232,22 +238,24 @@ impl Simulation {
         }
     }
 
-    /// Every checker on the run so far, merged once ([`Report`]). Costs one pass of the
-    /// history checker over the whole history (the online checkers' work is already done).
+    /// Every checker on the run so far, merged once ([`Report`]): the online monitor, L1's
+    /// live judge and the history checker, each kept up to date as the run goes, so a report
+    /// costs the same an hour into a run as at its start.
     pub fn report(&self) -> Report {
-        self.report_of(&self.history())
-    }
-
-    /// [`Simulation::report`] from `history`, which must be `self.history()`: a caller that
-    /// needs the history anyway (the page hashes it) copies it once, not twice.
-    pub fn report_of(&self, history: &History) -> Report {
         let now = self.now;
         let live = self.liveness.violations(now, &|c| self.waiting_with(c));
         let l1 = match self.liveness.judged_since(now) {
             Some(t) => L1Standing::JudgedSince(t),
             None => L1Standing::NotJudged(self.liveness.why_not_judged(now)),
         };
-        Report::merge(self.monitor.violations(), live, l1, &check_history(history))
+        Report::merge(self.monitor.violations(), live, l1, &self.history_check.violations())
+    }
+
+    /// What the history checker, fed as the run went, has found: the very judgement of
+    /// [`crate::check::check_history`] on [`Simulation::history`], at a fraction of its cost. The swarm and
+    /// the tests compare the two.
+    pub fn history_violations(&self) -> Violations {
+        self.history_check.violations()
     }
 
     /// The run so far as a scenario: opening it reproduces this exact run.
@@ -297,7 +305,7 @@ impl Simulation {
             + self.in_flight.len() * size_of::<InFlight>()
             + self.spacetime.approx_bytes()
             + self.liveness.approx_bytes();
-        records + registers + monitor + rest
+        records + registers + monitor + self.history_check.approx_bytes() + rest
     }
 
     /// What a snapshot of this simulation costs beside `earlier`, a snapshot of the same
@@ -310,7 +318,9 @@ impl Simulation {
         use std::mem::size_of;
         let records = self.customers.records().shared_with(earlier.customers.records());
         let map = |items: usize, kv: usize| items * (kv + 1) * 16 / 7;
-        let mut shared = records * size_of::<RequestRecord>() + self.monitor.shared_bytes_with(&earlier.monitor);
+        let mut shared = records * size_of::<RequestRecord>()
+            + self.monitor.shared_bytes_with(&earlier.monitor)
+            + self.history_check.shared_bytes_with(&earlier.history_check);
         for (r, e) in self.replicas.iter().zip(&earlier.replicas) {
             shared += r.disk.log.shared_with(&e.disk.log) * size_of::<crate::msg::Entry>()
                 + r.register.sequence.shared_with(&e.register.sequence) * size_of::<(RequestId, SeqNum)>()
@@ -427,6 +437,11 @@ impl Simulation {
                     }
                 }
                 self.monitor.observe(self.now, &self.replicas[node.index()], note);
+                match note {
+                    Note::Applied { request: Some(r), number: Some(n), .. } => self.history_check.applied(node, r, n.0),
+                    Note::BecameLeader { term } => self.history_check.leader(term, node, self.now.0),
+                    _ => {}
+                }
                 if self.trace.enabled() {
                     self.trace.line(self.now, &node, "note", format_args!("{note}"));
                 }
@@ -680,6 +695,7 @@ impl Simulation {
         self.election_queued[b.index()] = None;
         self.heartbeat_generation[b.index()] += 1;
         self.monitor.on_crash(b);
+        self.history_check.restarted(b);
         if self.spacetime.enabled() {
             self.spacetime.push(self.now, Mark::Kill { branch: b });
         }
