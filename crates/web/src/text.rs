@@ -38,23 +38,24 @@ fn branch_facts(b: &BranchView) -> String {
     format!("{}, term {}, last Number {}{votes}{reach}", role_name(b), b.term.0, b.last_number.0)
 }
 
-/// "A, B: 2 of 5, 3 needed" (out of all branches) or "A, B: 2 of 3 needed".
+/// "A, B: 2 of 5, 3 needed" (out of all branches) or "A, B: 2 (3 needed)": a count that has
+/// passed what is needed ("5 (3 needed)") reads as plainly as one short of it.
 pub fn tally_text(t: &Tally, of_all: bool) -> String {
     let names: Vec<String> = t.have.iter().map(|b| b.to_string()).collect();
     let who = if names.is_empty() { "none".to_string() } else { names.join(", ") };
     if of_all {
         format!("{who}: {} of {}, {} needed", t.have.len(), t.of, t.needed)
     } else {
-        format!("{who}: {} of {} needed", t.have.len(), t.needed)
+        format!("{who}: {} ({} needed)", t.have.len(), t.needed)
     }
 }
 
-/// "slot 7 at A: filed at A, B: 2 of 3 needed (A has heard back from B)".
+/// "slot 7 at A: filed at A, B: 2 (3 needed); A has heard back from B".
 pub fn quorum_text(q: &QuorumView) -> String {
     let heard: Vec<String> = q.acked.have.iter().filter(|b| **b != q.branch).map(|b| b.to_string()).collect();
     let heard = if heard.is_empty() { "no one yet".to_string() } else { and_list(&heard) };
     format!(
-        "slot {} at {}: filed at {} ({} has heard back from {heard})",
+        "slot {} at {}: filed at {}; {} has heard back from {heard}",
         q.index,
         q.branch,
         tally_text(&q.filed, false),
