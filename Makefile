@@ -75,11 +75,13 @@ test-native:
 
 # In headless Chromium, as a contributor used to wasm-pack types it: the core's browser tests
 # (tests/wasm_*.rs and its unit tests; the native test files are empty for wasm32) and the
-# page's component tests. wasm-pack takes wasm-bindgen and chromedriver from PATH. The same
-# tests run with `cargo test --target wasm32-unknown-unknown` too (.cargo/config.toml's runner).
+# page's component tests. wasm-pack takes wasm-bindgen and chromedriver from PATH. Cargo's
+# options follow the crate's path with no `--` (wasm-pack test passes what follows a `--` to
+# the test runner, which refuses --features). The same tests run with `cargo test --target
+# wasm32-unknown-unknown` too (.cargo/config.toml's runner).
 test-wasm:
 	scripts/setup.sh test
-	wasm-pack test --headless --chrome crates/core -- --features wasm
+	wasm-pack test --headless --chrome crates/core --features wasm
 	wasm-pack test --headless --chrome crates/web
 
 # The page in headless Chromium (playwright-core, tests/e2e): its behaviour, security,

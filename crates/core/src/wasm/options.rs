@@ -195,6 +195,8 @@ pub(super) fn parse_options(options: &JsValue) -> Result<Options, String> {
 mod tests {
     use super::*;
 
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
     /// The hand-written part of the options' declaration names every key that is not a
     /// `Config` field (the `Config` fields are declared by tsify from `Config` itself).
     #[wasm_bindgen_test::wasm_bindgen_test]
