@@ -10,7 +10,8 @@
 //     width; the page inside keeps its fonts) and the element's CSS does not leak out (the
 //     post's own iframe and paragraphs keep the post's styles); the module adds no globals;
 //  3. `src="#nextnumber/1;…;end"` shows that run, without loading the JS package;
-//  4. an unknown scenario or a src that is not a link says so, in the element.
+//  4. an unknown scenario or a src that is not a link says so, in the element;
+//  5. the blog example's element (web/blog-example.html) shows its run under the post's CSP.
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -84,12 +85,14 @@ async function step(name, element, f) {
   });
 }
 
-/** The frame inside the element's shadow root (its Frame once loaded). */
+/** The frame inside the element's shadow root, once it has navigated to the page. */
 const shownFrame = (page) =>
   until(async () => {
     const handle = await page.locator("next-number").evaluateHandle((e) => e.shadowRoot?.querySelector("iframe") ?? null);
     const element = handle.asElement();
-    return element ? await element.contentFrame() : null;
+    const frame = element ? await element.contentFrame() : null;
+    // Until it navigates, a new frame's address is empty (or about:blank).
+    return frame?.url().includes("?embed=1") ? frame : null;
   }, "the element's frame");
 
 const css = (page, selector, ...props) =>
@@ -172,10 +175,13 @@ await step("src=…: that run shows, without the JS package",
     assert.ok(!requests.some((p) => p.startsWith("/pkg/")), `the JS package was loaded: ${requests.join(" ")}`);
     // The attribute changes: the element shows the new run.
     await page.locator("next-number").evaluate((e) => e.setAttribute("src", "#nextnumber/1;seed_8;branches_4;end"));
+    // (The page then keeps the run's link in its address, in its own words: a prefix is enough.)
+    let seen = "";
     const next = await until(async () => {
       const f = await shownFrame(page);
-      return new URL(f.url()).hash === "#nextnumber/1;seed_8;branches_4;end" ? f : null;
-    }, "the new run");
+      seen = new URL(f.url()).hash;
+      return seen.startsWith("#nextnumber/1;seed_8;branches_4;") ? f : null;
+    }, "the new run").catch((e) => { throw new Error(`${e.message}; the frame is at ${seen}`); });
     await next.locator("#branch-D").waitFor({ timeout: TIMEOUT_MS });
   });
 
@@ -191,6 +197,24 @@ await step("an unknown scenario and a src that is not a link say so, in the elem
     assert.match(notLink, /is not a run's link/);
     assert.equal(await page.locator("next-number").evaluateAll((es) => es.filter((e) => e.shadowRoot.querySelector("iframe")).length), 0);
   });
+
+await suite.run("the blog example's element shows the fire under the post's own CSP", async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => /Content Security Policy|Refused to/.test(m.text()) && errors.push(m.text()));
+  try {
+    await page.goto(`${server.url}blog-example.html`);
+    await page.locator("next-number").scrollIntoViewIfNeeded();
+    const frame = await shownFrame(page);
+    await frame.getByRole("heading", { name: "The fire at the Main Office" }).waitFor({ timeout: TIMEOUT_MS });
+    await frame.locator(".checker-strip").waitFor({ state: "visible" });
+    await until(async () => /^\d+px$/.test((await inner(page)).styleHeight), "the element's frame fitted");
+    assert.deepEqual(errors, [], "errors (a CSP refusal among them) in the post");
+  } finally {
+    await page.close();
+  }
+});
 
 await browser.close();
 server.close();
