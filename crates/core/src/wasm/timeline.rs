@@ -125,7 +125,10 @@ impl JsTimeline {
     /// The charts from tick 0 to the present: `{ windowMs, windows: [{ start, numbers,
     /// numbersPerSecMilli, answered, latencyP50Ms, latencyP99Ms }] }` in at most
     /// `maxWindows` windows.
-    pub fn charts(&self, max_windows: u32) -> Result<tsify::Ts<crate::charts::ChartSeries>, JsError> {
+    pub fn charts(
+        &self,
+        #[wasm_bindgen(js_name = "maxWindows")] max_windows: u32,
+    ) -> Result<tsify::Ts<crate::charts::ChartSeries>, JsError> {
         let sim = self.inner.sim();
         to_ts(&crate::charts::series(sim.records(), sim.now().0, max_windows as usize))
     }
