@@ -2,11 +2,15 @@
 # installed, so that takes a fraction of a second), then does one thing.
 #
 #   make setup   install everything (Rust wasm32 target, Chromium, wasm-bindgen-cli, wasm-pack, trunk)
-#   make test    fmt check, clippy, native tests, browser tests, page end-to-end tests, its
-#                accessibility audit and the bytes of a visit, CLI smoke test, swarm
+#   make test    fmt check, clippy, native tests, browser tests (wasm-pack test), page end-to-end
+#                tests, its accessibility audit, the bytes of a visit and the <next-number>
+#                element, the JS package (its packed files, its README example, tsc on its
+#                typed example), CLI smoke test, swarm
 #   make serve   build the page (Trunk) and the JS package, serve them on http://127.0.0.1:8080
 #   make bench   RaftScope natively and in Chromium, results into BENCHMARKS.md
-#   make dist    the page (Trunk build) + pkg/ + api-demo.html in dist/, for any static file server
+#   make dist    the page (Trunk build) + pkg/ + api-demo.html + next-number.js in dist/, for any
+#                static file server
+#   make pkg     the JS package (npm, wasm-pack) in pkg/
 #   make fmt     format everything;  make clippy  lint native and wasm code
 
 SHELL := bash
@@ -37,7 +41,7 @@ VISIT_MAX_BYTES ?= 256000
 # are for long runs (`make test-e2e MONKEY_SEED=$$RANDOM`, RELIABILITY.md).
 MONKEY_SEED ?= 7
 
-.PHONY: setup test fmt fmt-check clippy test-native test-wasm test-e2e test-cli test-swarm build-cli pkg page dist serve bench fuzz
+.PHONY: setup test fmt fmt-check clippy test-native test-wasm test-e2e test-pkg test-cli test-swarm build-cli pkg page dist serve bench fuzz
 
 setup:
 	scripts/setup.sh all
@@ -45,7 +49,7 @@ setup:
 # In order; each step stops the run on failure.
 test:
 	scripts/setup.sh test
-	$(MAKE) --no-print-directory fmt-check clippy test-native test-wasm test-e2e test-cli test-swarm
+	$(MAKE) --no-print-directory fmt-check clippy test-native test-wasm test-e2e test-pkg test-cli test-swarm
 	@echo "make test: all passed"
 
 fmt:
@@ -69,11 +73,16 @@ test-native:
 	scripts/setup.sh rust
 	$(CARGO) test --workspace --release --exclude nextnumber-web
 
-# In headless Chromium, through wasm-bindgen-test-runner (.cargo/config.toml).
+# In headless Chromium, as a contributor used to wasm-pack types it: the core's browser tests
+# (tests/wasm_*.rs and its unit tests; the native test files are empty for wasm32) and the
+# page's component tests. wasm-pack takes wasm-bindgen and chromedriver from PATH. Cargo's
+# options follow the crate's path with no `--` (wasm-pack test passes what follows a `--` to
+# the test runner, which refuses --features). The same tests run with `cargo test --target
+# wasm32-unknown-unknown` too (.cargo/config.toml's runner).
 test-wasm:
 	scripts/setup.sh test
-	$(CARGO) test -p nextnumber-core --target $(WASM_TARGET) --features wasm $(foreach t,$(WASM_TESTS),--test $(t))
-	$(CARGO) test -p nextnumber-web --target $(WASM_TARGET) --tests
+	wasm-pack test --headless --chrome crates/core --features wasm
+	wasm-pack test --headless --chrome crates/web
 
 # The page in headless Chromium (playwright-core, tests/e2e): its behaviour, security,
 # accessibility (axe-core), the monkey on the manual clock, links, and the bytes of a visit.
@@ -84,7 +93,15 @@ test-e2e: dist
 	MONKEY_SEED=$(MONKEY_SEED) node tests/e2e/monkey.mjs
 	$(MAKE) --no-print-directory build-cli
 	node tests/e2e/links.mjs
+	node tests/e2e/element.mjs
 	VISIT_MAX_BYTES=$(VISIT_MAX_BYTES) node tests/e2e/visits.mjs
+
+# The JS package (after `make pkg`, which `make dist` in test-e2e ran): npm pack's files, what
+# the README's example imports, both examples run from the packed files in Chromium, and tsc
+# on the typed example (tests/pkg/example.ts), so a changed declaration fails here.
+test-pkg: pkg
+	tsc -p tests/pkg
+	node tests/pkg/pack.mjs
 
 build-cli:
 	$(CARGO) build --release -p nextnumber-cli
@@ -104,14 +121,16 @@ test-swarm: build-cli
 	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..200 --variant no-dedup
 	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..20000 --variant volatile-vote --fail-fast
 
-# The JS package: the core for the browser, size-optimized (profile wasm), with its JS glue.
+# The JS package, an npm package: wasm-pack builds the core for the browser (profile wasm, size
+# first), runs wasm-bindgen (from PATH, the pinned version) and wasm-opt -Oz (npm binaryen@132,
+# node_modules/.bin; Cargo.toml's package.metadata.wasm-pack), and writes package.json and the
+# crate's README.md beside them; scripts/pkg-json.mjs adds `module`. `cd pkg && npm pack`.
 pkg:
 	scripts/setup.sh serve
-	$(CARGO) build -p nextnumber-core --target $(WASM_TARGET) --features wasm --profile wasm
 	rm -rf pkg
-	wasm-bindgen --target web --out-dir pkg --out-name nextnumber_core \
-	  $(TARGET_DIR)/$(WASM_TARGET)/wasm/nextnumber_core.wasm
-	@ls -l pkg/*.wasm pkg/*.js
+	wasm-pack --log-level warn build crates/core --target web --profile wasm --out-dir ../../pkg --out-name nextnumber_core -- --features wasm
+	node scripts/pkg-json.mjs pkg/package.json
+	@ls -l pkg/*.wasm pkg/*.js pkg/*.d.ts; echo "pkg/nextnumber_core_bg.wasm: $$(gzip -9c pkg/nextnumber_core_bg.wasm | wc -c) bytes gzip -9"
 
 # The page: Trunk builds index.html with crates/web (profile wasm, wasm-opt -Oz) and web/ into dist/.
 page:

@@ -5,9 +5,10 @@
 # crates/core/Cargo.toml. Works as root (no sudo needed) or with sudo for apt.
 #
 #   scripts/setup.sh rust     the wasm32 target, rustfmt and clippy (make fmt, make clippy)
-#   scripts/setup.sh test     + chromium, chromedriver, wasm-bindgen-cli, npm packages (make test, make bench)
-#   scripts/setup.sh serve    + wasm-bindgen-cli, npm packages (wasm-opt), and trunk once there is a
-#                             Trunk.toml (make serve)
+#   scripts/setup.sh test     + chromium, chromedriver, wasm-bindgen-cli, wasm-pack, npm packages
+#                             (make test, make bench)
+#   scripts/setup.sh serve    + wasm-bindgen-cli, wasm-pack (the JS package), npm packages
+#                             (wasm-opt), and trunk once there is a Trunk.toml (make serve)
 #   scripts/setup.sh browser  chromium and chromedriver only
 #   scripts/setup.sh all      everything, wasm-pack and trunk included (make setup)
 set -euo pipefail
@@ -82,15 +83,21 @@ ensure_wasm_bindgen() {
   fi
 }
 
+# `make pkg` builds the JS package with it, and `make test-wasm` runs the browser tests with
+# `wasm-pack test`; it finds wasm-bindgen, wasm-opt and chromedriver on PATH.
+ensure_wasm_pack() {
+  ensure_cargo_tool wasm-pack wasm-pack "$WASM_PACK_VERSION" --locked
+}
+
 ensure_trunk() {
   TRUNK_SKIP_VERSION_CHECK=true ensure_cargo_tool trunk trunk "$TRUNK_VERSION" --locked
 }
 
 # package.json pins playwright-core (the end-to-end tests), axe-core (their accessibility
-# audit) and binaryen (wasm-opt for Trunk);
-# the Makefile puts node_modules/.bin on PATH.
+# audit), binaryen (wasm-opt for Trunk and wasm-pack) and typescript (tsc checks the JS
+# package's typed example); the Makefile puts node_modules/.bin on PATH.
 ensure_node_modules() {
-  if [ -f package.json ] && { [ ! -x node_modules/.bin/playwright-core ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/axe-core/axe.min.js ]; }; then
+  if [ -f package.json ] && { [ ! -x node_modules/.bin/playwright-core ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -x node_modules/.bin/tsc ]; }; then
     log "installing npm packages"
     npm ci --no-audit --no-fund --loglevel=error
   fi
@@ -98,12 +105,11 @@ ensure_node_modules() {
 
 case "$want" in
   rust)    ensure_rust_target; ensure_rust_components ;;
-  test)    ensure_rust_target; ensure_rust_components; ensure_chromium; ensure_wasm_bindgen; ensure_node_modules ;;
-  serve)   ensure_rust_target; ensure_wasm_bindgen; ensure_node_modules; if [ -f Trunk.toml ]; then ensure_trunk; fi ;;
+  test)    ensure_rust_target; ensure_rust_components; ensure_chromium; ensure_wasm_bindgen; ensure_wasm_pack; ensure_node_modules ;;
+  serve)   ensure_rust_target; ensure_wasm_bindgen; ensure_wasm_pack; ensure_node_modules; if [ -f Trunk.toml ]; then ensure_trunk; fi ;;
   browser) ensure_chromium ;;
   all)     ensure_rust_target; ensure_rust_components; ensure_chromium; ensure_wasm_bindgen; ensure_node_modules
-           ensure_cargo_tool wasm-pack wasm-pack "$WASM_PACK_VERSION" --locked
-           ensure_trunk ;;
+           ensure_wasm_pack; ensure_trunk ;;
   *)       log "unknown mode $want (expected rust, test, serve, browser or all)"; exit 2 ;;
 esac
 log "ready ($want)"

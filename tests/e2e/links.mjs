@@ -192,8 +192,8 @@ try {
 
   await step("the blog page embeds two scenarios; one is driven from inside its frame", async (page) => {
     await page.goto(server.url + "blog-example.html");
-    assert.equal(await page.locator("iframe").count(), 2);
-    const frame = page.frameLocator("iframe").nth(1);
+    assert.equal(await page.locator("body > iframe").count(), 2);
+    const frame = page.frameLocator("body > iframe").nth(1);
     await frame.getByRole("heading", { name: "The same flood, with the majority rule" }).waitFor();
     await frame.getByRole("button", { name: "Next step of the story: play up to it", exact: true }).click();
     await until(async () => /^Step 2 of 4$/.test(await frame.locator(".narration .step-count").textContent()), "step 2");
@@ -259,7 +259,7 @@ try {
 
   await step("the blog page's frames take the height their page posts, and grow when More opens", async (page) => {
     await page.goto(server.url + "blog-example.html");
-    const frames = page.locator("iframe");
+    const frames = page.locator("body > iframe");
     /** Each frame's height, and the height of the page in it. */
     const heights = () =>
       frames.evaluateAll((fs) => fs.map((f) => [f.getBoundingClientRect().height, f.contentDocument?.documentElement.getBoundingClientRect().height ?? 0]));
@@ -269,7 +269,7 @@ try {
     assert.ok((await frames.first().evaluate((f) => f.style.height)).endsWith("px"), "the script set the height");
     // The script said so: the page takes the height its width gives it, and a longer step
     // of the story makes the frame taller, not the map smaller.
-    const first = page.frameLocator("iframe").first();
+    const first = page.frameLocator("body > iframe").first();
     await first.locator("html[data-fitted]").waitFor({ state: "attached" });
     const map = async () => (await first.locator(".map svg").boundingBox()).width;
     const [before, [[short]]] = [await map(), await heights()];
@@ -278,14 +278,14 @@ try {
     assert.equal(await map(), before, "the map kept its size");
     await until(async () => (await heights()).every(([f, p]) => Math.abs(f - 2 - p) <= 1), "the frame fitted again");
     const [[closed]] = await heights();
-    await page.frameLocator("iframe").first().getByText(/^More/).click();
+    await page.frameLocator("body > iframe").first().getByText(/^More/).click();
     await until(async () => (await heights())[0][0] > closed + 500, "the first frame grown for More");
     const [[open, inside]] = await heights();
     assert.ok(Math.abs(open - 2 - inside) <= 1, `the frame (${open}) holds its page (${inside}) without scrolling`);
     // The map did not grow with the frame (no loop): the page settles.
     await page.waitForTimeout(500);
     assert.equal((await heights())[0][0], open, "the frame settled");
-    await page.frameLocator("iframe").first().getByText(/^More/).click();
+    await page.frameLocator("body > iframe").first().getByText(/^More/).click();
     await until(async () => (await heights())[0][0] === closed, "the first frame back to its height");
   }, { width: 1000, height: 900 });
 

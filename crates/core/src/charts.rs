@@ -34,8 +34,9 @@ pub const MAX_WINDOWS: usize = 2_000;
 
 /// One window of the charts.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
-pub struct Window {
+pub struct ChartWindow {
     /// Its first tick; it ends where the next begins.
     pub start: u64,
     /// Numbers customers were told in this window.
@@ -51,17 +52,18 @@ pub struct Window {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
-pub struct Series {
+pub struct ChartSeries {
     pub window_ms: u64,
     /// From tick 0 up to `until`, in order: `windows[i]` starts at `i × window_ms`.
-    pub windows: Vec<Window>,
+    pub windows: Vec<ChartWindow>,
 }
 
 /// The charts from tick 0 to `until` in at most `max_windows` windows (1 to
 /// [`MAX_WINDOWS`]; larger is taken as the maximum) of the narrowest width of
 /// [`WINDOWS_MS`] that fits (the widest when none does).
-pub fn series<'a>(records: impl IntoIterator<Item = &'a RequestRecord>, until: u64, max_windows: usize) -> Series {
+pub fn series<'a>(records: impl IntoIterator<Item = &'a RequestRecord>, until: u64, max_windows: usize) -> ChartSeries {
     let max_windows = max_windows.clamp(1, MAX_WINDOWS) as u64;
     let span = until.max(1);
     let window_ms = WINDOWS_MS
@@ -74,11 +76,15 @@ pub fn series<'a>(records: impl IntoIterator<Item = &'a RequestRecord>, until: u
 
 /// The charts from tick 0 to `until` in windows of `window_ms` (at least 1; the series is
 /// cut at [`MAX_WINDOWS`] windows).
-pub fn series_with<'a>(records: impl IntoIterator<Item = &'a RequestRecord>, until: u64, window_ms: u64) -> Series {
+pub fn series_with<'a>(
+    records: impl IntoIterator<Item = &'a RequestRecord>,
+    until: u64,
+    window_ms: u64,
+) -> ChartSeries {
     let window_ms = window_ms.max(1);
     let count = until.max(1).div_ceil(window_ms).min(MAX_WINDOWS as u64) as usize;
-    let mut windows: Vec<Window> =
-        (0..count).map(|i| Window { start: i as u64 * window_ms, ..Window::default() }).collect();
+    let mut windows: Vec<ChartWindow> =
+        (0..count).map(|i| ChartWindow { start: i as u64 * window_ms, ..ChartWindow::default() }).collect();
     let mut latencies: Vec<Vec<u64>> = vec![Vec::new(); count];
     for r in records {
         let Some(done) = r.complete else { continue };
@@ -105,7 +111,7 @@ pub fn series_with<'a>(records: impl IntoIterator<Item = &'a RequestRecord>, unt
         w.latency_p50_ms = percentile(&l, 50);
         w.latency_p99_ms = percentile(&l, 99);
     }
-    Series { window_ms, windows }
+    ChartSeries { window_ms, windows }
 }
 
 /// The nearest-rank `p`th percentile of sorted values: the smallest value at least `p` % of

@@ -19,6 +19,7 @@ pub mod limits {
 
 /// How a customer behaves when an answer does not come (the essay's point about request IDs).
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "kebab-case")]
 pub enum ClientMode {
     /// Retries with the same RequestId, at the same or another branch, until answered.
@@ -32,6 +33,7 @@ pub enum ClientMode {
 
 /// Safety mechanisms a visitor can switch off to watch the failure the essay warns of.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "kebab-case")]
 pub enum Variant {
     /// A branch that loses its leader promotes itself and issues alone: split brain.
@@ -210,6 +212,7 @@ impl LatencyPreset {
 
 /// Everything that defines a run apart from the seed and the user's actions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(default, rename_all = "camelCase")]
 pub struct Config {
     pub branches: usize,

@@ -14,6 +14,7 @@ pub const HISTORY_FORMAT: &str = "nextnumber-history/1";
 pub const MAX_HISTORY_BYTES: usize = 64 << 20;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 pub struct History {
     pub format: String,
     pub seed: u64,
@@ -38,6 +39,7 @@ fn leaders<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<LeaderRecord>, 
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "kebab-case")]
 pub enum RequestKind {
     Issue,
@@ -46,6 +48,7 @@ pub enum RequestKind {
 
 /// What the customer finally heard. Absent (null in the history) when the outcome is unknown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(untagged)]
 pub enum Outcome {
     Number { number: u64 },
@@ -55,6 +58,7 @@ pub enum Outcome {
 
 /// One customer request, in the history's own shape (format `nextnumber-history/1`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 pub struct RequestRecord {
     pub request: RequestId,
     pub client: ClientId,
@@ -82,6 +86,7 @@ fn one() -> u32 {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 pub struct LeaderRecord {
     pub term: Term,
     pub branch: NodeId,

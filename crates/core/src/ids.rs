@@ -5,34 +5,43 @@ use std::fmt;
 
 /// Simulated time in milliseconds.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(transparent)]
 pub struct Tick(pub u64);
 
-/// A branch (node, replica): 0 is A, 1 is B, …
+/// A branch (node, replica): 0 is A, 1 is B, … In JS its letter, "A" to "I" (`string_serde!`
+/// below); typed `string`, since a union of the nine would make a map by branch need all nine.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct NodeId(pub u8);
 
 /// A Raft term: one election epoch.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(transparent)]
 pub struct Term(pub u64);
 
 /// A slot in the register (the replicated log), 1-based; 0 means "before the first".
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(transparent)]
 pub struct LogIndex(pub u64);
 
 /// An issued Number. Distinct from `LogIndex`: no-ops and retries take slots, not Numbers.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(transparent)]
 pub struct SeqNum(pub u64);
 
-/// A customer (client).
+/// A customer (client). In JS "c3" (`string_serde!` below).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "`c${number}`"))]
 pub struct ClientId(pub u32);
 
 /// The request ID (idempotency key) chosen by the customer: "c3-2" is customer 3's second need.
+/// In JS "c3-2" (`string_serde!` below).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "`c${number}-${number}`"))]
 pub struct RequestId {
     pub client: ClientId,
     pub seq: u32,

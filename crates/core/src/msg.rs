@@ -5,6 +5,7 @@ use serde::Serialize;
 use std::fmt;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "request")]
 pub enum EntryKind {
     /// Written by a new leader on taking office, so it can commit entries of older terms (§5.4.2).
@@ -14,9 +15,13 @@ pub enum EntryKind {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 pub struct Entry {
     pub term: Term,
     #[serde(flatten)]
+    // A flattened enum: declared as the enum's type (an intersection), not as an interface
+    // extending it, which TypeScript refuses for a union.
+    #[cfg_attr(feature = "wasm", tsify(type = "EntryKind"))]
     pub kind: EntryKind,
 }
 
@@ -118,6 +123,7 @@ pub enum Message {
 
 /// The seven colours of the map.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "kebab-case")]
 pub enum MessageKind {
     VoteRequest,

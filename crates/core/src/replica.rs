@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 pub const MAX_ENTRIES_PER_APPEND: usize = 64;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     Follower,

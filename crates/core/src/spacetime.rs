@@ -21,6 +21,7 @@ use std::collections::VecDeque;
 pub const MAX_SPACETIME_MARKS: usize = 1_000_000;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum Mark {
     /// Message `id` left `from` for `to`, due at tick `arrive` (a duplicated message is two
@@ -70,6 +71,7 @@ pub enum Mark {
 
 /// Why a message was lost.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "kebab-case")]
 pub enum DropReason {
     LinkCut,
@@ -96,9 +98,13 @@ impl DropReason {
 
 /// A mark with its tick.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Stamped {
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
+pub struct SpaceTimeMark {
     pub tick: u64,
     #[serde(flatten)]
+    // A flattened enum: declared as the enum's type (an intersection), not as an interface
+    // extending it, which TypeScript refuses for a union.
+    #[cfg_attr(feature = "wasm", tsify(type = "Mark"))]
     pub mark: Mark,
 }
 
@@ -106,7 +112,7 @@ pub struct Stamped {
 #[derive(Clone, Debug, Default)]
 pub struct SpaceTime {
     capacity: usize,
-    marks: VecDeque<Stamped>,
+    marks: VecDeque<SpaceTimeMark>,
     forgotten: u64,
 }
 
@@ -135,16 +141,16 @@ impl SpaceTime {
             self.marks.pop_front();
             self.forgotten += 1;
         }
-        self.marks.push_back(Stamped { tick: tick.0, mark });
+        self.marks.push_back(SpaceTimeMark { tick: tick.0, mark });
     }
 
     /// Every mark kept, oldest first.
-    pub fn marks(&self) -> impl DoubleEndedIterator<Item = &Stamped> + ExactSizeIterator {
+    pub fn marks(&self) -> impl DoubleEndedIterator<Item = &SpaceTimeMark> + ExactSizeIterator {
         self.marks.iter()
     }
 
     /// The marks from tick `from` to tick `to`, both included, oldest first.
-    pub fn window(&self, from: Tick, to: Tick) -> impl DoubleEndedIterator<Item = &Stamped> {
+    pub fn window(&self, from: Tick, to: Tick) -> impl DoubleEndedIterator<Item = &SpaceTimeMark> {
         let start = self.marks.partition_point(|m| m.tick < from.0);
         let end = self.marks.partition_point(|m| m.tick <= to.0);
         self.marks.range(start..end.max(start))
@@ -170,7 +176,7 @@ impl SpaceTime {
 
     /// Bytes the ring holds, for the snapshots' budget.
     pub(crate) fn approx_bytes(&self) -> usize {
-        self.marks.capacity() * std::mem::size_of::<Stamped>()
+        self.marks.capacity() * std::mem::size_of::<SpaceTimeMark>()
     }
 }
 
@@ -196,6 +202,6 @@ mod tests {
         s.enable(1).unwrap();
         assert_eq!(s.marks().map(|m| m.tick).collect::<Vec<_>>(), [40]);
         assert_eq!(s.forgotten(), 4);
-        assert_eq!(std::mem::size_of::<Stamped>(), 32);
+        assert_eq!(std::mem::size_of::<SpaceTimeMark>(), 32);
     }
 }

@@ -15,6 +15,9 @@
 //!
 //! The fast checks here run in `make test`; the ignored ones (`make model`) catch each in
 //! the full model (tests/model_check.rs). How fast each is caught is in RELIABILITY.md.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::check::Invariant;
 use nextnumber_core::model::{check, Bounds, Report};

@@ -9,6 +9,9 @@
 //! Numbers are unique, gapless and follow real time, while intervals overlap freely. A
 //! request that timed out may or may not hold a Number; a refused one holds none. Every
 //! branch has applied a prefix of the one canonical sequence.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::check::{check_history, Invariant};
 use nextnumber_core::config::{limits, Config};

@@ -8,6 +8,9 @@
 //! UPDATE_GOLDEN=1 cargo test -p nextnumber-core --release --test determinism
 //! ```
 //! and commit it with the change that explains why every run differs now.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::determinism::{format_hashes, parse_hashes, trace_hash_of_seed, trace_hashes};
 use std::collections::BTreeSet;

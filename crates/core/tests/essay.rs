@@ -1,6 +1,9 @@
 //! The essay's scenarios (crates/core/scenarios/essay-*.txt, built in as `narration::ESSAY`):
 //! each is well narrated and, when run, shows what its story says. The fixture test checks
 //! their `# expect:` lines; this one checks the point each makes.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::charts::series_with;
 use nextnumber_core::customer::{Outcome, RequestKind, RequestRecord};

@@ -1,6 +1,9 @@
 //! Replays the committed fuzz corpora (fuzz/corpus/<target>/, grown and minimised by
 //! `make fuzz`) through the same functions the cargo-fuzz targets call, on stable: every
 //! input the fuzzer ever kept, including each crash it found, stays a test.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::fuzzing;
 use std::panic::{catch_unwind, AssertUnwindSafe};

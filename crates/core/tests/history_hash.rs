@@ -1,5 +1,8 @@
 //! The history hash: the same run gives the same hash however the history travelled (a
 //! JSON file and back), and any change to what happened changes it.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::*;
 

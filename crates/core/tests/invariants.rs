@@ -1,5 +1,8 @@
 //! The replica invariants (`Replica::invariants`), asserted after every step the simulator
 //! takes unless switched off: each can fail, and switching them off changes nothing else.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::replica::{Checked, Replica};
 use nextnumber_core::swarm::{draw_scenario, replay_drawn, run_seed_with};

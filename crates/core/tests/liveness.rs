@@ -5,6 +5,9 @@
 //! - a fresh run is not judged at t=0 and holds from its bound on;
 //! - a partition with no majority connected judges nothing (minority customers may wait);
 //! - a thousand swarm seeds and a thousand default-config runs never raise a false alarm.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::check::{Invariant, ALL_INVARIANTS};
 use nextnumber_core::liveness::{liveness_bound_ms, Healed};

@@ -8,6 +8,9 @@
 //! with a "sometimes" that the search must reach, so a vacuous check fails: a Number was
 //! issued (Unique, Gapless, Agreement), a leader changed (Election Safety, Durable, Log
 //! Matching), a retry got its earlier Number (Idempotent).
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::model::{check, Bounds, Report, Sometimes, ALL_SOMETIMES};
 use nextnumber_core::*;

@@ -1,5 +1,8 @@
 //! Permalinks (`permalink.rs`): any scenario comes back from its link unchanged, and no
 //! input, however broken, makes decoding panic; a link cut short says so.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::config::{limits, ALL_VARIANTS};
 use nextnumber_core::permalink::{decode, encode, LinkError, MAX_LINK_CHARS};

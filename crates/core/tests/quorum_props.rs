@@ -3,6 +3,9 @@
 //! Reference: §5.2 (a majority of the full cluster), §5.3 / §5.4.2 and Figure 2 "Rules for
 //! Servers, Leaders": "If there exists an N such that N > commitIndex, a majority of
 //! matchIndex[i] ≥ N, and log[N].term == currentTerm: set commitIndex = N."
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::config::{Config, Variant};
 use nextnumber_core::ids::*;

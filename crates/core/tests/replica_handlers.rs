@@ -2,6 +2,9 @@
 //! asserting on the outputs and the state left behind. Each cites the Raft paper section
 //! (Ongaro & Ousterhout, "In Search of an Understandable Consensus Algorithm", extended
 //! version) or the Raft thesis section it exercises, as raft-rs's test_raft_paper.rs does.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::config::{Config, Variant};
 use nextnumber_core::ids::*;

@@ -2,6 +2,9 @@
 //! failing seed, and `nextnumber run --scenario FILE` must run it to the same history and
 //! the same verdict. Once the split fault could draw every branch into one group and write
 //! `split  CAB`, which the scenario format refuses (seeds 36 and 46 of no-quorum).
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::config::ALL_VARIANTS;
 #[cfg(feature = "canary")]

@@ -1,5 +1,8 @@
 //! The space-time record and the charts agree with the run they describe, follow a
 //! time-travel jump, and stay bounded.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::charts::{self, series_with};
 use nextnumber_core::customer::Outcome;

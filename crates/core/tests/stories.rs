@@ -1,4 +1,7 @@
 //! The essay's stories, each run as a simulation and judged by every checker.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::customer::{Outcome, RequestKind, RequestRecord};
 use nextnumber_core::replica::Role;

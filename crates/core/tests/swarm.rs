@@ -1,6 +1,9 @@
 //! A small swarm inside `cargo test` (the 10,000-seed one runs through the CLI on every
 //! core in `make test`): the safe service passes, every unsafe variant is caught, and the
 //! checks are not vacuous.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::swarm::{run_seed, Verdict};
 use nextnumber_core::*;

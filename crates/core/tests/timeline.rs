@@ -1,5 +1,8 @@
 //! Time travel (`Timeline`): a jump to any moment shows exactly what a straight run shows at
 //! that moment; a fork keeps the past and records the new future; memory stays bounded.
+// Native only: `wasm-pack test` builds every test target for the browser, where these
+// would not run (plain #[test]) and some would not build; the browser tests are wasm_*.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use nextnumber_core::timeline::Limits;
 use nextnumber_core::*;

@@ -20,6 +20,11 @@ fn js(source: &str) -> JsValue {
     js_sys::JSON::parse(source).expect("test JSON parses")
 }
 
+/// An options object for the constructors.
+fn opts(source: &str) -> Option<wasm::JsOptions> {
+    Some(js(source).unchecked_into())
+}
+
 fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).expect("property read")
 }
@@ -52,7 +57,7 @@ fn the_js_entry_point_gives_the_same_hash() {
 
 #[wasm_bindgen_test]
 fn simulation_from_a_js_config() {
-    let mut sim = Simulation::new(js(r#"{"branches": 3, "latencyMinMs": 20, "latencyMaxMs": 30, "seed": 42}"#))
+    let mut sim = Simulation::new(opts(r#"{"branches": 3, "latencyMinMs": 20, "latencyMaxMs": 30, "seed": 42}"#))
         .map_err(message)
         .expect("valid config");
     assert_eq!(sim.seed().as_f64(), Some(42.0));
@@ -60,25 +65,25 @@ fn simulation_from_a_js_config() {
     sim.run_until(3_000.0).map_err(message).expect("run");
     assert_eq!(sim.now(), 3_000.0);
 
-    let view = sim.view().map_err(message).expect("view");
+    let view = sim.view().map(JsValue::from).map_err(message).expect("view");
     assert!(view.is_object(), "view is a plain object");
     let branches: js_sys::Array = get(&view, "branches").dyn_into().expect("branches is an array");
     assert_eq!(branches.length(), 3);
     assert_eq!(get(&branches.get(0), "id").as_string().as_deref(), Some("A"));
     assert!(get(&view, "links").is_object());
 
-    let check = sim.check().map_err(message).expect("check");
+    let check = sim.check().map(JsValue::from).map_err(message).expect("check");
     assert_eq!(get(&check, "ok").as_bool(), Some(true), "a safe run passes every check");
     let invariants: js_sys::Array = get(&check, "invariants").dyn_into().expect("invariants");
     assert_eq!(invariants.length() as usize, nextnumber_core::check::ALL_INVARIANTS.len());
     assert!(get(&get(&check, "sometimes"), "numbersIssued").as_f64().unwrap_or(0.0) > 0.0, "Numbers were issued");
 
-    let stats = sim.stats().map_err(message).expect("stats");
+    let stats = sim.stats().map(JsValue::from).map_err(message).expect("stats");
     assert!(get(&stats, "events").as_f64().unwrap_or(0.0) > 0.0);
-    assert!(get(&sim.branch("b").map_err(message).expect("branch B"), "log").is_object());
+    assert!(get(&sim.branch("b").map(JsValue::from).map_err(message).expect("branch B"), "log").is_object());
 
     // The scenario replays to the very same run.
-    let again = Simulation::new(js(&serde_json::json!({ "scenario": sim.scenario() }).to_string()))
+    let again = Simulation::new(opts(&serde_json::json!({ "scenario": sim.scenario() }).to_string()))
         .map_err(message)
         .expect("replay");
     assert_eq!(again.history(), sim.history());
@@ -86,7 +91,7 @@ fn simulation_from_a_js_config() {
 
 #[wasm_bindgen_test]
 fn bad_input_is_an_error_with_a_message() {
-    let mut sim = Simulation::new(JsValue::UNDEFINED).map_err(message).expect("defaults");
+    let mut sim = Simulation::new(None).map_err(message).expect("defaults");
     for (action, needle) in
         [("fly A", "unknown action"), ("kill Z", "does not exist"), ("", "empty"), ("drop 99", "no message")]
     {
@@ -105,21 +110,30 @@ fn bad_input_is_an_error_with_a_message() {
         (r#"{"scenario": "nextnumber/1\n", "branches": 3}"#, "cannot be combined"),
         (r#"[1, 2]"#, "options object"),
     ] {
-        let e = Simulation::new(js(options)).map(|_| ()).map_err(message).expect_err(options);
+        let e = Simulation::new(opts(options)).map(|_| ()).map_err(message).expect_err(options);
         assert!(e.contains(needle), "{options} gave {e:?}");
     }
     let big = JsValue::from(u64::MAX);
     assert_eq!(wasm::seed_from_js(&big), Ok(u64::MAX));
     assert_eq!(wasm::seed_from_js(&JsValue::from_str("123")), Ok(123));
-    assert!(wasm::run_seed(JsValue::from_f64(1.0), Some("no-such".into())).is_err());
+    assert!(wasm::run_seed(JsValue::from_f64(1.0), Some(JsValue::from_str("no-such").unchecked_into())).is_err());
 }
 
 #[wasm_bindgen_test]
 fn run_seed_reports_a_verdict() {
-    let summary = wasm::run_seed(JsValue::from_f64(3.0), None).map_err(message).expect("seed 3 runs");
+    let summary =
+        wasm::run_seed(JsValue::from_f64(3.0), None).map(JsValue::from).map_err(message).expect("seed 3 runs");
     assert_eq!(get(&summary, "verdict").as_string().as_deref(), Some("pass"));
     assert_eq!(get(&summary, "seed").as_f64(), Some(3.0));
     assert!(get(&summary, "scenario").as_string().unwrap_or_default().starts_with("nextnumber/1"));
+    // A seed past 2^53 comes back as the BigInt it was (the `Seed` type: `number | bigint`).
+    let big = wasm::run_seed(JsValue::from(u64::MAX), Some(JsValue::from_str("no-dedup").unchecked_into()))
+        .map(JsValue::from)
+        .map_err(message)
+        .expect("the largest seed runs");
+    let seed = get(&big, "seed");
+    assert!(seed.is_bigint(), "{seed:?}");
+    assert_eq!(wasm::seed_from_js(&seed), Ok(u64::MAX));
 }
 
 #[wasm_bindgen_test]
@@ -129,9 +143,9 @@ fn check_reports_a_broken_invariant() {
                     @0 latency all 10 10;@0 latency B>C 25 25;@0 latency A>B 200 200;@5 timeout A;@5 timeout B;\
                     @20 kill C;@21 restart C;run 300";
     let options = serde_json::json!({ "scenario": scenario, "seed": 1 }).to_string();
-    let sim = Simulation::new(js(&options)).map_err(message).expect("scenario runs");
+    let sim = Simulation::new(opts(&options)).map_err(message).expect("scenario runs");
     assert_eq!(sim.now(), 300.0);
-    let check = sim.check().map_err(message).expect("check");
+    let check = sim.check().map(JsValue::from).map_err(message).expect("check");
     assert_eq!(get(&check, "ok").as_bool(), Some(false));
     let invariants: js_sys::Array = get(&check, "invariants").dyn_into().expect("invariants");
     let safety = invariants

@@ -87,8 +87,8 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).expect("property read")
 }
 
-fn options(scenario: &str, extra: &str) -> JsValue {
-    js(&format!("{{\"scenario\": {}{extra}}}", serde_json::to_string(scenario).unwrap()))
+fn options(scenario: &str, extra: &str) -> Option<wasm::JsOptions> {
+    Some(js(&format!("{{\"scenario\": {}{extra}}}", serde_json::to_string(scenario).unwrap())).unchecked_into())
 }
 
 /// The JS API's Timeline: plays, rewinds, forks, links and hashes as the core does.
@@ -108,18 +108,21 @@ fn the_js_timeline_travels_forks_and_links() {
     t.run_until(11_000.0).map_err(JsValue::from).unwrap();
     let golden = include_str!("golden/essay_history_hashes.txt");
     assert!(golden.contains(&format!("fire-at-the-main-office {}", t.history_hash())));
-    let end_view = js_sys::JSON::stringify(&t.view().map_err(JsValue::from).unwrap()).unwrap();
+    let end_view = js_sys::JSON::stringify(&t.view().map(JsValue::from).map_err(JsValue::from).unwrap()).unwrap();
     let end_trace = t.trace_hash();
 
     // Back and forth: the same moment, the same view and trace hash.
     t.seek(2_000.0).map_err(JsValue::from).unwrap();
     assert_eq!(t.now(), 2_000.0);
     t.seek(11_000.0).map_err(JsValue::from).unwrap();
-    assert_eq!(js_sys::JSON::stringify(&t.view().map_err(JsValue::from).unwrap()).unwrap(), end_view);
+    assert_eq!(
+        js_sys::JSON::stringify(&t.view().map(JsValue::from).map_err(JsValue::from).unwrap()).unwrap(),
+        end_view
+    );
     assert_eq!(t.trace_hash(), end_trace);
     let marks: js_sys::Array = t.spacetime(10_000.0, 11_000.0).map_err(JsValue::from).unwrap().dyn_into().unwrap();
     assert!(marks.length() > 0 && get(&marks.get(0), "type").is_string());
-    let charts = t.charts(110).map_err(JsValue::from).unwrap();
+    let charts = t.charts(110).map(JsValue::from).map_err(JsValue::from).unwrap();
     assert_eq!(get(&charts, "windowMs").as_f64(), Some(100.0));
 
     // A fork in the past drops the later actions (the fire, the restart, load 0).

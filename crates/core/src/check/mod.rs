@@ -152,6 +152,7 @@ impl Violations {
 /// Evidence that the checks were not vacuous: stateright pairs each "always" with a
 /// "sometimes", and so do we.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct Sometimes {
     pub numbers_issued: u64,

@@ -53,6 +53,7 @@ pub(crate) enum Event {
 }
 
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
     pub events: u64,

@@ -10,6 +10,7 @@ use crate::replica::Role;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct BranchView {
     pub id: NodeId,
@@ -36,6 +37,7 @@ pub struct BranchView {
 
 /// Some branches against the number a majority needs ("A, B: 2 of 3 needed").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct Tally {
     pub have: Vec<NodeId>,
@@ -51,6 +53,7 @@ impl Tally {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "kebab-case")]
 pub enum TimerKind {
     /// A follower or candidate starts an election when it fires (a leader: checks its quorum).
@@ -61,6 +64,7 @@ pub enum TimerKind {
 
 /// A timer, from when it was last armed to when it fires, in simulated ms.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct TimerView {
     pub kind: TimerKind,
@@ -79,6 +83,7 @@ impl TimerView {
 /// An entry of a Main Office's register waiting for a majority: who holds it in their
 /// register (ground truth) and whose confirmations the Main Office has (what commits it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct QuorumView {
     pub branch: NodeId,
@@ -90,6 +95,7 @@ pub struct QuorumView {
 /// Every branch's register side by side, aligned by index: the latest `last - first + 1`
 /// slots of the longest register.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct RegistersView {
     pub first: u64,
@@ -103,6 +109,7 @@ pub struct RegistersView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterRow {
     pub branch: NodeId,
@@ -117,11 +124,15 @@ pub struct RegisterRow {
 
 /// One slot of one register.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct CellView {
     pub index: u64,
     pub term: Term,
     #[serde(flatten)]
+    // A flattened enum: declared as the enum's type (an intersection), not as an interface
+    // extending it, which TypeScript refuses for a union.
+    #[cfg_attr(feature = "wasm", tsify(type = "EntryKind"))]
     pub kind: EntryKind,
     /// The Number its apply issued; None for a no-op, a request that already held a Number,
     /// or an entry not applied yet.
@@ -138,6 +149,7 @@ pub struct CellView {
 pub const REPAIR_SHOWN_MS: u64 = 1_500;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct LinkView {
     pub from: NodeId,
@@ -150,6 +162,7 @@ pub struct LinkView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageView {
     pub id: u64,
@@ -178,6 +191,7 @@ impl MessageView {
 /// One message in flight without its contents: what the map draws on every frame, so
 /// building it formats nothing and allocates nothing.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct FlightView {
     pub id: u64,
@@ -190,6 +204,7 @@ pub struct FlightView {
 
 /// Where a waiting request is right now, as far as the cluster can tell.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase", tag = "stage")]
 pub enum Progress {
     /// At the desk of `branch`: being handled there, or the customer waits to try again.
@@ -205,6 +220,7 @@ pub enum Progress {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct RequestView {
     pub request: RequestId,
@@ -229,6 +245,7 @@ pub struct RequestView {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct View {
     pub now: u64,
@@ -251,6 +268,7 @@ pub struct View {
 
 /// A leader's view of one follower (§5.3).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct PeerView {
     pub branch: NodeId,
@@ -260,6 +278,7 @@ pub struct PeerView {
 
 /// The branch inspector: everything one branch holds.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct BranchDetail {
     pub branch: BranchView,

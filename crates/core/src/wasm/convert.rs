@@ -28,6 +28,30 @@ pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError
     value.serialize(&serializer).map_err(|e| js_error(format!("cannot convert the result for JavaScript: {e}")))
 }
 
+/// Serializes for JS as `to_js` does, typed: `Ts<T>` is the same JS value, and the .d.ts names
+/// it by `T`'s TypeScript declaration, which tsify derives from the very type serialized here
+/// (`#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]`). So a method's declared return type
+/// is the Rust type it converts: rename or reshape one and the other follows.
+pub(super) fn to_ts<T: Serialize + tsify::Tsify>(value: &T) -> Result<tsify::Ts<T>, JsError> {
+    to_js(value).map(tsify::Ts::new_unchecked)
+}
+
+/// A seed inside a result object, as `seed_to_js` gives it: a number when exact, a `BigInt`
+/// otherwise (serde-wasm-bindgen turns a `u128` into a `BigInt`, a `u64` into a number).
+#[derive(Clone, Copy, Debug, tsify::Tsify)]
+#[tsify(type = "number | bigint")]
+pub(super) struct Seed(pub u64);
+
+impl Serialize for Seed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0 <= MAX_SAFE_INTEGER {
+            s.serialize_u64(self.0)
+        } else {
+            s.serialize_u128(u128::from(self.0))
+        }
+    }
+}
+
 /// A seed as JS sees it: a number when exact, a `BigInt` otherwise.
 pub(super) fn seed_to_js(seed: u64) -> JsValue {
     if seed <= MAX_SAFE_INTEGER {
@@ -85,19 +109,41 @@ pub(super) fn link_of(scenario: &Scenario, base: Option<String>) -> Result<Strin
     .map_err(link_error)
 }
 
+/// What kind of problem a link has, the `kind` of the `Error` that `decodeLink` throws (and
+/// `link` and `encodeLink`, for a run too long to be a link).
+#[derive(Clone, Copy, Debug, Serialize, tsify::Tsify)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkErrorKind {
+    Oversized,
+    FutureVersion,
+    Truncated,
+    Malformed,
+    Invalid,
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const DECODE_LINK_ERROR: &str = r#"
+/** What `decodeLink` throws: an `Error` whose `kind` says which problem the link has. */
+export interface DecodeLinkError extends Error {
+    kind: LinkErrorKind;
+}
+"#;
+
 /// A JS `Error` for a link that cannot be made or read, with `kind` saying which problem it
 /// is: "oversized", "future-version", "truncated", "malformed" or "invalid" (so a page can
 /// tell a link from a newer version from a damaged one without reading the message).
 pub(super) fn link_error(e: crate::permalink::LinkError) -> JsValue {
     use crate::permalink::LinkError;
     let kind = match e {
-        LinkError::Oversized { .. } => "oversized",
-        LinkError::FutureVersion(_) => "future-version",
-        LinkError::Truncated => "truncated",
-        LinkError::Malformed(_) => "malformed",
-        LinkError::Invalid(_) => "invalid",
+        LinkError::Oversized { .. } => LinkErrorKind::Oversized,
+        LinkError::FutureVersion(_) => LinkErrorKind::FutureVersion,
+        LinkError::Truncated => LinkErrorKind::Truncated,
+        LinkError::Malformed(_) => LinkErrorKind::Malformed,
+        LinkError::Invalid(_) => LinkErrorKind::Invalid,
     };
     let error = js_sys::Error::new(&e.to_string());
-    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("kind"), &JsValue::from_str(kind));
+    // Spelled by serde, as the declaration of `LinkErrorKind` is.
+    let kind = to_js(&kind).unwrap_or_else(|_| JsValue::from_str("invalid"));
+    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("kind"), &kind);
     error.into()
 }

@@ -46,8 +46,8 @@ mod simulation;
 mod timeline;
 
 pub use convert::seed_from_js;
-pub use functions::{decode_link, encode_link, narrated_scenarios, run_seed, trace_hash_of_seed};
-pub use options::MAX_TRACE_KEEP;
+pub use functions::{decode_link, encode_link, narrated_scenarios, run_seed, trace_hash_of_seed, JsVariant};
+pub use options::{JsOptions, MAX_TRACE_KEEP};
 pub use simulation::Simulation;
 pub use timeline::JsTimeline;
 

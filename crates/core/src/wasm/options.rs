@@ -11,6 +11,38 @@ pub const MAX_TRACE_KEEP: u32 = 1_000_000;
 /// Keys of the options object that are not `Config` fields.
 const OPTION_KEYS: [&str; 4] = ["seed", "scenario", "trace", "spacetime"];
 
+/// The options object in the .d.ts: `Config` (its declaration derived by tsify from the type
+/// the options are read into, field by field) and the keys of `OPTION_KEYS`, which
+/// `declares_every_option_key` below checks are all declared here.
+// Read by wasm-bindgen through SIMULATION_OPTIONS_TS below, in a way rustc does not count as
+// a use (and by the test at the end).
+#[allow(dead_code)]
+const SIMULATION_OPTIONS: &str = r#"
+/** The options of `new Simulation(options)` and `new Timeline(options)`, every key optional:
+ * any field of `Config`, and these. Unknown keys are refused. */
+export interface SimulationOptions extends Partial<Config> {
+    /** A whole number below 2^53, a BigInt below 2^64 or a decimal string; without it, a random seed. */
+    seed?: number | bigint | string;
+    /** The text of a scenario (format nextnumber/1): it sets the whole configuration (and the
+     * seed, if it names one), so no `Config` field may be given with it. */
+    scenario?: string;
+    /** Trace lines to keep, the trace on from the start. */
+    trace?: number;
+    /** Space-time marks to keep, the record on from the start. */
+    spacetime?: number;
+}
+"#;
+#[wasm_bindgen(typescript_custom_section)]
+const SIMULATION_OPTIONS_TS: &str = SIMULATION_OPTIONS;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The options object as the constructors take it: declared `SimulationOptions` (above),
+    /// optional (`new Simulation()` is all defaults), read by `parse_options`.
+    #[wasm_bindgen(typescript_type = "SimulationOptions")]
+    pub type JsOptions;
+}
+
 /// Reads one option's value into its `Config` field.
 type SetField = fn(&mut Config, JsValue) -> Result<(), serde_wasm_bindgen::Error>;
 
@@ -157,4 +189,35 @@ pub(super) fn parse_options(options: &JsValue) -> Result<Options, String> {
     config.validate().map_err(|e| format!("config: {e}"))?;
     out.config = config;
     Ok(out)
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    /// The hand-written part of the options' declaration names every key that is not a
+    /// `Config` field (the `Config` fields are declared by tsify from `Config` itself).
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn declares_every_option_key() {
+        for key in OPTION_KEYS {
+            assert!(SIMULATION_OPTIONS.contains(&format!("\n    {key}?: ")), "SimulationOptions lacks {key}");
+        }
+        let declared = SIMULATION_OPTIONS.matches("?: ").count();
+        assert_eq!(declared, OPTION_KEYS.len(), "SimulationOptions declares a key that OPTION_KEYS lacks");
+    }
+
+    /// Every `Config` field is an option by the name `Config`'s declaration gives it (serde's
+    /// camelCase, which tsify follows), so `Partial<Config>` is exactly the options' fields.
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn config_fields_are_named_as_declared() {
+        let json = serde_json::to_value(Config::default()).expect("a config serializes");
+        let declared: Vec<&str> = json.as_object().expect("an object").keys().map(String::as_str).collect();
+        let mut options: Vec<&str> = CONFIG_FIELDS.iter().map(|(name, _)| *name).collect();
+        options.sort_unstable();
+        let mut declared = declared;
+        declared.sort_unstable();
+        assert_eq!(declared, options);
+    }
 }

@@ -4,8 +4,9 @@
 //! more `#[wasm_bindgen] impl` block (wasm-bindgen allows several per class) for each class,
 //! over the `Reads` trait that says which simulation and which scenario a class reads.
 
-use super::convert::{link_of, seed_to_js, to_js};
+use super::convert::{link_of, seed_to_js, to_ts};
 use super::report::check_report;
+use super::report::CheckReport;
 use super::{JsTimeline, Simulation};
 use crate::scenario::Scenario;
 use wasm_bindgen::prelude::*;
@@ -44,8 +45,8 @@ macro_rules! read_api {
         impl $rust {
             /// The whole cluster as the page draws it (a `Timeline`'s at its present moment):
             /// branches, links, messages in flight, recent requests.
-            pub fn view(&self) -> Result<JsValue, JsError> {
-                to_js(&self.sim().view())
+            pub fn view(&self) -> Result<tsify::Ts<crate::sim::view::View>, JsError> {
+                to_ts(&self.sim().view())
             }
 
             /// Every checker on the run up to the present moment (the core's one report):
@@ -53,16 +54,17 @@ macro_rules! read_api {
             /// "broken" | "notJudged", since, why}], violations: [...], sometimes: {...} }`.
             /// `checked` is false while an invariant is not judged yet (L1, until a majority
             /// has been alive and connected for its bound).
-            pub fn check(&self) -> Result<JsValue, JsError> {
+            pub fn check(&self) -> Result<tsify::Ts<CheckReport<'static>>, JsError> {
                 check_report(self.sim())
             }
 
             /// `{ events, messagesSent, messagesDelivered, messagesDropped, ticks }`.
-            pub fn stats(&self) -> Result<JsValue, JsError> {
-                to_js(&self.sim().stats())
+            pub fn stats(&self) -> Result<tsify::Ts<crate::sim::Stats>, JsError> {
+                to_ts(&self.sim().stats())
             }
 
             /// The seed: a number when below 2^53, otherwise a `BigInt`.
+            #[wasm_bindgen(unchecked_return_type = "number | bigint")]
             pub fn seed(&self) -> JsValue {
                 seed_to_js(self.sim().seed())
             }
@@ -73,7 +75,7 @@ macro_rules! read_api {
             }
 
             /// The history up to the present moment (format nextnumber-history/1) as JSON
-            /// text, for `nextnumber check`.
+            /// text, for `nextnumber check`; `JSON.parse` gives a `History`.
             pub fn history(&self) -> String {
                 self.sim().history().to_json()
             }

@@ -7,11 +7,14 @@ use crate::check::report::Judgement;
 use crate::check::{Sometimes, Violation};
 use crate::ids::{NodeId, RequestId};
 use serde::Serialize;
+use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-#[derive(Serialize)]
+/// One invariant's verdict.
+#[derive(Serialize, tsify::Tsify)]
+#[tsify(missing_as_null)]
 #[serde(rename_all = "camelCase")]
-struct InvariantReport<'a> {
+pub struct InvariantReport<'a> {
     code: &'static str,
     title: &'static str,
     /// Judged (holding or broken); false while not judged yet (L1 until a majority has
@@ -21,6 +24,7 @@ struct InvariantReport<'a> {
     ok: bool,
     violations: usize,
     /// "holds", "broken" or "notJudged".
+    #[tsify(type = "\"holds\" | \"broken\" | \"notJudged\"")]
     judgement: &'static str,
     /// While it holds: the tick from which it has been judged (null: the whole run).
     since: Option<u64>,
@@ -29,11 +33,13 @@ struct InvariantReport<'a> {
 }
 
 /// One violation as JS sees it.
-#[derive(Serialize)]
+#[derive(Serialize, tsify::Tsify)]
+#[tsify(missing_as_null)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct ViolationReport<'a> {
+pub struct ViolationReport<'a> {
     /// "online" (the monitor and L1's live judge, as it happened), "history" (the history
     /// file's checker) or "swarm" (`runSeed`).
+    #[tsify(type = "\"online\" | \"history\" | \"swarm\"")]
     source: &'static str,
     code: &'static str,
     title: &'static str,
@@ -57,9 +63,11 @@ impl<'a> ViolationReport<'a> {
     }
 }
 
-#[derive(Serialize)]
+/// What `check()` returns: every checker on the run so far.
+#[derive(Serialize, tsify::Tsify)]
+#[tsify(missing_as_null)]
 #[serde(rename_all = "camelCase")]
-struct CheckReport<'a> {
+pub struct CheckReport<'a> {
     ok: bool,
     invariants: Vec<InvariantReport<'a>>,
     violations: Vec<ViolationReport<'a>>,
@@ -68,7 +76,7 @@ struct CheckReport<'a> {
 
 /// Every checker on the run so far, as one JS object: the core's one report
 /// (`Simulation::report`), serialized. Nothing is judged here: the verdicts are the core's.
-pub(super) fn check_report(sim: &crate::sim::Simulation) -> Result<JsValue, JsError> {
+pub(super) fn check_report(sim: &crate::sim::Simulation) -> Result<Ts<CheckReport<'static>>, JsError> {
     let report = sim.report();
     let violations: Vec<ViolationReport> =
         report.violations().iter().map(|(source, v)| ViolationReport::new(source.name(), v)).collect();
@@ -93,5 +101,6 @@ pub(super) fn check_report(sim: &crate::sim::Simulation) -> Result<JsValue, JsEr
             }
         })
         .collect();
-    to_js(&CheckReport { ok: report.ok(), invariants, violations, sometimes: sim.sometimes() })
+    // `Ts` names the type, not its lifetime: the value is a JS object by now, borrowing nothing.
+    to_js(&CheckReport { ok: report.ok(), invariants, violations, sometimes: sim.sometimes() }).map(Ts::new_unchecked)
 }

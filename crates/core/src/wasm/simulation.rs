@@ -2,9 +2,9 @@
 //! the shared ones (`read.rs`); here are what only it has: the constructor, stepping,
 //! acting, one branch's detail and the trace switch.
 
-use super::convert::{js_error, tick_from_js, to_js};
+use super::convert::{js_error, tick_from_js, to_ts};
 use super::install_panic_hook;
-use super::options::{parse_options, MAX_TRACE_KEEP};
+use super::options::{parse_options, JsOptions, MAX_TRACE_KEEP};
 use crate::action::Action;
 use crate::ids::NodeId;
 use wasm_bindgen::prelude::*;
@@ -49,7 +49,8 @@ impl Simulation {
     /// turns the trace on from the start, keeping N lines; `spacetime: N` the space-time
     /// record, keeping N marks.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<Simulation, JsError> {
+    pub fn new(options: Option<JsOptions>) -> Result<Simulation, JsError> {
+        let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
         Simulation::from_options(&options).map_err(js_error)
     }
 
@@ -71,9 +72,9 @@ impl Simulation {
     }
 
     /// Everything one branch (`"A"`, `"B"`, …) holds: its log, its table, who waits at its desk.
-    pub fn branch(&self, name: &str) -> Result<JsValue, JsError> {
+    pub fn branch(&self, name: &str) -> Result<tsify::Ts<crate::sim::view::BranchDetail>, JsError> {
         let b = NodeId::parse(name.trim(), self.inner.config().branches).map_err(js_error)?;
-        to_js(&self.inner.branch_detail(b))
+        to_ts(&self.inner.branch_detail(b))
     }
 
     /// Starts the trace: every later event becomes one line and feeds the trace hash; the

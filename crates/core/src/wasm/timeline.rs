@@ -2,14 +2,22 @@
 //! Its read methods are the shared ones (`read.rs`); here are what only it has: moving in
 //! time, its action log, its snapshots, the charts and the space-time marks.
 
-use super::convert::{js_error, tick_from_js, to_js};
+use super::convert::{js_error, tick_from_js, to_js, to_ts};
 use super::install_panic_hook;
-use super::options::parse_options;
+use super::options::{parse_options, JsOptions};
 use crate::action::Action;
 use crate::scenario::Scenario;
 use crate::timeline::Timeline as CoreTimeline;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+/// What `Timeline.snapshots()` returns: the snapshots kept, their estimated size and ticks.
+#[derive(Serialize, tsify::Tsify)]
+pub struct Snapshots {
+    count: usize,
+    bytes: usize,
+    ticks: Vec<u64>,
+}
 
 /// A run you can rewind, replay and fork: snapshots and deterministic replay make a jump
 /// to any tick of an hour-long run take tens of ms. Named `JsTimeline` in Rust so that it
@@ -47,7 +55,8 @@ impl JsTimeline {
     /// The options of `new Simulation`. With `scenario`, the timeline stands at tick 0 with
     /// the scenario's actions as its recorded future: playing forward runs the scenario.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<JsTimeline, JsError> {
+    pub fn new(options: Option<JsOptions>) -> Result<JsTimeline, JsError> {
+        let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
         JsTimeline::from_options(&options).map_err(js_error)
     }
 
@@ -108,31 +117,29 @@ impl JsTimeline {
     }
 
     /// `{ count, bytes, ticks }` of the snapshots kept.
-    pub fn snapshots(&self) -> Result<JsValue, JsError> {
-        #[derive(Serialize)]
-        struct Snapshots {
-            count: usize,
-            bytes: usize,
-            ticks: Vec<u64>,
-        }
+    pub fn snapshots(&self) -> Result<tsify::Ts<Snapshots>, JsError> {
         let ticks: Vec<u64> = self.inner.snapshot_ticks().iter().map(|t| t.0).collect();
-        to_js(&Snapshots { count: ticks.len(), bytes: self.inner.snapshot_bytes(), ticks })
+        to_ts(&Snapshots { count: ticks.len(), bytes: self.inner.snapshot_bytes(), ticks })
     }
 
     /// The charts from tick 0 to the present: `{ windowMs, windows: [{ start, numbers,
     /// numbersPerSecMilli, answered, latencyP50Ms, latencyP99Ms }] }` in at most
     /// `maxWindows` windows.
-    pub fn charts(&self, max_windows: u32) -> Result<JsValue, JsError> {
+    pub fn charts(
+        &self,
+        #[wasm_bindgen(js_name = "maxWindows")] max_windows: u32,
+    ) -> Result<tsify::Ts<crate::charts::ChartSeries>, JsError> {
         let sim = self.inner.sim();
-        to_js(&crate::charts::series(sim.records(), sim.now().0, max_windows as usize))
+        to_ts(&crate::charts::series(sim.records(), sim.now().0, max_windows as usize))
     }
 
     /// The space-time marks from tick `from` to tick `to` (both included), oldest first:
     /// `[{ tick, type: "send" | "deliver" | "drop" | "kill" | "restart" | "action" |
     /// "leaderElected" | "steppedDown", … }]`; empty unless the options had `spacetime`.
+    #[wasm_bindgen(unchecked_return_type = "SpaceTimeMark[]")]
     pub fn spacetime(&self, from: f64, to: f64) -> Result<JsValue, JsError> {
         let (from, to) = (tick_from_js("spacetime", from)?, tick_from_js("spacetime", to)?);
-        let marks: Vec<&crate::spacetime::Stamped> = self.inner.sim().spacetime().window(from, to).collect();
+        let marks: Vec<&crate::spacetime::SpaceTimeMark> = self.inner.sim().spacetime().window(from, to).collect();
         to_js(&marks)
     }
 }

@@ -69,7 +69,7 @@ pub fn charts(props: &Props) -> Html {
     let top_latency = series.windows.iter().filter_map(|w| w.latency_p99_ms).max().unwrap_or(0).max(1);
     let rate = path(series.windows.iter().enumerate().map(|(i, w)| (mid(i), w.numbers_per_sec_milli)), top_rate);
     let latency = |p99: bool| {
-        let value = move |w: &charts::Window| if p99 { w.latency_p99_ms } else { w.latency_p50_ms };
+        let value = move |w: &charts::ChartWindow| if p99 { w.latency_p99_ms } else { w.latency_p50_ms };
         path(series.windows.iter().enumerate().filter_map(|(i, w)| Some((mid(i), value(w)?))), top_latency)
     };
     let cursor = format!("M{},0V{CHART_H}", x(now));
