@@ -38,8 +38,11 @@ export TRUNK_SKIP_VERSION_CHECK := true
 # that plus 2 % (where the bytes go: BENCHMARKS.md, "The page").
 VISIT_MAX_BYTES ?= 256000
 # The browser monkey test in make test replays one seed, so CI is reproducible; fresh seeds
-# are for long runs (`make test-e2e MONKEY_SEED=$$RANDOM`, RELIABILITY.md).
-MONKEY_SEED ?= 7
+# are for long runs (`make test-e2e MONKEY_SEED=$$RANDOM`, RELIABILITY.md). The seed is a
+# named regression: on the manual clock, 2754278509 held the page for 4.6 s at gesture 1,781
+# (a 772 ms task two simulated hours into a busy run, the checkers walking the whole history
+# at every check), until the history checker was kept up to date as the run goes.
+MONKEY_SEED ?= 2754278509
 
 .PHONY: setup test fmt fmt-check clippy test-native test-wasm test-e2e test-pkg test-cli test-swarm build-cli pkg page dist serve bench fuzz
 
