@@ -48,6 +48,11 @@ pub enum Action {
     /// Customers per simulated second (0 stops the load).
     Load(u32, LoadTarget),
     Mode(ClientMode),
+    /// The customer waiting with this request walks away before the answer.
+    Abandon(RequestId),
+    /// From now on this percentage of the customers the load brings walk away before their
+    /// answer, each at a moment drawn within their patience (0 stops it).
+    WalkAway(u8),
 }
 
 impl fmt::Display for Links {
@@ -90,6 +95,8 @@ impl fmt::Display for Action {
             Action::Load(rate, LoadTarget::Leader) => write!(f, "load {rate} leader"),
             Action::Load(rate, LoadTarget::Random) => write!(f, "load {rate} random"),
             Action::Mode(m) => write!(f, "mode {m}"),
+            Action::Abandon(r) => write!(f, "abandon {r}"),
+            Action::WalkAway(p) => write!(f, "walk-away {p}"),
         }
     }
 }
@@ -196,6 +203,18 @@ impl Action {
                 arity(1)?;
                 Action::Mode(ClientMode::parse(words[1])?)
             }
+            "abandon" => {
+                arity(1)?;
+                Action::Abandon(RequestId::parse(words[1])?)
+            }
+            "walk-away" => {
+                arity(1)?;
+                let pct: u8 = parse_num(words[1], "percentage")?;
+                if pct > 100 {
+                    return Err(format!("walk-away must be 0 to 100 %, not {pct}"));
+                }
+                Action::WalkAway(pct)
+            }
             other => return Err(format!("unknown action {other:?}")),
         })
     }
@@ -255,6 +274,8 @@ mod tests {
             "load 10 leader",
             "load 0 random",
             "mode at-least-once",
+            "abandon c4-1",
+            "walk-away 10",
         ] {
             let a = Action::parse(s, 5).unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(a.to_string(), s);
@@ -276,6 +297,10 @@ mod tests {
             ("latency all 20 10", "min ≤ max"),
             ("load 5000", "at most"),
             ("retry x B", "request ID"),
+            ("abandon", "takes 1"),
+            ("abandon B", "request ID"),
+            ("walk-away 101", "0 to 100"),
+            ("walk-away lots", "not a valid percentage"),
         ] {
             let e = Action::parse(s, 5).expect_err(s);
             assert!(e.contains(needle), "{s:?} gave {e:?}");

@@ -237,6 +237,9 @@ enum Step {
     ElectionTimeout(NodeId),
     HeartbeatTimeout(NodeId),
     Ask(ClientId, NodeId),
+    /// A customer stamped at this branch's door is done with the paperwork
+    /// (`number-at-the-door`). Never taking this step is the customer who walks away.
+    File(NodeId, ClientId),
     Crash(NodeId),
     Restart(NodeId),
     Isolate(NodeId),
@@ -383,6 +386,9 @@ impl Model {
                 }
             }
         }
+        for id in NodeId::all(b.branches).filter(|id| s.up[id.index()]) {
+            out.extend(s.replicas[id.index()].at_door.keys().map(|r| Step::File(id, r.client)));
+        }
         for id in NodeId::all(b.branches) {
             if !s.up[id.index()] {
                 out.push(Step::Restart(id));
@@ -417,6 +423,7 @@ impl Model {
                 let ask = Ask { client, attempt: *a, op: Op::Issue(request_of(client)) };
                 self.step_replica(s, id, Input::Ask(ask));
             }
+            Step::File(id, client) => self.step_replica(s, id, Input::File(request_of(client))),
             Step::Crash(id) => {
                 s.crashes += 1;
                 s.up[id.index()] = false;
@@ -504,6 +511,7 @@ impl Model {
             Step::Ask(c, id) => {
                 format!("{c} asks at {id} for {} (try {})", request_of(c), s.attempts[c.0 as usize - 1] + 1)
             }
+            Step::File(id, c) => format!("{id} files {}, stamped at its door", request_of(c)),
             Step::Crash(id) => format!("{id} burns down (only its disk is left)"),
             Step::Restart(id) => format!("{id} restarts"),
             Step::Isolate(id) => format!("flood: {id} cut off both ways"),

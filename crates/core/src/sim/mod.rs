@@ -47,6 +47,11 @@ pub(crate) enum Event {
     ClientTimeout(ClientId, u32),
     ClientRetry(ClientId, u32),
     Load(u64),
+    /// A customer stamped at a branch's door (`number-at-the-door`) is done with the
+    /// paperwork: (branch, customer, attempt).
+    Paperwork(NodeId, ClientId, u32),
+    /// A customer drawn to walk away (`walk-away PCT`) leaves if still waiting: (customer, attempt).
+    WalkAway(ClientId, u32),
 }
 
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -95,6 +100,8 @@ pub struct Simulation {
     actions: Vec<(Tick, Action)>,
     load: Option<Load>,
     load_generation: u64,
+    /// The share of arriving customers, in percent, who walk away before their answer.
+    walk_away_pct: u8,
     monitor: Monitor,
     /// The live L1 checker: it only watches (liveness.rs).
     liveness: Liveness,
@@ -130,6 +137,7 @@ impl Simulation {
             actions: Vec::new(),
             load: None,
             load_generation: 0,
+            walk_away_pct: 0,
             monitor: Monitor::new(n),
             liveness: Liveness::new(&config),
             trace: Trace::default(),
@@ -367,6 +375,8 @@ impl Simulation {
             Event::ClientTimeout(c, attempt) => self.on_client_timeout(c, attempt),
             Event::ClientRetry(c, attempt) => self.on_client_retry(c, attempt),
             Event::Load(g) => self.on_load(g),
+            Event::Paperwork(node, c, attempt) => self.on_paperwork_done(node, c, attempt),
+            Event::WalkAway(c, attempt) => self.on_walk_away(c, attempt),
             Event::Election(..) | Event::Heartbeat(..) => {}
         }
     }
@@ -413,6 +423,10 @@ impl Simulation {
                 self.schedule(at, Event::Heartbeat(node, g));
             }
             Output::Note(note) => {
+                if let Note::StampedAtDoor { request, attempt, .. } = note {
+                    let at = Tick(self.now.0 + paperwork_ms(&self.config));
+                    self.schedule(at, Event::Paperwork(node, request.client, attempt));
+                }
                 if let (Note::LogChanged { from }, Some(checked)) = (note, &mut self.checked) {
                     let c = &mut checked[node.index()];
                     c.log = c.log.min(from.0.saturating_sub(1) as usize);
@@ -600,9 +614,14 @@ impl Simulation {
 
     fn apply_action_to_world(&mut self, action: Action) -> Result<(), String> {
         match action {
-            Action::Ask(b) => self.customer_ask(b, false),
-            Action::Read(b) => self.customer_ask(b, true),
+            Action::Ask(b) => self.customer_ask(b, false).map(|_| ()),
+            Action::Read(b) => self.customer_ask(b, true).map(|_| ()),
             Action::Retry(r, b) => self.customer_retry(r, b),
+            Action::Abandon(r) => self.customer_abandon(r),
+            Action::WalkAway(pct) => {
+                self.walk_away_pct = pct;
+                Ok(())
+            }
             Action::Kill(b) => {
                 self.kill(b);
                 Ok(())
@@ -719,7 +738,9 @@ impl Simulation {
         };
         let branch = branch.unwrap_or_else(|| NodeId(self.rng.random_range(0..self.config.branches as u8)));
         // A full house is the load generator's problem, not the run's: skip this customer.
-        let _ = self.customer_ask(branch, false);
+        if let Ok(client) = self.customer_ask(branch, false) {
+            self.maybe_walk_away(client);
+        }
         self.schedule(Tick(self.now.0 + load_interval(load.per_sec)), Event::Load(generation));
     }
 
@@ -764,6 +785,12 @@ impl Clone for Scratch {
         debug_assert!(self.0.is_empty(), "a simulation is cloned only between steps");
         Scratch::default()
     }
+}
+
+/// How long the clerks take over a certificate stamped at the door before it is filed
+/// (`number-at-the-door`): a quarter of the time a customer waits for an answer.
+pub(crate) fn paperwork_ms(config: &Config) -> u64 {
+    (config.client_timeout_ms / 4).max(1)
 }
 
 fn load_interval(per_sec: u32) -> u64 {

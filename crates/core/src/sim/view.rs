@@ -363,7 +363,7 @@ impl Simulation {
         let waiting = reference.map_or_else(Vec::new, |l| {
             let r = self.replica(l);
             (r.commit.0 + 1..=r.last_index().0)
-                .filter(|i| matches!(r.disk.log[*i as usize - 1].kind, EntryKind::Issue(_)))
+                .filter(|i| r.disk.log[*i as usize - 1].kind.request().is_some())
                 .take(max)
                 .map(|i| self.quorum_view(l, i))
                 .collect()
@@ -543,7 +543,7 @@ impl Simulation {
             }
             let index = (r.commit.0..r.last_index().0)
                 .rev()
-                .find(|&i| r.disk.log[i as usize].kind == EntryKind::Issue(request))
+                .find(|&i| r.disk.log[i as usize].kind.request() == Some(request))
                 .map_or(0, |i| i + 1);
             return Progress::WaitingForQuorum { branch: b, index };
         }

@@ -143,10 +143,11 @@ fn register(d: &BranchDetail) -> Html {
         let (entry, who) = match e.kind {
             EntryKind::Noop => ("no-op", String::new()),
             EntryKind::Issue(r) => ("issue", r.to_string()),
+            EntryKind::IssueAtDoor(r, n) => ("stamped at the door", format!("{r} (No. {})", n.0)),
         };
-        let number = match (number, e.kind) {
+        let number = match (number, e.kind.request()) {
             (Some(n), _) => n.to_string(),
-            (None, EntryKind::Issue(_)) if *i <= d.applied => "repeat: no new Number".to_string(),
+            (None, Some(_)) if *i <= d.applied => "repeat: no new Number".to_string(),
             (None, _) if !committed => "not committed".to_string(),
             (None, _) => String::new(),
         };
