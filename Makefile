@@ -104,6 +104,7 @@ test-swarm: build-cli
 	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..200 --variant no-dedup
 	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..20000 --variant volatile-vote --fail-fast
 	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..200 --variant number-at-the-door
+	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..200 --variant obey-decree
 
 # The JS package: the core for the browser, size-optimized (profile wasm), with its JS glue.
 pkg:

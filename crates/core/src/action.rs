@@ -35,6 +35,9 @@ pub enum Action {
     Restart(NodeId),
     /// Force the branch's election timer to fire now.
     Timeout(NodeId),
+    /// A higher authority declares the branch the Main Office (it still needs the votes,
+    /// unless the variant `obey-decree` is on).
+    Decree(NodeId),
     Cut(Links),
     Restore(Links),
     Isolate(NodeId),
@@ -74,6 +77,7 @@ impl fmt::Display for Action {
             Action::Kill(b) => write!(f, "kill {b}"),
             Action::Restart(b) => write!(f, "restart {b}"),
             Action::Timeout(b) => write!(f, "timeout {b}"),
+            Action::Decree(b) => write!(f, "decree {b}"),
             Action::Cut(l) => write!(f, "cut {l}"),
             Action::Restore(l) => write!(f, "restore {l}"),
             Action::Isolate(b) => write!(f, "isolate {b}"),
@@ -138,7 +142,7 @@ impl Action {
         let node = |i: usize| NodeId::parse(words[i], n);
         let Some(&verb) = words.first() else { return Err("empty action".into()) };
         Ok(match verb {
-            "ask" | "read" | "kill" | "restart" | "timeout" | "isolate" => {
+            "ask" | "read" | "kill" | "restart" | "timeout" | "isolate" | "decree" => {
                 arity(1)?;
                 let b = node(1)?;
                 match verb {
@@ -147,6 +151,7 @@ impl Action {
                     "kill" => Action::Kill(b),
                     "restart" => Action::Restart(b),
                     "timeout" => Action::Timeout(b),
+                    "decree" => Action::Decree(b),
                     _ => Action::Isolate(b),
                 }
             }
@@ -276,6 +281,7 @@ mod tests {
             "mode at-least-once",
             "abandon c4-1",
             "walk-away 10",
+            "decree C",
         ] {
             let a = Action::parse(s, 5).unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(a.to_string(), s);
@@ -300,6 +306,9 @@ mod tests {
             ("abandon", "takes 1"),
             ("abandon B", "request ID"),
             ("walk-away 101", "0 to 100"),
+            ("decree", "takes 1"),
+            ("decree Q", "does not exist"),
+            ("decree A B", "takes 1"),
             ("walk-away lots", "not a valid percentage"),
         ] {
             let e = Action::parse(s, 5).expect_err(s);

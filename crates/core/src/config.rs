@@ -44,6 +44,9 @@ pub enum Variant {
     /// its own counter on arrival, and files the certificate through the Main Office only
     /// when the paperwork is done. A customer who walks away, or a fire, leaves a hole.
     NumberAtTheDoor,
+    /// A decree (`decree X`) puts X in office at once, in a higher term, without a single
+    /// vote, and the others obey it: a register missing committed entries leads.
+    ObeyDecree,
     /// Canary (cargo feature `canary`, test builds only): a quorum of n/2, not n/2 + 1.
     #[cfg(feature = "canary")]
     CanaryHalfQuorum,
@@ -64,8 +67,8 @@ pub enum Variant {
     CanaryDeafLeader,
 }
 
-pub const ALL_VARIANTS: [Variant; 4] =
-    [Variant::NoQuorum, Variant::NoDedup, Variant::VolatileVote, Variant::NumberAtTheDoor];
+pub const ALL_VARIANTS: [Variant; 5] =
+    [Variant::NoQuorum, Variant::NoDedup, Variant::VolatileVote, Variant::NumberAtTheDoor, Variant::ObeyDecree];
 
 /// The deliberately wrong builds: never offered by the page or a default CLI build, and
 /// switched on only by a test (or `nextnumber swarm --variant canary-…` built with
@@ -107,6 +110,7 @@ impl Variant {
             Variant::NoDedup => "no-dedup",
             Variant::VolatileVote => "volatile-vote",
             Variant::NumberAtTheDoor => "number-at-the-door",
+            Variant::ObeyDecree => "obey-decree",
             #[cfg(feature = "canary")]
             Variant::CanaryHalfQuorum => "canary-half-quorum",
             #[cfg(feature = "canary")]

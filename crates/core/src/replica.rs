@@ -35,6 +35,11 @@ pub enum Input {
     /// The paperwork of a customer stamped at this branch's door is done: file it
     /// (the unsafe variant `number-at-the-door` only; nothing happens without a stamp).
     File(RequestId),
+    /// A higher authority names this branch the Main Office, in `term` at least: a term
+    /// above every one in use, so no branch can dismiss the decree as old news.
+    Decree {
+        term: Term,
+    },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -183,6 +188,7 @@ pub struct Replica {
     no_dedup: bool,
     volatile_vote: bool,
     at_the_door: bool,
+    obey_decree: bool,
     #[cfg(feature = "canary")]
     canaries: Canaries,
     pub disk: Disk,
@@ -220,6 +226,7 @@ impl Replica {
             no_dedup: config.has(Variant::NoDedup),
             volatile_vote: config.has(Variant::VolatileVote),
             at_the_door: config.has(Variant::NumberAtTheDoor),
+            obey_decree: config.has(Variant::ObeyDecree),
             #[cfg(feature = "canary")]
             canaries: Canaries::of(config),
             disk: Disk::default(),
@@ -313,6 +320,7 @@ impl Replica {
             Input::HeartbeatTimeout => self.on_heartbeat_timeout(out),
             Input::Ask(ask) => self.on_ask(self.id, ask, out),
             Input::File(request) => self.on_file(request, out),
+            Input::Decree { term } => self.on_decree(term, out),
         }
     }
 
@@ -436,7 +444,32 @@ impl Replica {
             self.check_quorum(out);
             return;
         }
-        self.disk.term = Term(self.disk.term.0 + 1);
+        self.stand_for_election(Term(self.disk.term.0 + 1), out);
+    }
+
+    /// A decree (issue 12, the essay's higher authority). Safe, it only starts an election
+    /// at once: the branch takes office with a majority's votes, each given only to a
+    /// register at least as complete as the voter's (§5.2, §5.4.1), or not at all. Under
+    /// `obey-decree` it takes office on the spot, with no vote, and its register, however
+    /// short, is what the others are made to copy (§5.3 makes followers obey a leader).
+    fn on_decree(&mut self, term: Term, out: &mut Vec<Output>) {
+        if self.role == Role::Leader {
+            return; // already the Main Office
+        }
+        let term = term.max(Term(self.disk.term.0 + 1));
+        out.push(Output::ResetElectionTimer);
+        if !self.obey_decree {
+            return self.stand_for_election(term, out);
+        }
+        self.disk.term = term;
+        self.disk.voted_for = Some(self.id);
+        self.role = Role::Candidate;
+        self.become_leader(out);
+    }
+
+    fn stand_for_election(&mut self, term: Term, out: &mut Vec<Output>) {
+        debug_assert!(term > self.disk.term);
+        self.disk.term = term;
         self.disk.voted_for = Some(self.id);
         self.role = Role::Candidate;
         self.leader = None;

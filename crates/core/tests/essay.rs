@@ -336,3 +336,31 @@ fn customers_who_walk_away_under_load_leave_holes_only_at_the_door() {
     let door = day("variant number-at-the-door");
     assert!(problems(&door).contains(&"I2"), "{:?}", problems(&door));
 }
+
+#[test]
+fn a_decree_must_still_win_the_votes_and_cannot_open_a_closed_office() {
+    let (_, _, sim) = run("higher-authority");
+    assert!(problems(&sim).is_empty(), "{:?}", problems(&sim));
+    let verdict = |b: u8| sim.decree_of(NodeId(b)).map(|(_, v)| v.clone()).unwrap();
+    assert!(verdict(2).starts_with("C cannot win: C's register lacks Number 4, which"), "{}", verdict(2));
+    assert!(verdict(1).starts_with("B stands for election"), "{}", verdict(1));
+    assert!(verdict(0).starts_with("Office closed until further notice"), "{}", verdict(0));
+    let h = History::of(&sim);
+    let term_of = |b: u8| h.leaders.iter().filter(|l| l.branch == NodeId(b)).map(|l| l.tick).collect::<Vec<_>>();
+    assert!(term_of(2).is_empty(), "C never took office: {:?}", h.leaders);
+    assert!(term_of(1).iter().any(|t| (6_000..6_500).contains(t)), "B took office by its votes: {:?}", h.leaders);
+    assert!(!h.leaders.iter().any(|l| l.tick > 8_000), "no one took office with two of five: {:?}", h.leaders);
+    let mut got: Vec<u64> = numbers(&sim).iter().map(|(_, n)| *n).collect();
+    got.sort_unstable();
+    assert_eq!(got, (1..=got.len() as u64).collect::<Vec<_>>(), "unique and gapless");
+}
+
+#[test]
+fn a_decree_obeyed_without_a_vote_gives_numbers_twice() {
+    let (_, _, sim) = run("obey-the-decree");
+    let found = problems(&sim);
+    assert!(found.contains(&"I4") && found.contains(&"I1"), "{found:?}");
+    let report = sim.report();
+    let first = &report.violations()[0].1;
+    assert_eq!(first.detail, "C leads term 2 without committed entry 5", "caught the moment C took office");
+}

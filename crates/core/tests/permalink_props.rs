@@ -82,6 +82,7 @@ fn action(n: u8) -> BoxedStrategy<Action> {
         node.clone().prop_map(Action::Kill).boxed(),
         node.clone().prop_map(Action::Restart).boxed(),
         node.clone().prop_map(Action::Timeout).boxed(),
+        node.clone().prop_map(Action::Decree).boxed(),
         node.prop_map(Action::Isolate).boxed(),
         links(n).prop_map(Action::Cut).boxed(),
         links(n).prop_map(Action::Restore).boxed(),

@@ -34,6 +34,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 mod customers;
+mod decree;
 pub mod flight;
 mod queue;
 pub mod view;
@@ -102,6 +103,8 @@ pub struct Simulation {
     load_generation: u64,
     /// The share of arriving customers, in percent, who walk away before their answer.
     walk_away_pct: u8,
+    /// Per branch, what the last decree naming it could achieve, and when (decree.rs).
+    decrees: Vec<Option<(Tick, String)>>,
     monitor: Monitor,
     /// The live L1 checker: it only watches (liveness.rs).
     liveness: Liveness,
@@ -138,6 +141,7 @@ impl Simulation {
             load: None,
             load_generation: 0,
             walk_away_pct: 0,
+            decrees: vec![None; n],
             monitor: Monitor::new(n),
             liveness: Liveness::new(&config),
             trace: Trace::default(),
@@ -564,7 +568,7 @@ impl Simulation {
         };
         match action {
             Action::Ask(b) | Action::Read(b) | Action::Retry(_, b) | Action::Kill(b) => check(b),
-            Action::Restart(b) | Action::Timeout(b) | Action::Isolate(b) => check(b),
+            Action::Restart(b) | Action::Timeout(b) | Action::Isolate(b) | Action::Decree(b) => check(b),
             Action::Cut(Links::One(a, b) | Links::Both(a, b))
             | Action::Restore(Links::One(a, b) | Links::Both(a, b)) => check(a).and(check(b)),
             Action::Latency(Links::One(a, b) | Links::Both(a, b), ..) => check(a).and(check(b)),
@@ -580,7 +584,7 @@ impl Simulation {
         let (changes, disturbs) = match &action {
             Action::Kill(_) | Action::Restart(_) | Action::Isolate(_) | Action::Split(_) | Action::Heal => (true, None),
             Action::Cut(_) | Action::Restore(_) | Action::Latency(..) | Action::Loss(..) => (true, None),
-            Action::Timeout(b) => (false, Some(*b)),
+            Action::Timeout(b) | Action::Decree(b) => (false, Some(*b)),
             Action::Drop(id) => (false, self.in_flight.iter().find(|m| m.id == *id).map(|m| m.to)),
             _ => (false, None),
         };
@@ -618,6 +622,7 @@ impl Simulation {
             Action::Read(b) => self.customer_ask(b, true).map(|_| ()),
             Action::Retry(r, b) => self.customer_retry(r, b),
             Action::Abandon(r) => self.customer_abandon(r),
+            Action::Decree(b) => self.decree(b),
             Action::WalkAway(pct) => {
                 self.walk_away_pct = pct;
                 Ok(())

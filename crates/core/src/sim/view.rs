@@ -274,6 +274,8 @@ pub struct BranchDetail {
     pub last_leader_contact: u64,
     /// The leader's next and match index per follower; empty unless it leads.
     pub peers: Vec<PeerView>,
+    /// The last decree naming this branch: when, and what it could achieve.
+    pub decree: Option<(u64, String)>,
 }
 
 pub const VIEW_MAX_REQUESTS: usize = 64;
@@ -629,6 +631,7 @@ impl Simulation {
             applied: r.applied.0,
             last_leader_contact: r.last_leader_contact.0,
             peers,
+            decree: self.decree_of(b).map(|(t, v)| (t.0, v.clone())),
         }
     }
 }
