@@ -406,7 +406,7 @@ impl Model {
             }
         }
         for id in NodeId::all(b.branches).filter(|id| s.up[id.index()]) {
-            out.extend(s.replicas[id.index()].at_door.keys().map(|r| Step::File(id, r.client)));
+            out.extend(s.replicas[id.index()].at_door.iter().map(|(r, ..)| Step::File(id, r.client)));
             if s.decrees < b.decrees && s.replicas[id.index()].role != Role::Leader {
                 out.push(Step::Decree(id));
             }

@@ -209,9 +209,10 @@ pub struct Replica {
     acked_round: Vec<u64>,
     pending_reads: Vec<PendingRead>,
     pub waiters: BTreeMap<RequestId, Vec<Waiter>>,
-    /// `number-at-the-door` only: the customers stamped at the door but not yet filed.
-    /// Volatile: a fire loses them, and the Numbers they were stamped with.
-    pub at_door: BTreeMap<RequestId, (SeqNum, Waiter)>,
+    /// `number-at-the-door` only: the customers stamped at the door but not yet filed, one
+    /// entry per request. Volatile: a fire loses them, and the Numbers they were stamped
+    /// with. A list, not a map: it is short, and another map type costs the page kilobytes.
+    pub at_door: Vec<(RequestId, SeqNum, Waiter)>,
     pub last_leader_contact: Tick,
     now: Tick,
 }
@@ -244,7 +245,7 @@ impl Replica {
             acked_round: vec![0; n],
             pending_reads: Vec::new(),
             waiters: BTreeMap::new(),
-            at_door: BTreeMap::new(),
+            at_door: Vec::new(),
             last_leader_contact: Tick(0),
             now: Tick(0),
         }
@@ -822,14 +823,16 @@ impl Replica {
         }
         let number = SeqNum(self.disk.door_counter.max(self.register.last).0 + 1);
         self.disk.door_counter = number;
-        self.at_door.insert(request, (number, waiter));
+        self.at_door.retain(|(r, ..)| *r != request); // a second stamp replaces the first
+        self.at_door.push((request, number, waiter));
         out.push(Output::Note(Note::StampedAtDoor { request, number, attempt: waiter.attempt }));
     }
 
     /// Files a certificate stamped at this branch's door. A stamp lost in a fire, or never
     /// made, files nothing: the Number it held is simply gone.
     fn on_file(&mut self, request: RequestId, out: &mut Vec<Output>) {
-        let Some((number, waiter)) = self.at_door.remove(&request) else { return };
+        let Some(k) = self.at_door.iter().position(|(r, ..)| *r == request) else { return };
+        let (_, number, waiter) = self.at_door.remove(k);
         if self.role == Role::Leader {
             return self.on_issue(request, Some(number), waiter, out);
         }

@@ -74,10 +74,18 @@ fn check_applied(h: &History, out: &mut Violations) -> Bound {
 
 /// What an I2 violation says: where the sequence went wrong, and the holes it has, the
 /// Numbers below its highest that no certificate of this branch holds (the first ten).
+/// With k Numbers held, the first ten holes lie within 1..=k+10, so a list of that many
+/// flags finds them whatever Numbers a history file holds (a set would cost the page kilobytes).
 fn gap_detail(b: NodeId, seq: &[(RequestId, u64)], i: usize, number: u64) -> String {
-    let held: BTreeSet<u64> = seq.iter().map(|&(_, n)| n).collect();
-    let top = held.last().copied().unwrap_or(0);
-    let missing: Vec<String> = (1..=top).filter(|n| !held.contains(n)).take(10).map(|n| n.to_string()).collect();
+    let top = seq.iter().map(|&(_, n)| n).max().unwrap_or(0);
+    let span = top.min(seq.len() as u64 + 10) as usize;
+    let mut held = vec![false; span + 1];
+    for &(_, n) in seq {
+        if let Some(h) = held.get_mut(n as usize) {
+            *h = true;
+        }
+    }
+    let missing: Vec<String> = (1..=span).filter(|&n| !held[n]).take(10).map(|n| n.to_string()).collect();
     let at = format!("{b} applied Number {number} in place {}", i + 1);
     match missing.len() {
         0 => at,
