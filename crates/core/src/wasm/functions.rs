@@ -64,7 +64,7 @@ pub fn narrated_scenarios() -> Result<JsValue, JsError> {
 /// Runs one swarm seed (its drawn configuration, faults and healing phase) and every checker:
 /// `{ seed, verdict: "pass" | "violation" | "liveness", firstInvariant, violations, liveness,
 /// faults, events, numbers, scenario }`. `variant` switches one safety mechanism off
-/// (`"no-quorum"`, `"no-dedup"`, `"volatile-vote"`).
+/// (`"no-quorum"`, `"no-dedup"`, `"volatile-vote"`, `"number-at-the-door"`, `"obey-decree"`).
 #[wasm_bindgen(js_name = runSeed)]
 pub fn run_seed(seed: JsValue, variant: Option<String>) -> Result<JsValue, JsError> {
     install_panic_hook();
