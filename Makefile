@@ -123,6 +123,8 @@ test-swarm: build-cli
 	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..200 --variant no-quorum
 	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..200 --variant no-dedup
 	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..20000 --variant volatile-vote --fail-fast
+	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..200 --variant number-at-the-door
+	scripts/expect-exit.sh 1 $(NEXTNUMBER) swarm --seeds 0..200 --variant obey-decree
 
 # The JS package, an npm package: wasm-pack builds the core for the browser (profile wasm, size
 # first), runs wasm-bindgen (from PATH, the pinned version) and wasm-opt -Oz (npm binaryen@132,

@@ -34,7 +34,8 @@ enum Command {
         /// Number of branches, 1 to 9 (ignored with --scenario, which sets its own).
         #[arg(long)]
         branches: Option<usize>,
-        /// An unsafe variant: no-quorum, no-dedup or volatile-vote (repeatable).
+        /// An unsafe variant: no-quorum, no-dedup, volatile-vote, number-at-the-door or
+        /// obey-decree (repeatable).
         #[arg(long)]
         variant: Vec<String>,
         /// A scenario file (format nextnumber/1); its seed wins over --seed if it has one.

@@ -35,6 +35,9 @@ pub enum Action {
     Restart(NodeId),
     /// Force the branch's election timer to fire now.
     Timeout(NodeId),
+    /// A higher authority declares the branch the Main Office (it still needs the votes,
+    /// unless the variant `obey-decree` is on).
+    Decree(NodeId),
     Cut(Links),
     Restore(Links),
     Isolate(NodeId),
@@ -48,6 +51,11 @@ pub enum Action {
     /// Customers per simulated second (0 stops the load).
     Load(u32, LoadTarget),
     Mode(ClientMode),
+    /// The customer waiting with this request walks away before the answer.
+    Abandon(RequestId),
+    /// From now on this percentage of the customers the load brings walk away before their
+    /// answer, each at a moment drawn within their patience (0 stops it).
+    WalkAway(u8),
 }
 
 impl fmt::Display for Links {
@@ -69,6 +77,7 @@ impl fmt::Display for Action {
             Action::Kill(b) => write!(f, "kill {b}"),
             Action::Restart(b) => write!(f, "restart {b}"),
             Action::Timeout(b) => write!(f, "timeout {b}"),
+            Action::Decree(b) => write!(f, "decree {b}"),
             Action::Cut(l) => write!(f, "cut {l}"),
             Action::Restore(l) => write!(f, "restore {l}"),
             Action::Isolate(b) => write!(f, "isolate {b}"),
@@ -90,6 +99,8 @@ impl fmt::Display for Action {
             Action::Load(rate, LoadTarget::Leader) => write!(f, "load {rate} leader"),
             Action::Load(rate, LoadTarget::Random) => write!(f, "load {rate} random"),
             Action::Mode(m) => write!(f, "mode {m}"),
+            Action::Abandon(r) => write!(f, "abandon {r}"),
+            Action::WalkAway(p) => write!(f, "walk-away {p}"),
         }
     }
 }
@@ -131,7 +142,7 @@ impl Action {
         let node = |i: usize| NodeId::parse(words[i], n);
         let Some(&verb) = words.first() else { return Err("empty action".into()) };
         Ok(match verb {
-            "ask" | "read" | "kill" | "restart" | "timeout" | "isolate" => {
+            "ask" | "read" | "kill" | "restart" | "timeout" | "isolate" | "decree" => {
                 arity(1)?;
                 let b = node(1)?;
                 match verb {
@@ -140,6 +151,7 @@ impl Action {
                     "kill" => Action::Kill(b),
                     "restart" => Action::Restart(b),
                     "timeout" => Action::Timeout(b),
+                    "decree" => Action::Decree(b),
                     _ => Action::Isolate(b),
                 }
             }
@@ -195,6 +207,18 @@ impl Action {
             "mode" => {
                 arity(1)?;
                 Action::Mode(ClientMode::parse(words[1])?)
+            }
+            "abandon" => {
+                arity(1)?;
+                Action::Abandon(RequestId::parse(words[1])?)
+            }
+            "walk-away" => {
+                arity(1)?;
+                let pct: u8 = parse_num(words[1], "percentage")?;
+                if pct > 100 {
+                    return Err(format!("walk-away must be 0 to 100 %, not {pct}"));
+                }
+                Action::WalkAway(pct)
             }
             other => return Err(format!("unknown action {other:?}")),
         })
@@ -255,6 +279,9 @@ mod tests {
             "load 10 leader",
             "load 0 random",
             "mode at-least-once",
+            "abandon c4-1",
+            "walk-away 10",
+            "decree C",
         ] {
             let a = Action::parse(s, 5).unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(a.to_string(), s);
@@ -276,6 +303,13 @@ mod tests {
             ("latency all 20 10", "min ≤ max"),
             ("load 5000", "at most"),
             ("retry x B", "request ID"),
+            ("abandon", "takes 1"),
+            ("abandon B", "request ID"),
+            ("walk-away 101", "0 to 100"),
+            ("decree", "takes 1"),
+            ("decree Q", "does not exist"),
+            ("decree A B", "takes 1"),
+            ("walk-away lots", "not a valid percentage"),
         ] {
             let e = Action::parse(s, 5).expect_err(s);
             assert!(e.contains(needle), "{s:?} gave {e:?}");

@@ -42,6 +42,13 @@ pub enum Variant {
     NoDedup,
     /// The vote lives only in memory: a restarted branch can vote twice in one term.
     VolatileVote,
+    /// The essay's obvious idea: the branch a customer walks into stamps the next Number from
+    /// its own counter on arrival, and files the certificate through the Main Office only
+    /// when the paperwork is done. A customer who walks away, or a fire, leaves a hole.
+    NumberAtTheDoor,
+    /// A decree (`decree X`) puts X in office at once, in a higher term, without a single
+    /// vote, and the others obey it: a register missing committed entries leads.
+    ObeyDecree,
     /// Canary (cargo feature `canary`, test builds only): a quorum of n/2, not n/2 + 1.
     #[cfg(feature = "canary")]
     CanaryHalfQuorum,
@@ -62,7 +69,8 @@ pub enum Variant {
     CanaryDeafLeader,
 }
 
-pub const ALL_VARIANTS: [Variant; 3] = [Variant::NoQuorum, Variant::NoDedup, Variant::VolatileVote];
+pub const ALL_VARIANTS: [Variant; 5] =
+    [Variant::NoQuorum, Variant::NoDedup, Variant::VolatileVote, Variant::NumberAtTheDoor, Variant::ObeyDecree];
 
 /// The deliberately wrong builds: never offered by the page or a default CLI build, and
 /// switched on only by a test (or `nextnumber swarm --variant canary-…` built with
@@ -103,6 +111,8 @@ impl Variant {
             Variant::NoQuorum => "no-quorum",
             Variant::NoDedup => "no-dedup",
             Variant::VolatileVote => "volatile-vote",
+            Variant::NumberAtTheDoor => "number-at-the-door",
+            Variant::ObeyDecree => "obey-decree",
             #[cfg(feature = "canary")]
             Variant::CanaryHalfQuorum => "canary-half-quorum",
             #[cfg(feature = "canary")]
@@ -118,10 +128,10 @@ impl Variant {
         if let Some(v) = CANARY_VARIANTS.into_iter().find(|v| v.name() == s) {
             return Ok(v);
         }
-        ALL_VARIANTS
-            .into_iter()
-            .find(|v| v.name() == s)
-            .ok_or_else(|| format!("unknown variant {s:?} (expected no-quorum, no-dedup or volatile-vote)"))
+        ALL_VARIANTS.into_iter().find(|v| v.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = ALL_VARIANTS.iter().map(|v| v.name()).collect();
+            format!("unknown variant {s:?} (expected one of {})", names.join(", "))
+        })
     }
 }
 

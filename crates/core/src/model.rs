@@ -61,6 +61,9 @@ pub struct Bounds {
     pub attempts: u32,
     pub crashes: u8,
     pub partitions: u8,
+    /// Decrees (`decree X`, a higher authority naming the Main Office) along a path. None in
+    /// the standard model, whose pinned state counts predate them.
+    pub decrees: u8,
     /// Whether a message may be lost. Losing one is never needed to break a safety property
     /// (a message never delivered does as much), but it is part of the state space asked for.
     pub drops: bool,
@@ -85,6 +88,7 @@ impl Bounds {
             attempts: 2,
             crashes: 1,
             partitions: 1,
+            decrees: 0,
             drops: true,
             heartbeats: true,
             max_term: None,
@@ -109,6 +113,11 @@ impl Bounds {
 
     pub fn with_variant(mut self, v: Variant) -> Bounds {
         self.variants = vec![v];
+        self
+    }
+
+    pub fn with_decrees(mut self, decrees: u8) -> Bounds {
+        self.decrees = decrees;
         self
     }
 }
@@ -195,6 +204,9 @@ impl fmt::Display for Bounds {
             if self.drops { "on" } else { "off" },
             if self.heartbeats { "on" } else { "off" },
         )?;
+        if self.decrees > 0 {
+            write!(f, ", {} decree", self.decrees)?;
+        }
         if let Some(t) = self.max_term {
             write!(f, ", terms <= {t}")?;
         }
@@ -237,6 +249,11 @@ enum Step {
     ElectionTimeout(NodeId),
     HeartbeatTimeout(NodeId),
     Ask(ClientId, NodeId),
+    /// A customer stamped at this branch's door is done with the paperwork
+    /// (`number-at-the-door`). Never taking this step is the customer who walks away.
+    File(NodeId, ClientId),
+    /// A higher authority names this branch the Main Office, in a term above all in use.
+    Decree(NodeId),
     Crash(NodeId),
     Restart(NodeId),
     Isolate(NodeId),
@@ -266,6 +283,7 @@ struct State {
     isolated: Option<NodeId>,
     crashes: u8,
     partitions: u8,
+    decrees: u8,
     attempts: Vec<u32>,
     /// Sorted by fingerprint: a canonical order for a multiset.
     in_flight: Vec<Arc<Envelope>>,
@@ -317,6 +335,7 @@ impl Model {
             isolated: None,
             crashes: 0,
             partitions: 0,
+            decrees: 0,
             attempts: vec![0; self.bounds.customers as usize],
             in_flight: Vec::new(),
             monitor_fp: debug_fp(&*monitor),
@@ -334,6 +353,9 @@ impl Model {
         h.write_u8(s.isolated.map_or(u8::MAX, |b| b.0));
         h.write_u8(s.crashes);
         h.write_u8(s.partitions);
+        if self.bounds.decrees > 0 {
+            h.write_u8(s.decrees); // only then: the other models' fingerprints stay as they were
+        }
         for a in &s.attempts {
             h.write_u32(*a);
         }
@@ -383,6 +405,12 @@ impl Model {
                 }
             }
         }
+        for id in NodeId::all(b.branches).filter(|id| s.up[id.index()]) {
+            out.extend(s.replicas[id.index()].at_door.iter().map(|(r, ..)| Step::File(id, r.client)));
+            if s.decrees < b.decrees && s.replicas[id.index()].role != Role::Leader {
+                out.push(Step::Decree(id));
+            }
+        }
         for id in NodeId::all(b.branches) {
             if !s.up[id.index()] {
                 out.push(Step::Restart(id));
@@ -416,6 +444,12 @@ impl Model {
                 *a += 1;
                 let ask = Ask { client, attempt: *a, op: Op::Issue(request_of(client)) };
                 self.step_replica(s, id, Input::Ask(ask));
+            }
+            Step::File(id, client) => self.step_replica(s, id, Input::File(request_of(client))),
+            Step::Decree(id) => {
+                s.decrees += 1;
+                let term = Term(s.replicas.iter().map(|r| r.disk.term.0).max().unwrap_or(0) + 1);
+                self.step_replica(s, id, Input::Decree { term });
             }
             Step::Crash(id) => {
                 s.crashes += 1;
@@ -504,6 +538,8 @@ impl Model {
             Step::Ask(c, id) => {
                 format!("{c} asks at {id} for {} (try {})", request_of(c), s.attempts[c.0 as usize - 1] + 1)
             }
+            Step::File(id, c) => format!("{id} files {}, stamped at its door", request_of(c)),
+            Step::Decree(id) => format!("decree: {id} is declared the Main Office"),
             Step::Crash(id) => format!("{id} burns down (only its disk is left)"),
             Step::Restart(id) => format!("{id} restarts"),
             Step::Isolate(id) => format!("flood: {id} cut off both ways"),

@@ -12,6 +12,19 @@ pub enum EntryKind {
     Noop,
     /// A customer's request for the next Number; the Number itself is chosen at apply time.
     Issue(RequestId),
+    /// A certificate whose Number was stamped at the door before it was filed: only the
+    /// unsafe variant `number-at-the-door` writes it.
+    IssueAtDoor(RequestId, SeqNum),
+}
+
+impl EntryKind {
+    /// The request an entry files, if any (a no-op files none).
+    pub fn request(self) -> Option<RequestId> {
+        match self {
+            EntryKind::Noop => None,
+            EntryKind::Issue(r) | EntryKind::IssueAtDoor(r, _) => Some(r),
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
@@ -30,6 +43,9 @@ pub struct Entry {
 #[serde(rename_all = "kebab-case", tag = "op", content = "request")]
 pub enum Op {
     Issue(RequestId),
+    /// Filing a certificate whose Number the branch at the door already stamped (the unsafe
+    /// variant `number-at-the-door`): the Main Office writes that Number, not the next one.
+    IssueAtDoor(RequestId, SeqNum),
     /// "What is the latest Number?"
     Read,
 }
@@ -156,7 +172,7 @@ impl Message {
             Message::Vote { .. } => MessageKind::Vote,
             Message::Append(_) => MessageKind::Append,
             Message::AppendAck { .. } => MessageKind::AppendAck,
-            Message::Forward(Ask { op: Op::Issue(_), .. }) => MessageKind::CustomerRequest,
+            Message::Forward(Ask { op: Op::Issue(_) | Op::IssueAtDoor(..), .. }) => MessageKind::CustomerRequest,
             Message::Forward(Ask { op: Op::Read, .. }) => MessageKind::Read,
             Message::Reply { .. } => MessageKind::Reply,
         }
@@ -182,6 +198,7 @@ impl fmt::Display for Op {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Op::Issue(r) => write!(f, "issue {r}"),
+            Op::IssueAtDoor(r, n) => write!(f, "file {r} with Number {} from the door", n.0),
             Op::Read => write!(f, "read"),
         }
     }

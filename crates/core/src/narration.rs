@@ -86,7 +86,7 @@ fn bounded(text: &str) -> Result<String, String> {
 /// checks they agree) and file name. The one list: the page fetches `scenarios/<file>`
 /// lazily from it (Trunk copies `crates/core/scenarios/` there), [`ESSAY`] builds the text
 /// in, and the tests and the CLI read the files in `crates/core/scenarios/`.
-pub const ESSAY_FILES: [(&str, &str, &str); 11] = [
+pub const ESSAY_FILES: [(&str, &str, &str); 15] = [
     ("one-office", "One office, one officer", "essay-1-one-office.txt"),
     ("clerks-and-the-officer", "Clerks and the officer", "essay-2-clerks-and-the-officer.txt"),
     ("fire-at-the-main-office", "The fire at the Main Office", "essay-3-fire-at-the-main-office.txt"),
@@ -98,12 +98,16 @@ pub const ESSAY_FILES: [(&str, &str, &str); 11] = [
     ("latency-floor", "The latency floor: Europe to Asia, the Earth to the Moon", "essay-9-latency-floor.txt"),
     ("one-way-flood", "The one-way flood", "essay-10-one-way-flood.txt"),
     ("two-generals", "The Two Generals", "essay-11-two-generals.txt"),
+    ("numbers-at-commit", "Numbers given when the entry commits", "essay-12-numbers-at-commit.txt"),
+    ("number-at-the-door", "Numbers stamped at the door", "essay-13-number-at-the-door.txt"),
+    ("higher-authority", "The higher authority", "essay-14-the-higher-authority.txt"),
+    ("obey-the-decree", "A decree obeyed without a vote", "essay-15-obey-the-decree.txt"),
 ];
 
 /// The essay's scenarios built in, in [`ESSAY_FILES`]' order: (name, scenario file text).
 /// For the JS API and the CLI; the page does not use it (it would add the texts' bytes to
 /// every first load). A test checks the two lists name the same files in the same order.
-pub const ESSAY: [(&str, &str); 11] = [
+pub const ESSAY: [(&str, &str); 15] = [
     ("one-office", include_str!("../scenarios/essay-1-one-office.txt")),
     ("clerks-and-the-officer", include_str!("../scenarios/essay-2-clerks-and-the-officer.txt")),
     ("fire-at-the-main-office", include_str!("../scenarios/essay-3-fire-at-the-main-office.txt")),
@@ -115,6 +119,10 @@ pub const ESSAY: [(&str, &str); 11] = [
     ("latency-floor", include_str!("../scenarios/essay-9-latency-floor.txt")),
     ("one-way-flood", include_str!("../scenarios/essay-10-one-way-flood.txt")),
     ("two-generals", include_str!("../scenarios/essay-11-two-generals.txt")),
+    ("numbers-at-commit", include_str!("../scenarios/essay-12-numbers-at-commit.txt")),
+    ("number-at-the-door", include_str!("../scenarios/essay-13-number-at-the-door.txt")),
+    ("higher-authority", include_str!("../scenarios/essay-14-the-higher-authority.txt")),
+    ("obey-the-decree", include_str!("../scenarios/essay-15-obey-the-decree.txt")),
 ];
 
 /// A built-in scenario by name, with its narration.

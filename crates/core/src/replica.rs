@@ -33,6 +33,14 @@ pub enum Input {
     HeartbeatTimeout,
     /// A customer at this branch's desk.
     Ask(Ask),
+    /// The paperwork of a customer stamped at this branch's door is done: file it
+    /// (the unsafe variant `number-at-the-door` only; nothing happens without a stamp).
+    File(RequestId),
+    /// A higher authority names this branch the Main Office, in `term` at least: a term
+    /// above every one in use, so no branch can dismiss the decree as old news.
+    Decree {
+        term: Term,
+    },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -89,6 +97,13 @@ pub enum Note {
     SteppedDown {
         reason: &'static str,
     },
+    /// The unsafe variant `number-at-the-door`: a customer was stamped `number` on arrival,
+    /// before anything was filed. The simulator files it when the paperwork is done.
+    StampedAtDoor {
+        request: RequestId,
+        number: SeqNum,
+        attempt: u32,
+    },
 }
 
 /// One line of the trace (and the page's event log), in words rather than struct syntax.
@@ -110,6 +125,9 @@ impl std::fmt::Display for Note {
             }
             Note::Applied { index, request: None, .. } => write!(f, "applies index {}: no-op", index.0),
             Note::SteppedDown { reason } => write!(f, "steps down: {reason}"),
+            Note::StampedAtDoor { request, number, .. } => {
+                write!(f, "stamps Number {} on {request} at the door, nothing filed yet", number.0)
+            }
         }
     }
 }
@@ -130,6 +148,10 @@ pub struct Disk {
     pub voted_for: Option<NodeId>,
     /// Chunked, so time-travel snapshots share it (chunked.rs).
     pub log: Chunked<Entry>,
+    /// `number-at-the-door` only: the last Number this branch's door stamped. Written down
+    /// like a ledger, so it survives a fire; the customers inside the building do not.
+    #[serde(skip)]
+    pub door_counter: SeqNum,
 }
 
 /// The applied state: the Numbers issued, in order, and the RequestId → Number table.
@@ -166,6 +188,8 @@ pub struct Replica {
     no_quorum: bool,
     no_dedup: bool,
     volatile_vote: bool,
+    at_the_door: bool,
+    obey_decree: bool,
     #[cfg(feature = "canary")]
     canaries: Canaries,
     pub disk: Disk,
@@ -186,6 +210,10 @@ pub struct Replica {
     acked_round: Vec<u64>,
     pending_reads: Vec<PendingRead>,
     pub waiters: BTreeMap<RequestId, Vec<Waiter>>,
+    /// `number-at-the-door` only: the customers stamped at the door but not yet filed, one
+    /// entry per request. Volatile: a fire loses them, and the Numbers they were stamped
+    /// with. A list, not a map: it is short, and another map type costs the page kilobytes.
+    pub at_door: Vec<(RequestId, SeqNum, Waiter)>,
     pub last_leader_contact: Tick,
     now: Tick,
 }
@@ -199,6 +227,8 @@ impl Replica {
             no_quorum: config.has(Variant::NoQuorum),
             no_dedup: config.has(Variant::NoDedup),
             volatile_vote: config.has(Variant::VolatileVote),
+            at_the_door: config.has(Variant::NumberAtTheDoor),
+            obey_decree: config.has(Variant::ObeyDecree),
             #[cfg(feature = "canary")]
             canaries: Canaries::of(config),
             disk: Disk::default(),
@@ -216,6 +246,7 @@ impl Replica {
             acked_round: vec![0; n],
             pending_reads: Vec::new(),
             waiters: BTreeMap::new(),
+            at_door: Vec::new(),
             last_leader_contact: Tick(0),
             now: Tick(0),
         }
@@ -290,6 +321,8 @@ impl Replica {
             Input::ElectionTimeout => self.on_election_timeout(out),
             Input::HeartbeatTimeout => self.on_heartbeat_timeout(out),
             Input::Ask(ask) => self.on_ask(self.id, ask, out),
+            Input::File(request) => self.on_file(request, out),
+            Input::Decree { term } => self.on_decree(term, out),
         }
     }
 
@@ -330,8 +363,12 @@ impl Replica {
             return Err(format!("{id} has a register whose terms go down at index {}", i + 1));
         }
         // The applied Numbers are exactly 1..=k, in order (LogIndex ≠ SeqNum: no-ops and
-        // retried requests take slots but no Number).
+        // retried requests take slots but no Number). Not so when the door stamps them: holes
+        // and disorder are what that variant shows, and the checkers outside judge them.
         let seq = &self.register.sequence;
+        if self.at_the_door {
+            return Ok(Checked { log: log.len(), numbers: seq.len() });
+        }
         if self.register.last.0 != seq.len() as u64 {
             return Err(format!("{id} issued up to Number {} but holds {} Numbers", self.register.last.0, seq.len()));
         }
@@ -409,7 +446,32 @@ impl Replica {
             self.check_quorum(out);
             return;
         }
-        self.disk.term = Term(self.disk.term.0 + 1);
+        self.stand_for_election(Term(self.disk.term.0 + 1), out);
+    }
+
+    /// A decree (issue 12, the essay's higher authority). Safe, it only starts an election
+    /// at once: the branch takes office with a majority's votes, each given only to a
+    /// register at least as complete as the voter's (§5.2, §5.4.1), or not at all. Under
+    /// `obey-decree` it takes office on the spot, with no vote, and its register, however
+    /// short, is what the others are made to copy (§5.3 makes followers obey a leader).
+    fn on_decree(&mut self, term: Term, out: &mut Vec<Output>) {
+        if self.role == Role::Leader {
+            return; // already the Main Office
+        }
+        let term = term.max(Term(self.disk.term.0 + 1));
+        out.push(Output::ResetElectionTimer);
+        if !self.obey_decree {
+            return self.stand_for_election(term, out);
+        }
+        self.disk.term = term;
+        self.disk.voted_for = Some(self.id);
+        self.role = Role::Candidate;
+        self.become_leader(out);
+    }
+
+    fn stand_for_election(&mut self, term: Term, out: &mut Vec<Output>) {
+        debug_assert!(term > self.disk.term);
+        self.disk.term = term;
         self.disk.voted_for = Some(self.id);
         self.role = Role::Candidate;
         self.leader = None;
@@ -707,17 +769,21 @@ impl Replica {
     /// The Number is chosen here, in log order, from the applied state alone, so every branch
     /// that applies the same log issues the same Numbers.
     fn apply(&mut self, index: LogIndex, out: &mut Vec<Output>) {
-        let EntryKind::Issue(request) = self.disk.log[index.0 as usize - 1].kind else {
-            out.push(Output::Note(Note::Applied { index, request: None, number: None }));
-            return;
+        let (request, stamped) = match self.disk.log[index.0 as usize - 1].kind {
+            EntryKind::Issue(r) => (r, None),
+            EntryKind::IssueAtDoor(r, n) => (r, Some(n)),
+            EntryKind::Noop => {
+                out.push(Output::Note(Note::Applied { index, request: None, number: None }));
+                return;
+            }
         };
         let dedup = !self.no_dedup && !self.canaries().append_dedup;
         let existing = self.register.table.get(&request).copied().filter(|_| dedup);
         let (number, fresh) = match existing {
             Some(n) => (n, false),
             None => {
-                let n = SeqNum(self.register.last.0 + 1);
-                self.register.last = n;
+                let n = stamped.unwrap_or(SeqNum(self.register.last.0 + 1));
+                self.register.last = self.register.last.max(n);
                 self.register.table.get_or_insert(request, n);
                 self.register.sequence.push((request, n));
                 self.register.issued_at.push(index);
@@ -736,13 +802,43 @@ impl Replica {
 
     fn on_ask(&mut self, origin: NodeId, ask: Ask, out: &mut Vec<Output>) {
         let waiter = Waiter { origin, client: ask.client, attempt: ask.attempt };
+        if let (true, Op::Issue(request)) = (self.at_the_door && origin == self.id, ask.op) {
+            return self.stamp_at_door(request, waiter, out);
+        }
         if self.role != Role::Leader {
             return self.redirect(origin, waiter, ask, out);
         }
         match ask.op {
-            Op::Issue(request) => self.on_issue(request, waiter, out),
+            Op::Issue(request) => self.on_issue(request, None, waiter, out),
+            Op::IssueAtDoor(request, number) => self.on_issue(request, Some(number), waiter, out),
             Op::Read => self.on_read(waiter, out),
         }
+    }
+
+    /// The unsafe variant `number-at-the-door`: the Number comes from this branch's own
+    /// counter as the customer walks in, before anything is written anywhere. Only when the
+    /// paperwork is done (`Input::File`) does the certificate go to the Main Office.
+    fn stamp_at_door(&mut self, request: RequestId, waiter: Waiter, out: &mut Vec<Output>) {
+        if let Some(&number) = self.register.table.get(&request).filter(|_| !self.no_dedup) {
+            return self.answer(waiter, Answer::Number { number }, out);
+        }
+        let number = SeqNum(self.disk.door_counter.max(self.register.last).0 + 1);
+        self.disk.door_counter = number;
+        self.at_door.retain(|(r, ..)| *r != request); // a second stamp replaces the first
+        self.at_door.push((request, number, waiter));
+        out.push(Output::Note(Note::StampedAtDoor { request, number, attempt: waiter.attempt }));
+    }
+
+    /// Files a certificate stamped at this branch's door. A stamp lost in a fire, or never
+    /// made, files nothing: the Number it held is simply gone.
+    fn on_file(&mut self, request: RequestId, out: &mut Vec<Output>) {
+        let Some(k) = self.at_door.iter().position(|(r, ..)| *r == request) else { return };
+        let (_, number, waiter) = self.at_door.remove(k);
+        if self.role == Role::Leader {
+            return self.on_issue(request, Some(number), waiter, out);
+        }
+        let ask = Ask { client: waiter.client, attempt: waiter.attempt, op: Op::IssueAtDoor(request, number) };
+        self.redirect(self.id, waiter, ask, out)
     }
 
     /// A branch that is not the Main Office forwards a customer at its own desk to the
@@ -758,11 +854,13 @@ impl Replica {
                 self.answer(waiter, answer, out)
             }
             (None, Op::Read) => self.answer(waiter, Answer::NotLeader { hint: None }, out),
-            (None, Op::Issue(_)) => self.answer(waiter, Answer::NoQuorum, out),
+            (None, Op::Issue(_) | Op::IssueAtDoor(..)) => self.answer(waiter, Answer::NoQuorum, out),
         }
     }
 
-    fn on_issue(&mut self, request: RequestId, waiter: Waiter, out: &mut Vec<Output>) {
+    /// `stamped`: the Number a door already gave (`number-at-the-door`); None for the real
+    /// service, which gives the Number when the entry is applied.
+    fn on_issue(&mut self, request: RequestId, stamped: Option<SeqNum>, waiter: Waiter, out: &mut Vec<Output>) {
         if self.canaries().deaf_leader {
             return; // the canary: the request is dropped, the customer never hears back
         }
@@ -778,7 +876,8 @@ impl Replica {
             }
         }
         self.waiters.entry(request).or_default().push(waiter);
-        self.append_entry(EntryKind::Issue(request), out);
+        let kind = stamped.map_or(EntryKind::Issue(request), |n| EntryKind::IssueAtDoor(request, n));
+        self.append_entry(kind, out);
     }
 
     /// ReadIndex (thesis §6.4): remember the commit index, confirm leadership with one

@@ -697,3 +697,15 @@ fn from_json_refuses_branches_outside_the_config_anywhere_and_answers_before_ask
         assert!(History::from_json(&text).is_err(), "accepted {what}");
     }
 }
+
+/// The I2 message names the first holes, and a history file with an absurd Number costs no
+/// more than its own length to judge.
+#[test]
+fn i2_names_the_first_holes_whatever_the_numbers() {
+    let text = r#"{"format": "nextnumber-history/1", "seed": 1, "config": {"branches": 1},
+        "requests": [], "applied": {"A": [["c1-1", 1], ["c2-1", 4], ["c3-1", 1000000000000000]]}}"#;
+    let h = History::from_json(text).unwrap();
+    let v = check_history(&h);
+    let gap = v.list().iter().find(|v| v.invariant == Invariant::I2Gapless).expect("a gap");
+    assert_eq!(gap.detail, "A applied Number 4 in place 2; no one holds Numbers 2, 3, 5, 6, 7, 8, 9, 10, 11, 12");
+}

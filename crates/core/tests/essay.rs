@@ -289,3 +289,81 @@ fn no_letter_makes_two_generals_sure_but_the_same_request_id_asked_again_does() 
     assert_eq!(sim.replica(NodeId(0)).register.sequence.len(), 2, "asking again issued nothing new");
     assert!(sim.stats().messages_dropped > 10, "the road lost letters: {}", sim.stats().messages_dropped);
 }
+
+/// The Numbers a branch applied, in register order.
+fn applied(sim: &Simulation, b: NodeId) -> Vec<u64> {
+    sim.replica(b).register.sequence.iter().map(|(_, n)| n.0).collect()
+}
+
+#[test]
+fn a_number_given_at_commit_survives_a_customer_who_leaves_and_a_fire() {
+    let (_, _, sim) = run("numbers-at-commit");
+    assert!(problems(&sim).is_empty(), "{:?}", problems(&sim));
+    assert_eq!(applied(&sim, NodeId(0)), [1, 2, 3, 4, 5, 6], "unique and gapless");
+    let c2 = sim.records().iter().find(|r| r.request.to_string() == "c2-1").unwrap();
+    assert_eq!((c2.result.as_ref(), c2.complete), (None, None), "c2 left without an answer");
+    let held = sim.replica(NodeId(0)).register.sequence.iter().find(|(r, _)| *r == c2.request).map(|(_, n)| n.0);
+    assert_eq!(held, Some(2), "yet its certificate holds Number 2: no hole");
+    let (caught, number) = numbers(&sim).into_iter().find(|(r, _)| r.request.to_string() == "c1-3").unwrap();
+    assert_eq!((number, caught.attempts), (5, 2), "the request the fire caught got the next Number, once");
+}
+
+#[test]
+fn a_number_stamped_at_the_door_is_lost_with_a_customer_who_leaves_or_a_fire() {
+    let (_, _, sim) = run("number-at-the-door");
+    assert_eq!(applied(&sim, NodeId(0)), [1, 3, 6, 7, 8]);
+    let report = sim.report();
+    let gaps: Vec<&str> = report.violations().iter().map(|(_, v)| v.invariant.code()).collect();
+    assert!(!gaps.is_empty() && gaps.iter().all(|c| *c == "I2"), "only the gaps are wrong: {gaps:?}");
+    let named = report.violations().iter().any(|(_, v)| v.detail.ends_with("no one holds Numbers 2, 4, 5"));
+    assert!(named, "the checker names the holes: {:?}", report.violations());
+}
+
+/// Under load, with half the customers walking away at some moment within their patience
+/// (a quarter of those before their answer, letters taking 100 to 150 ms): the real service keeps its Numbers
+/// gapless (a walker's request is filed or not, and a Number exists only if filed); the
+/// door leaves holes.
+#[test]
+fn customers_who_walk_away_under_load_leave_holes_only_at_the_door() {
+    let day = |variant: &str| {
+        let text = format!(
+            "nextnumber/1\nseed 4\nbranches 3\n{variant}\nlatency 100 150\nelection 1000 2000\nheartbeat 300\n\
+             @0 timeout A\n@0 walk-away 50\n@500 load 30 leader\n@4500 load 0\nrun 8000\n"
+        );
+        Scenario::parse(&text).unwrap().run(1).unwrap()
+    };
+    let safe = day("");
+    assert!(problems(&safe).is_empty(), "{:?}", problems(&safe));
+    let walked = safe.records().iter().filter(|r| r.complete.is_none()).count();
+    assert!(walked >= 5, "customers walked away: {walked}");
+    let door = day("variant number-at-the-door");
+    assert!(problems(&door).contains(&"I2"), "{:?}", problems(&door));
+}
+
+#[test]
+fn a_decree_must_still_win_the_votes_and_cannot_open_a_closed_office() {
+    let (_, _, sim) = run("higher-authority");
+    assert!(problems(&sim).is_empty(), "{:?}", problems(&sim));
+    let verdict = |b: u8| sim.decree_of(NodeId(b)).map(|(_, v)| v.clone()).unwrap();
+    assert!(verdict(2).starts_with("C cannot win: C's register lacks Number 4, which"), "{}", verdict(2));
+    assert!(verdict(1).starts_with("B stands for election"), "{}", verdict(1));
+    assert!(verdict(0).starts_with("Office closed until further notice"), "{}", verdict(0));
+    let h = History::of(&sim);
+    let term_of = |b: u8| h.leaders.iter().filter(|l| l.branch == NodeId(b)).map(|l| l.tick).collect::<Vec<_>>();
+    assert!(term_of(2).is_empty(), "C never took office: {:?}", h.leaders);
+    assert!(term_of(1).iter().any(|t| (6_000..6_500).contains(t)), "B took office by its votes: {:?}", h.leaders);
+    assert!(!h.leaders.iter().any(|l| l.tick > 8_000), "no one took office with two of five: {:?}", h.leaders);
+    let mut got: Vec<u64> = numbers(&sim).iter().map(|(_, n)| *n).collect();
+    got.sort_unstable();
+    assert_eq!(got, (1..=got.len() as u64).collect::<Vec<_>>(), "unique and gapless");
+}
+
+#[test]
+fn a_decree_obeyed_without_a_vote_gives_numbers_twice() {
+    let (_, _, sim) = run("obey-the-decree");
+    let found = problems(&sim);
+    assert!(found.contains(&"I4") && found.contains(&"I1"), "{found:?}");
+    let report = sim.report();
+    let first = &report.violations()[0].1;
+    assert_eq!(first.detail, "C leads term 2 without committed entry 5", "caught the moment C took office");
+}

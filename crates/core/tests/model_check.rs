@@ -86,3 +86,31 @@ fn a_stale_vote_crowns_a_leader_of_an_older_term_without_a_violation() {
     assert_eq!(sim.violations(), &[], "a stale leader is no violation");
     assert!(check_history(&h).is_empty());
 }
+
+/// The essay's higher authority (issue 12): one decree anywhere along a path, naming any
+/// branch that does not lead. Safe, a decree only starts an election, so every property
+/// holds; the counts are pinned like the others'. `obey-decree` is caught in canaries.rs.
+const DECREE_DEPTH: usize = 7;
+const DECREE_STATES: usize = 154_410;
+
+#[test]
+fn a_decree_that_must_still_win_the_votes_keeps_every_property() {
+    let r = run(&Bounds::small(DECREE_DEPTH).with_decrees(1));
+    assert_safe_and_not_vacuous(&r, DECREE_DEPTH);
+    let without = run(&Bounds::small(DECREE_DEPTH));
+    assert!(r.states > without.states, "the decrees added states: {} vs {}", r.states, without.states);
+    assert_eq!(r.states, DECREE_STATES, "the state space changed (per depth: {:?})", r.per_depth);
+}
+
+/// `make model`: the issue's model (2 customers, a fire, a flood, lost messages) with one
+/// decree, to depth 7.
+const DECREE_FULL_STATES: usize = 2_174_957;
+
+#[test]
+#[ignore = "a few minutes: `make model`"]
+fn a_decree_in_the_full_model_keeps_every_property() {
+    let r = run(&Bounds::standard(DECREE_DEPTH).with_decrees(1));
+    assert_safe_and_not_vacuous(&r, DECREE_DEPTH);
+    println!("per depth: {:?}", r.per_depth);
+    assert_eq!(r.states, DECREE_FULL_STATES, "the state space changed (per depth: {:?})", r.per_depth);
+}

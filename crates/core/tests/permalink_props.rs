@@ -20,7 +20,7 @@ fn range(lo: u64, hi: u64) -> impl Strategy<Value = (u64, u64)> {
 fn config() -> impl Strategy<Value = Config> {
     (
         1usize..=9,
-        proptest::sample::subsequence(ALL_VARIANTS.to_vec(), 0..=3),
+        proptest::sample::subsequence(ALL_VARIANTS.to_vec(), 0..=ALL_VARIANTS.len()),
         mode(),
         range(1, limits::MAX_LATENCY_MS),
         (0u8..=100, 0u8..=100),
@@ -85,6 +85,7 @@ fn action(n: u8) -> BoxedStrategy<Action> {
         node.clone().prop_map(Action::Kill).boxed(),
         node.clone().prop_map(Action::Restart).boxed(),
         node.clone().prop_map(Action::Timeout).boxed(),
+        node.clone().prop_map(Action::Decree).boxed(),
         node.prop_map(Action::Isolate).boxed(),
         links(n).prop_map(Action::Cut).boxed(),
         links(n).prop_map(Action::Restore).boxed(),
@@ -97,6 +98,10 @@ fn action(n: u8) -> BoxedStrategy<Action> {
             .prop_map(|(r, t)| Action::Load(r, t))
             .boxed(),
         mode().prop_map(Action::Mode).boxed(),
+        (1u32..100_000, 1u32..100_000)
+            .prop_map(|(c, s)| Action::Abandon(RequestId { client: ClientId(c), seq: s }))
+            .boxed(),
+        (0u8..=100).prop_map(Action::WalkAway).boxed(),
     ];
     if n >= 2 {
         choices.push(split(n).boxed());

@@ -43,7 +43,7 @@ fn check_applied(h: &History, out: &mut Violations) -> Bound {
     for (&b, seq) in &h.applied {
         for (i, &(request, number)) in seq.iter().enumerate() {
             if number != i as u64 + 1 {
-                let detail = format!("{b} applied Number {number} as its {}th", i + 1);
+                let detail = gap_detail(b, seq, i, number);
                 out.push(violation(Invariant::I2Gapless, None, detail).requests([request]).branches([b]));
                 break;
             }
@@ -74,6 +74,28 @@ fn check_applied(h: &History, out: &mut Violations) -> Bound {
         }
     }
     bound
+}
+
+/// What an I2 violation says: where the sequence went wrong, and the holes it has, the
+/// Numbers below its highest that no certificate of this branch holds (the first ten).
+/// With k Numbers held, the first ten holes lie within 1..=k+10, so a list of that many
+/// flags finds them whatever Numbers a history file holds (a set would cost the page kilobytes).
+fn gap_detail(b: NodeId, seq: &[(RequestId, u64)], i: usize, number: u64) -> String {
+    let top = seq.iter().map(|&(_, n)| n).max().unwrap_or(0);
+    let span = top.min(seq.len() as u64 + 10) as usize;
+    let mut held = vec![false; span + 1];
+    for &(_, n) in seq {
+        if let Some(h) = held.get_mut(n as usize) {
+            *h = true;
+        }
+    }
+    let missing: Vec<String> = (1..=span).filter(|&n| !held[n]).take(10).map(|n| n.to_string()).collect();
+    let at = format!("{b} applied Number {number} in place {}", i + 1);
+    match missing.len() {
+        0 => at,
+        1 => format!("{at}; no one holds Number {}", missing[0]),
+        _ => format!("{at}; no one holds Numbers {}", missing.join(", ")),
+    }
 }
 
 fn check_requests(h: &History, bound: &Bound, out: &mut Violations) {

@@ -197,7 +197,9 @@ impl Monitor {
                 self.sometimes.numbers_issued += 1;
             }
             None => {
-                let detail = format!("{b} issued Number {k} while only {} were issued", self.canonical.len());
+                let (issued, hole) = (self.canonical.len(), self.canonical.len() + 1);
+                let detail =
+                    format!("{b} issued Number {k} while only {issued} were issued: no one holds Number {hole}");
                 self.violations
                     .push(violation(Invariant::I2Gapless, Some(now.0), detail).requests([request]).branches([b]));
             }
@@ -242,9 +244,12 @@ impl Monitor {
 
 fn entry_hash(prev: u64, term: Term, kind: EntryKind) -> u64 {
     let mut h = fnv1a(prev ^ 0x9e37_79b9_7f4a_7c15, &term.0.to_le_bytes());
-    if let EntryKind::Issue(r) = kind {
+    if let Some(r) = kind.request() {
         h = fnv1a(h, &r.client.0.to_le_bytes());
         h = fnv1a(h, &r.seq.to_le_bytes());
+    }
+    if let EntryKind::IssueAtDoor(_, n) = kind {
+        h = fnv1a(h, &n.0.to_le_bytes());
     }
     h
 }

@@ -10,6 +10,7 @@ use crate::history::{Outcome, RequestKind, RequestRecord};
 use crate::ids::*;
 use crate::msg::{Answer, Ask, Op};
 use crate::replica::Input;
+use rand::Rng;
 
 #[derive(Copy, Clone, Debug)]
 pub(super) struct Pending {
@@ -120,12 +121,60 @@ impl Simulation {
     }
 
     /// A customer walks into `branch` and asks for a Number (or, if `read`, the latest one).
-    pub(super) fn customer_ask(&mut self, branch: NodeId, read: bool) -> Result<(), String> {
+    pub(super) fn customer_ask(&mut self, branch: NodeId, read: bool) -> Result<ClientId, String> {
         let client = self.customers.idle_customer()?;
         let kind = if read { RequestKind::Read } else { RequestKind::Issue };
         let record = self.customers.new_record(client, branch, kind, self.now)?;
         self.attempt(client, record, branch);
+        Ok(client)
+    }
+
+    /// The customer waiting with `request` walks away before their answer (`abandon c4-1`).
+    /// The request stays in the history with no outcome: it may yet be issued, and then its
+    /// Number is on file for no one to collect; only a Number stamped at the door and never
+    /// filed is lost.
+    pub(super) fn customer_abandon(&mut self, request: RequestId) -> Result<(), String> {
+        let record = self.customers.record_of(request).ok_or_else(|| format!("no request {request} yet"))?;
+        let p = self.customers.list[request.client.0 as usize - 1].pending.filter(|p| p.record == record);
+        let p = p.ok_or_else(|| format!("{request} is not waiting: it was answered, or its customer left"))?;
+        self.walk_away(request.client, p);
         Ok(())
+    }
+
+    /// Under `walk-away PCT`, draws whether a customer who just arrived will leave before
+    /// their answer, and when. Draws nothing at 0 %, so runs without it are unchanged.
+    pub(super) fn maybe_walk_away(&mut self, client: ClientId) {
+        let pct = self.walk_away_pct;
+        if pct == 0 || self.rng.random_range(0..100u8) >= pct {
+            return;
+        }
+        let Some(p) = self.customers.customer(client).pending else { return };
+        let after = self.rng.random_range(1..=self.config.client_timeout_ms);
+        self.schedule(Tick(self.now.0 + after), Event::WalkAway(client, p.attempt));
+    }
+
+    pub(super) fn on_walk_away(&mut self, client: ClientId, attempt: u32) {
+        if let Some(p) = self.customers.customer(client).pending.filter(|p| p.attempt == attempt) {
+            self.walk_away(client, p);
+        }
+    }
+
+    fn walk_away(&mut self, client: ClientId, p: Pending) {
+        let request = self.customers.records[p.record].request;
+        self.customers.customer(client).pending = None;
+        self.liveness.on_done(self.now, client, request);
+        self.trace_node(p.branch, "walk-away", format_args!("{client} leaves without an answer for {request}"));
+    }
+
+    /// The paperwork of a customer stamped at `branch`'s door is done: if they are still
+    /// there, on the same try, the branch files it. A customer who left, or a branch that
+    /// burnt down meanwhile (its stamps were in its volatile memory), files nothing.
+    pub(super) fn on_paperwork_done(&mut self, branch: NodeId, client: ClientId, attempt: u32) {
+        let Some(p) = self.customers.customer(client).pending.filter(|p| p.attempt == attempt) else { return };
+        if self.up[branch.index()] {
+            let request = self.customers.records[p.record].request;
+            self.step_replica(branch, Input::File(request));
+        }
     }
 
     /// The customer carries the same request ID to `branch`: what the essay's customer does

@@ -36,6 +36,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 mod customers;
+mod decree;
 pub mod flight;
 mod hash_job;
 mod queue;
@@ -50,6 +51,11 @@ pub(crate) enum Event {
     ClientTimeout(ClientId, u32),
     ClientRetry(ClientId, u32),
     Load(u64),
+    /// A customer stamped at a branch's door (`number-at-the-door`) is done with the
+    /// paperwork: (branch, customer, attempt).
+    Paperwork(NodeId, ClientId, u32),
+    /// A customer drawn to walk away (`walk-away PCT`) leaves if still waiting: (customer, attempt).
+    WalkAway(ClientId, u32),
 }
 
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -99,6 +105,10 @@ pub struct Simulation {
     actions: Vec<(Tick, Action)>,
     load: Option<Load>,
     load_generation: u64,
+    /// The share of arriving customers, in percent, who walk away before their answer.
+    walk_away_pct: u8,
+    /// Per branch, what the last decree naming it could achieve, and when (decree.rs).
+    decrees: Vec<Option<(Tick, String)>>,
     monitor: Monitor,
     /// The history checker, fed as the history is written (check/incremental.rs).
     history_check: HistoryChecker,
@@ -136,6 +146,8 @@ impl Simulation {
             actions: Vec::new(),
             load: None,
             load_generation: 0,
+            walk_away_pct: 0,
+            decrees: vec![None; n],
             monitor: Monitor::new(n),
             history_check: HistoryChecker::new(n),
             liveness: Liveness::new(&config),
@@ -378,6 +390,8 @@ impl Simulation {
             Event::ClientTimeout(c, attempt) => self.on_client_timeout(c, attempt),
             Event::ClientRetry(c, attempt) => self.on_client_retry(c, attempt),
             Event::Load(g) => self.on_load(g),
+            Event::Paperwork(node, c, attempt) => self.on_paperwork_done(node, c, attempt),
+            Event::WalkAway(c, attempt) => self.on_walk_away(c, attempt),
             Event::Election(..) | Event::Heartbeat(..) => {}
         }
     }
@@ -424,6 +438,10 @@ impl Simulation {
                 self.schedule(at, Event::Heartbeat(node, g));
             }
             Output::Note(note) => {
+                if let Note::StampedAtDoor { request, attempt, .. } = note {
+                    let at = Tick(self.now.0 + paperwork_ms(&self.config));
+                    self.schedule(at, Event::Paperwork(node, request.client, attempt));
+                }
                 if let (Note::LogChanged { from }, Some(checked)) = (note, &mut self.checked) {
                     let c = &mut checked[node.index()];
                     c.log = c.log.min(from.0.saturating_sub(1) as usize);
@@ -566,7 +584,7 @@ impl Simulation {
         };
         match action {
             Action::Ask(b) | Action::Read(b) | Action::Retry(_, b) | Action::Kill(b) => check(b),
-            Action::Restart(b) | Action::Timeout(b) | Action::Isolate(b) => check(b),
+            Action::Restart(b) | Action::Timeout(b) | Action::Isolate(b) | Action::Decree(b) => check(b),
             Action::Cut(Links::One(a, b) | Links::Both(a, b))
             | Action::Restore(Links::One(a, b) | Links::Both(a, b)) => check(a).and(check(b)),
             Action::Latency(Links::One(a, b) | Links::Both(a, b), ..) => check(a).and(check(b)),
@@ -582,7 +600,7 @@ impl Simulation {
         let (changes, disturbs) = match &action {
             Action::Kill(_) | Action::Restart(_) | Action::Isolate(_) | Action::Split(_) | Action::Heal => (true, None),
             Action::Cut(_) | Action::Restore(_) | Action::Latency(..) | Action::Loss(..) => (true, None),
-            Action::Timeout(b) => (false, Some(*b)),
+            Action::Timeout(b) | Action::Decree(b) => (false, Some(*b)),
             Action::Drop(id) => (false, self.in_flight.iter().find(|m| m.id == *id).map(|m| m.to)),
             _ => (false, None),
         };
@@ -616,9 +634,15 @@ impl Simulation {
 
     fn apply_action_to_world(&mut self, action: Action) -> Result<(), String> {
         match action {
-            Action::Ask(b) => self.customer_ask(b, false),
-            Action::Read(b) => self.customer_ask(b, true),
+            Action::Ask(b) => self.customer_ask(b, false).map(|_| ()),
+            Action::Read(b) => self.customer_ask(b, true).map(|_| ()),
             Action::Retry(r, b) => self.customer_retry(r, b),
+            Action::Abandon(r) => self.customer_abandon(r),
+            Action::Decree(b) => self.decree(b),
+            Action::WalkAway(pct) => {
+                self.walk_away_pct = pct;
+                Ok(())
+            }
             Action::Kill(b) => {
                 self.kill(b);
                 Ok(())
@@ -736,7 +760,9 @@ impl Simulation {
         };
         let branch = branch.unwrap_or_else(|| NodeId(self.rng.random_range(0..self.config.branches as u8)));
         // A full house is the load generator's problem, not the run's: skip this customer.
-        let _ = self.customer_ask(branch, false);
+        if let Ok(client) = self.customer_ask(branch, false) {
+            self.maybe_walk_away(client);
+        }
         self.schedule(Tick(self.now.0 + load_interval(load.per_sec)), Event::Load(generation));
     }
 
@@ -781,6 +807,12 @@ impl Clone for Scratch {
         debug_assert!(self.0.is_empty(), "a simulation is cloned only between steps");
         Scratch::default()
     }
+}
+
+/// How long the clerks take over a certificate stamped at the door before it is filed
+/// (`number-at-the-door`): a quarter of the time a customer waits for an answer.
+pub(crate) fn paperwork_ms(config: &Config) -> u64 {
+    (config.client_timeout_ms / 4).max(1)
 }
 
 fn load_interval(per_sec: u32) -> u64 {

@@ -293,6 +293,8 @@ pub struct BranchDetail {
     pub last_leader_contact: u64,
     /// The leader's next and match index per follower; empty unless it leads.
     pub peers: Vec<PeerView>,
+    /// The last decree naming this branch: when, and what it could achieve.
+    pub decree: Option<(u64, String)>,
 }
 
 pub const VIEW_MAX_REQUESTS: usize = 64;
@@ -382,7 +384,7 @@ impl Simulation {
         let waiting = reference.map_or_else(Vec::new, |l| {
             let r = self.replica(l);
             (r.commit.0 + 1..=r.last_index().0)
-                .filter(|i| matches!(r.disk.log[*i as usize - 1].kind, EntryKind::Issue(_)))
+                .filter(|i| r.disk.log[*i as usize - 1].kind.request().is_some())
                 .take(max)
                 .map(|i| self.quorum_view(l, i))
                 .collect()
@@ -562,7 +564,7 @@ impl Simulation {
             }
             let index = (r.commit.0..r.last_index().0)
                 .rev()
-                .find(|&i| r.disk.log[i as usize].kind == EntryKind::Issue(request))
+                .find(|&i| r.disk.log[i as usize].kind.request() == Some(request))
                 .map_or(0, |i| i + 1);
             return Progress::WaitingForQuorum { branch: b, index };
         }
@@ -648,6 +650,7 @@ impl Simulation {
             applied: r.applied.0,
             last_leader_contact: r.last_leader_contact.0,
             peers,
+            decree: self.decree_of(b).map(|(t, v)| (t.0, v.clone())),
         }
     }
 }

@@ -100,7 +100,7 @@ pub struct SeedReport<'a> {
 /// Runs one swarm seed (its drawn configuration, faults and healing phase) and every checker:
 /// `{ seed, verdict: "pass" | "violation" | "liveness", firstInvariant, violations, liveness,
 /// faults, events, numbers, scenario }`. `variant` switches one safety mechanism off
-/// (`"no-quorum"`, `"no-dedup"`, `"volatile-vote"`).
+/// (`"no-quorum"`, `"no-dedup"`, `"volatile-vote"`, `"number-at-the-door"`, `"obey-decree"`).
 #[wasm_bindgen(js_name = runSeed)]
 pub fn run_seed(
     #[wasm_bindgen(unchecked_param_type = "number | bigint | string")] seed: JsValue,

@@ -2,7 +2,7 @@
 //! branch inspector under the selected row: its durable state (term, vote, register), its
 //! volatile state (role, commit, the leader it believes in, next/match indexes if it
 //! leads), its RequestId table, and what can be done to it: force an election timeout,
-//! isolate it.
+//! isolate it, declare it the Main Office (a decree, with what it could achieve).
 
 use super::{branch_status, fmt_ms, role_name};
 use crate::state::{Implicated, Msg, Selection, Snap, Snapshot, DETAIL_ROWS};
@@ -87,7 +87,14 @@ fn detail(props: &DetailProps) -> Html {
                     { format!("Force election timeout at branch {id}") }
                 </button>
                 <button class="quiet" onclick={act(Action::Isolate(id))}>{ format!("Isolate branch {id}") }</button>
+                <button class="quiet" onclick={act(Action::Decree(id))} disabled={!b.up}>
+                    { format!("Declare {id} the Main Office") }
+                </button>
             </div>
+            // What the higher authority's last decree could achieve: the core's verdict.
+            <p class="decree" role="status">
+                if let Some((t, verdict)) = &d.decree { { format!("Decree at {}: {verdict}", fmt_ms(*t)) } }
+            </p>
             <dl class="facts">
                 <dt>{ "Durable (survives a fire)" }</dt>
                 <dd>{ format!("term {}, voted for {}, register of {} entries", b.term.0, opt(b.voted_for), b.log_len) }</dd>
@@ -143,10 +150,11 @@ fn register(d: &BranchDetail) -> Html {
         let (entry, who) = match e.kind {
             EntryKind::Noop => ("no-op", String::new()),
             EntryKind::Issue(r) => ("issue", r.to_string()),
+            EntryKind::IssueAtDoor(r, n) => ("stamped at the door", format!("{r} (No. {})", n.0)),
         };
-        let number = match (number, e.kind) {
+        let number = match (number, e.kind.request()) {
             (Some(n), _) => n.to_string(),
-            (None, EntryKind::Issue(_)) if *i <= d.applied => "repeat: no new Number".to_string(),
+            (None, Some(_)) if *i <= d.applied => "repeat: no new Number".to_string(),
             (None, _) if !committed => "not committed".to_string(),
             (None, _) => String::new(),
         };

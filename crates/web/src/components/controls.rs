@@ -29,6 +29,8 @@ fn variant_label(v: Variant) -> &'static str {
         Variant::NoQuorum => "No quorum: a lone branch issues Numbers",
         Variant::NoDedup => "No dedup: retries get new Numbers",
         Variant::VolatileVote => "Volatile vote: votes forgotten in a fire",
+        Variant::NumberAtTheDoor => "Number at the door: stamped on arrival, filed later",
+        Variant::ObeyDecree => "Obey decrees: a declared Main Office leads without votes",
     }
 }
 

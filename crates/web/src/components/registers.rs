@@ -8,7 +8,6 @@
 
 use super::quorum_text;
 use crate::state::Snap;
-use nextnumber_core::msg::EntryKind;
 use nextnumber_core::view::{CellView, RegisterRow, RegistersView};
 use yew::prelude::*;
 
@@ -81,11 +80,11 @@ fn row(props: &RowProps) -> Html {
 }
 
 fn cell(c: &CellView, commit: u64) -> Html {
-    let (mark, what) = match (c.kind, c.number) {
-        (EntryKind::Noop, _) => ("–".to_string(), "a no-op".to_string()),
-        (EntryKind::Issue(r), Some(n)) => (n.to_string(), format!("{r}, issued Number {n}")),
-        (EntryKind::Issue(r), None) if c.applied => ("=".to_string(), format!("{r} again: it already held a Number")),
-        (EntryKind::Issue(r), None) => ("…".to_string(), format!("{r}, not applied yet")),
+    let (mark, what) = match (c.kind.request(), c.number) {
+        (None, _) => ("–".to_string(), "a no-op".to_string()),
+        (Some(r), Some(n)) => (n.to_string(), format!("{r}, issued Number {n}")),
+        (Some(r), None) if c.applied => ("=".to_string(), format!("{r} again: it already held a Number")),
+        (Some(r), None) => ("…".to_string(), format!("{r}, not applied yet")),
     };
     let state = match (c.committed, c.disagrees) {
         (_, true) => ", not committed, and the Main Office holds another entry here",
