@@ -52,7 +52,7 @@ fn the_two_history_checkers_agree_on_every_unsafe_variant() {
     // Not vacuous: the variants' runs break several invariants, which both judges found,
     // most often exactly alike.
     use Invariant::*;
-    for must in [I1Unique, I3Idempotent, I5Agreement, I6Linearizable, I7OneChildOneNumber, ElectionSafety] {
+    for must in [I1Unique, I2Gapless, I3Idempotent, I5Agreement, I6Linearizable, I7OneChildOneNumber, ElectionSafety] {
         assert!(seen.contains(&must), "no unsafe run broke {must:?}: {seen:?}");
     }
     assert!(same >= 100, "only {same} broken runs judged exactly alike");

@@ -22,7 +22,7 @@
 //! - the order of arrival does not matter: a binding that comes before the answer and one
 //!   that comes after are checked the same way.
 
-use super::{violation, Invariant, Violations};
+use super::{violation, Invariant, Violation, Violations};
 use crate::chunked::Chunked;
 use crate::history::{Outcome, RequestKind, RequestRecord};
 use crate::ids::*;
@@ -51,9 +51,8 @@ pub fn disagreement(file: &Violations, incremental: &Violations, fires: bool) ->
 /// tables are chunked or shared, so a snapshot copies only what changed since the last one.
 #[derive(Clone, Debug)]
 pub struct HistoryChecker {
-    /// Per branch: Numbers applied since its last restart, and whether its sequence has
-    /// already departed (the file check judges each sequence up to its first fault).
-    branches: Vec<(u64, bool)>,
+    /// Per branch, its sequence since its last restart.
+    branches: Vec<Sequence>,
     /// The first request bound to each Number anywhere, and the first Number of each request.
     request_of: SharedMap<u64, RequestId>,
     number_of: SharedMap<RequestId, u64>,
@@ -72,6 +71,49 @@ pub struct HistoryChecker {
     unasked: BTreeMap<u64, RequestId>,
     leaders: BTreeMap<Term, NodeId>,
     found: Violations,
+}
+
+/// What the checker keeps of one branch's applied sequence.
+#[derive(Clone, Debug, Default)]
+struct Sequence {
+    /// Numbers applied, and the highest of them.
+    count: u64,
+    top: u64,
+    /// Whether it has already departed (the file check judges each sequence up to its first
+    /// fault), and, if it skipped a Number there, where: (Number, place, request).
+    broken: bool,
+    skipped: Option<(u64, u64, RequestId)>,
+    /// The first Numbers below `top` this branch holds no certificate for (I2 names them).
+    holes: Vec<u64>,
+}
+
+/// The holes an I2 message names, as the file check names them.
+const HOLES_NAMED: usize = 10;
+
+impl Sequence {
+    fn apply(&mut self, number: u64) {
+        self.count += 1;
+        if number > self.top + 1 {
+            let room = HOLES_NAMED.saturating_sub(self.holes.len());
+            self.holes.extend((self.top + 1..number).take(room));
+        } else if number <= self.top {
+            self.holes.retain(|&h| h != number);
+        }
+        self.top = self.top.max(number);
+    }
+
+    /// The I2 violation of a sequence that skipped a Number, naming the holes it has now.
+    fn gap(&self, b: NodeId) -> Option<Violation> {
+        let (number, place, request) = self.skipped?;
+        let holes: Vec<String> = self.holes.iter().map(u64::to_string).collect();
+        let at = format!("{b} applied Number {number} in place {place}");
+        let detail = match holes.len() {
+            0 => at,
+            1 => format!("{at}; no one holds Number {}", holes[0]),
+            _ => format!("{at}; no one holds Numbers {}", holes.join(", ")),
+        };
+        Some(violation(Invariant::I2Gapless, None, detail).requests([request]).branches([b]))
+    }
 }
 
 /// What the checker keeps of a request when it is invoked.
@@ -108,7 +150,7 @@ impl Done {
 impl HistoryChecker {
     pub fn new(branches: usize) -> HistoryChecker {
         HistoryChecker {
-            branches: vec![(0, false); branches],
+            branches: vec![Sequence::default(); branches],
             request_of: SharedMap::new(),
             number_of: SharedMap::new(),
             asked: SharedMap::new(),
@@ -153,6 +195,11 @@ impl HistoryChecker {
     /// Everything found so far (at most the first few of each invariant).
     pub fn violations(&self) -> Violations {
         let mut out = self.found.clone();
+        for (i, seq) in self.branches.iter().enumerate() {
+            if let Some(v) = seq.gap(NodeId(i as u8)) {
+                out.push(v);
+            }
+        }
         for (number, request) in &self.unasked {
             let detail = format!("Number {number} belongs to {request}, which no customer asked for");
             out.push(violation(Invariant::I6Linearizable, None, detail).requests([*request]));
@@ -162,18 +209,17 @@ impl HistoryChecker {
 
     /// Branch `b` applied `number` for `request`, as the next entry of its sequence.
     pub fn applied(&mut self, b: NodeId, request: RequestId, number: u64) {
-        let (count, broken) = &mut self.branches[b.index()];
-        *count += 1;
-        if !*broken {
-            if number != *count {
-                let detail = format!("{b} applied Number {number} as its {}th", *count);
-                self.found.push(violation(Invariant::I2Gapless, None, detail).requests([request]).branches([b]));
-                *broken = true;
+        let seq = &mut self.branches[b.index()];
+        seq.apply(number);
+        if !seq.broken {
+            if number != seq.count {
+                // Said when asked (`violations`), with the holes the sequence has by then.
+                (seq.broken, seq.skipped) = (true, Some((number, seq.count, request)));
             } else if let Some(&other) = self.request_of.get(&number).filter(|o| **o != request) {
+                seq.broken = true;
                 let detail = format!("{b} bound Number {number} to {request}, another branch to {other}");
                 let v = violation(Invariant::I5Agreement, None, detail);
                 self.found.push(v.requests([request, other]).branches([b]));
-                self.branches[b.index()].1 = true;
             }
         }
         self.bind(b, request, number);
@@ -360,6 +406,9 @@ impl HistoryChecker {
 
     /// `b` lost its applied state (a fire): it applies its sequence again from Number 1.
     pub fn restarted(&mut self, b: NodeId) {
-        self.branches[b.index()] = (0, false);
+        let erased = std::mem::take(&mut self.branches[b.index()]);
+        if let Some(v) = erased.gap(b) {
+            self.found.push(v);
+        }
     }
 }
