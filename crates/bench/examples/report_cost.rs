@@ -8,6 +8,7 @@
 
 use nextnumber_core::check::check_history;
 use nextnumber_core::{Simulation, Tick};
+use std::hint::black_box;
 use std::time::Instant;
 
 const MINUTE_MS: u64 = 60_000;
@@ -25,9 +26,11 @@ fn main() {
     println!("|---|---|---|---|---|");
     for minute in (10..=60).step_by(10) {
         sim.run_until(Tick(minute * MINUTE_MS));
-        let report = median_ms(|| drop(std::hint::black_box(sim.report()))) * 1e3;
-        let file = median_ms(|| drop(std::hint::black_box(check_history(&sim.history()))));
-        let hash = median_ms(|| drop(std::hint::black_box(sim.hash_job().work(usize::MAX))));
+        let report = median_ms(|| drop(black_box(sim.report()))) * 1e3;
+        let file = median_ms(|| drop(black_box(check_history(&sim.history()))));
+        let hash = median_ms(|| {
+            black_box(sim.hash_job().work(usize::MAX));
+        });
         println!("| {minute} | {} | {report:.1} µs | {file:.1} ms | {hash:.1} ms |", sim.records().len());
     }
 }
