@@ -252,3 +252,34 @@ async fn a_timer_ring_empties_as_its_deadline_nears() {
     }
     assert_eq!(shown, ["1000 1000", "500 1000", "0 1000"]);
 }
+
+async fn desk_with(requests_total: usize) -> Element {
+    use nextnumber_web::components::desk::{Desk, Props};
+    use nextnumber_web::state::Snap;
+    let mut sim = nextnumber_core::Simulation::new(nextnumber_core::Config::default(), 1).unwrap();
+    sim.act(nextnumber_core::Action::Ask(NodeId(0))).unwrap();
+    sim.run_until(nextnumber_core::Tick(1_000));
+    let mut view = sim.page_view();
+    view.requests_total = requests_total;
+    let props = Props {
+        view: Snap(Rc::new(view)),
+        implicated: Rc::default(),
+        retry: (None, NodeId(0)),
+        send: yew::Callback::noop(),
+    };
+    let div = root();
+    yew::Renderer::<Desk>::with_root_and_props(div.clone(), props).render();
+    yew::scheduler::flush().await;
+    div
+}
+
+/// At the request cap the load generator skips its customers without a word; the desk must
+/// say why no one new comes in.
+#[wasm_bindgen_test]
+async fn a_full_history_is_said_at_the_desk() {
+    use nextnumber_core::config::limits::MAX_REQUESTS;
+    let full = text(&desk_with(MAX_REQUESTS).await);
+    assert!(full.contains("The history is full (200000 requests): no new customer is let in."), "{full}");
+    let busy = text(&desk_with(MAX_REQUESTS - 1).await);
+    assert!(!busy.contains("history is full") && busy.contains("199999 requests so far"), "{busy}");
+}

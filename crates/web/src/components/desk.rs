@@ -6,7 +6,7 @@
 
 use super::state_text;
 use crate::state::{Implicated, Msg, Snapshot};
-use nextnumber_core::config::ClientMode;
+use nextnumber_core::config::{limits, ClientMode};
 use nextnumber_core::customer::RequestKind;
 use nextnumber_core::view::View;
 use nextnumber_core::{Action, LoadTarget, NodeId, RequestId};
@@ -154,7 +154,10 @@ fn recent_requests(view: &View, implicated: &Implicated) -> Html {
     html! {
         <div>
             <ol class="requests" aria-label="Recent requests">{ for view.requests.iter().rev().take(SHOWN_REQUESTS).map(row) }</ol>
-            if view.requests_total > SHOWN_REQUESTS {
+            if view.requests_total >= limits::MAX_REQUESTS {
+                // The load generator skips customers silently at the cap; the visitor is told.
+                <p class="hint" role="status">{ format!("The history is full ({} requests): no new customer is let in.", limits::MAX_REQUESTS) }</p>
+            } else if view.requests_total > SHOWN_REQUESTS {
                 <p class="hint">{ format!("{} requests so far; the latest {SHOWN_REQUESTS} are shown.", view.requests_total) }</p>
             }
         </div>
