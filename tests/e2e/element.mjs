@@ -16,7 +16,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, steps } from "./harness.mjs";
+import { launch, steps, until as untilIn } from "./harness.mjs";
 import { serve } from "./serve.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,17 +24,7 @@ const dist = join(here, "..", "..", "dist");
 const out = join(here, "out");
 mkdirSync(out, { recursive: true });
 const TIMEOUT_MS = 30_000;
-
-async function until(f, what) {
-  const deadline = Date.now() + TIMEOUT_MS;
-  let last;
-  while (Date.now() < deadline) {
-    last = await f();
-    if (last) return last;
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : ` (last: ${JSON.stringify(last)})`}`);
-}
+const until = (f, what) => untilIn(f, what, TIMEOUT_MS);
 
 // The post: its stylesheet restyles every iframe, paragraph and div, some with !important,
 // as a blog theme might; one iframe and one paragraph of its own show its styles hold.

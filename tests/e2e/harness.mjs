@@ -19,6 +19,19 @@ export const advance = (page, frames) =>
     }
   }, frames);
 
+/** Waits until `f()` returns something truthy, polling every 100 ms; returns it, or throws
+ *  after `timeoutMs` saying what it waited for and what it saw last. */
+export async function until(f, what, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    last = await f();
+    if (last) return last;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : ` (last: ${JSON.stringify(last)})`}`);
+}
+
 export const launch = () => chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS, headless: true });
 
 /** Steps of the suite `name`: `run` one (a failure is printed and remembered, the next

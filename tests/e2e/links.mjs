@@ -26,7 +26,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { serve } from "./serve.mjs";
-import { launch, steps } from "./harness.mjs";
+import { launch, steps, until } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -37,8 +37,6 @@ const target = process.env.CARGO_TARGET_DIR ?? join(root, "target");
 const CLI = join(target, "release", "nextnumber");
 const SCENARIOS = join(root, "crates", "core", "scenarios");
 
-// The launch flags of page.mjs (see SETUP.md).
-const TIMEOUT_MS = 20_000;
 
 /** Runs the CLI; its stdout. Exit 1 (a violation the scenario is about) is not a failure. */
 function cli(...args) {
@@ -58,17 +56,6 @@ const storyText = (page) => page.locator("#narration-text").textContent();
 const stepCount = (page) => page.locator(".narration .step-count").textContent();
 const scrubber = (page) => page.getByLabel("Moment of the run shown, in simulated milliseconds");
 
-/** Waits until `f()` returns something truthy; returns it. */
-async function until(f, what) {
-  const deadline = Date.now() + TIMEOUT_MS;
-  let last;
-  while (Date.now() < deadline) {
-    last = await f();
-    if (last) return last;
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** What the page shows that must come back identical after a round trip in time. */
 async function seen(page) {
