@@ -261,6 +261,24 @@ try {
     await page.getByText(HOLDS).waitFor();
   });
 
+  await step("the direct path: a customer away from the Main Office is answered, trips counted", async (context) => {
+    const { page } = await open(context);
+    await openSettings(page);
+    await page.getByLabel("How a request for a Number travels").selectOption("direct");
+    await page.getByText(/Run settings: .*, path direct/).waitFor();
+    await page.getByText(/^Direct: every branch that files a request/).waitFor();
+    const leader = await mainOffice(page);
+    const id = await ask(page, other(leader));
+    await numberOf(page, id);
+    // Forwarded (1), filed at the others (2), confirmed to the customer's branch (3); a
+    // confirmation that rode on a heartbeat shows the time alone, so the count is optional.
+    const text = await request(page, id, /answered/);
+    assert.match(text, /answered: Number \d+ · (\d+ one-way trips?, )?\d+ ms/, text);
+    const trips = text.match(/(\d+) one-way trip/);
+    if (trips) assert.ok(Number(trips[1]) >= 2 && Number(trips[1]) <= 3, text);
+    await page.getByText(HOLDS).waitFor();
+  });
+
   await step("no quorum: a partition lets both sides issue, and the checker turns red", async (context) => {
     const { page } = await open(context);
     await openSettings(page);

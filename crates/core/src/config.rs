@@ -103,8 +103,13 @@ pub(crate) struct Canaries {
 
 impl Canaries {
     #[cfg(not(feature = "canary"))]
-    pub const NONE: Canaries =
-        Canaries { half_quorum: false, volatile_term: false, append_dedup: false, deaf_leader: false, direct_old_term: false };
+    pub const NONE: Canaries = Canaries {
+        half_quorum: false,
+        volatile_term: false,
+        append_dedup: false,
+        deaf_leader: false,
+        direct_old_term: false,
+    };
 
     #[cfg(feature = "canary")]
     pub fn of(config: &Config) -> Canaries {

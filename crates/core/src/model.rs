@@ -582,12 +582,8 @@ impl Model {
 /// Breadth-first search of every state within `bounds.max_depth` actions of the start. Stops
 /// at the first state that breaks an always-property (a shortest counterexample).
 pub fn check(bounds: &Bounds) -> Report {
-    let config = Config {
-        branches: bounds.branches,
-        variants: bounds.variants.clone(),
-        path: bounds.path,
-        ..Config::default()
-    };
+    let config =
+        Config { branches: bounds.branches, variants: bounds.variants.clone(), path: bounds.path, ..Config::default() };
     let model = Model { bounds: bounds.clone(), config };
     let init = model.initial();
     let mut seen: FxHashSet<u64> = FxHashSet::default();

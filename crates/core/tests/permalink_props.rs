@@ -27,23 +27,25 @@ fn config() -> impl Strategy<Value = Config> {
         range(2, limits::MAX_TICK / 4),
         (1u64..=limits::MAX_TICK / 4, any::<bool>()),
     )
-        .prop_flat_map(|(branches, variants, client_mode, latency, (loss, dup), election, (client_timeout, direct))| {
-            let path = if direct { RequestPath::Direct } else { RequestPath::Forward };
-            (1..election.0).prop_map(move |heartbeat| Config {
-                branches,
-                variants: variants.clone(),
-                client_mode,
-                latency_min_ms: latency.0,
-                latency_max_ms: latency.1,
-                loss_pct: loss,
-                dup_pct: dup,
-                election_timeout_min_ms: election.0,
-                election_timeout_max_ms: election.1,
-                heartbeat_ms: heartbeat,
-                client_timeout_ms: client_timeout,
-                path,
-            })
-        })
+        .prop_flat_map(
+            |(branches, variants, client_mode, latency, (loss, dup), election, (client_timeout, direct))| {
+                let path = if direct { RequestPath::Direct } else { RequestPath::Forward };
+                (1..election.0).prop_map(move |heartbeat| Config {
+                    branches,
+                    variants: variants.clone(),
+                    client_mode,
+                    latency_min_ms: latency.0,
+                    latency_max_ms: latency.1,
+                    loss_pct: loss,
+                    dup_pct: dup,
+                    election_timeout_min_ms: election.0,
+                    election_timeout_max_ms: election.1,
+                    heartbeat_ms: heartbeat,
+                    client_timeout_ms: client_timeout,
+                    path,
+                })
+            },
+        )
 }
 
 fn links(n: u8) -> BoxedStrategy<Links> {

@@ -9,8 +9,8 @@ use nextnumber_core::msg::MessageKind;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// The seven kinds, in `MessageKind` order, with the CSS variable holding each colour.
-pub const KINDS: [(MessageKind, &str, &str); 7] = [
+/// The eight kinds, in `MessageKind` order, with the CSS variable holding each colour.
+pub const KINDS: [(MessageKind, &str, &str); 8] = [
     (MessageKind::VoteRequest, "vote-request", "vote request"),
     (MessageKind::Vote, "vote", "vote"),
     (MessageKind::Append, "append", "append"),
@@ -18,6 +18,7 @@ pub const KINDS: [(MessageKind, &str, &str); 7] = [
     (MessageKind::CustomerRequest, "customer-request", "customer request"),
     (MessageKind::Read, "read", "read"),
     (MessageKind::Reply, "reply", "reply"),
+    (MessageKind::Confirm, "confirm", "confirmation to the customer's branch"),
 ];
 
 /// How close (view box units) a pointer must come to a message to point at it.

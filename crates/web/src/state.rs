@@ -10,7 +10,7 @@
 use crate::clock::Meter;
 use crate::geometry::Point;
 use crate::tracelog::{log_text, LogFilter};
-use nextnumber_core::config::{LatencyPreset, Variant};
+use nextnumber_core::config::{LatencyPreset, RequestPath, Variant};
 use nextnumber_core::report::Report;
 use nextnumber_core::timeline::Limits;
 use nextnumber_core::view::{BranchDetail, MessageView, RegistersView, View};
@@ -55,11 +55,18 @@ pub struct Settings {
     pub variants: Vec<Variant>,
     /// Every link's latency, with timeouts tuned to it.
     pub network: LatencyPreset,
+    pub path: RequestPath,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { seed: 1, branches: 5, variants: Vec::new(), network: LatencyPreset::Datacenter }
+        Settings {
+            seed: 1,
+            branches: 5,
+            variants: Vec::new(),
+            network: LatencyPreset::Datacenter,
+            path: RequestPath::Forward,
+        }
     }
 }
 
@@ -71,11 +78,12 @@ impl Settings {
             .into_iter()
             .find(|p| p.latency_ms() == (config.latency_min_ms, config.latency_max_ms))
             .unwrap_or(LatencyPreset::Datacenter);
-        Settings { seed, branches: config.branches, variants: config.variants.clone(), network }
+        Settings { seed, branches: config.branches, variants: config.variants.clone(), network, path: config.path }
     }
 
     pub fn config(&self) -> Config {
-        let mut c = Config { branches: self.branches, variants: self.variants.clone(), ..Config::default() };
+        let mut c =
+            Config { branches: self.branches, variants: self.variants.clone(), path: self.path, ..Config::default() };
         let (min, max) = self.network.latency_ms();
         (c.latency_min_ms, c.latency_max_ms) = (min, max);
         if self.network != LatencyPreset::Datacenter {

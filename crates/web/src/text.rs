@@ -135,8 +135,12 @@ pub fn state_text(r: &RequestView) -> String {
         (None, None) => "timed out: outcome unknown".to_string(),
     };
     let tries = if r.attempts > 1 { format!(" · {} tries", r.attempts) } else { String::new() };
-    let took = match r.complete {
-        Some(done) if r.result.is_some() => format!(" · {}", fmt_ms(done - r.invoke)),
+    let took = match (r.complete, r.critical) {
+        (Some(_), Some(c)) => {
+            let trips = if c.trips == 1 { "trip" } else { "trips" };
+            format!(" · {} one-way {trips}, {}", c.trips, fmt_ms(c.ms))
+        }
+        (Some(done), None) if r.result.is_some() => format!(" · {}", fmt_ms(done - r.invoke)),
         _ => String::new(),
     };
     format!("{state}{tries}{took}")

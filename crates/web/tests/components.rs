@@ -254,13 +254,18 @@ async fn a_timer_ring_empties_as_its_deadline_nears() {
 }
 
 async fn desk_with(requests_total: usize) -> Element {
+    desk_showing(|view| view.requests_total = requests_total).await
+}
+
+/// The desk after one customer asked A at the start, with `change` made to the view.
+async fn desk_showing(change: impl FnOnce(&mut nextnumber_core::view::View)) -> Element {
     use nextnumber_web::components::desk::{Desk, Props};
     use nextnumber_web::state::Snap;
     let mut sim = nextnumber_core::Simulation::new(nextnumber_core::Config::default(), 1).unwrap();
     sim.act(nextnumber_core::Action::Ask(NodeId(0))).unwrap();
     sim.run_until(nextnumber_core::Tick(1_000));
     let mut view = sim.page_view();
-    view.requests_total = requests_total;
+    change(&mut view);
     let props = Props {
         view: Snap(Rc::new(view)),
         implicated: Rc::default(),
@@ -282,4 +287,22 @@ async fn a_full_history_is_said_at_the_desk() {
     assert!(full.contains("The history is full (200000 requests): no new customer is let in."), "{full}");
     let busy = text(&desk_with(MAX_REQUESTS - 1).await);
     assert!(!busy.contains("history is full") && busy.contains("199999 requests so far"), "{busy}");
+}
+
+/// An answered request shows its one-way trips when they are known (issue 12), and only its
+/// time when its Number came on a chain of messages that began elsewhere.
+#[wasm_bindgen_test]
+async fn the_desk_counts_the_one_way_trips_of_an_answer() {
+    use nextnumber_core::customer::Outcome;
+    use nextnumber_core::Critical;
+    let answered = |critical| {
+        move |view: &mut nextnumber_core::view::View| {
+            let r = &mut view.requests[0];
+            (r.result, r.complete, r.critical) = (Some(Outcome::Number { number: 1 }), Some(r.invoke + 50), critical);
+        }
+    };
+    let traced = text(&desk_showing(answered(Some(Critical { trips: 3, ms: 48 }))).await);
+    assert!(traced.contains("answered: Number 1 · 3 one-way trips, 48 ms"), "{traced}");
+    let untraced = text(&desk_showing(answered(None)).await);
+    assert!(untraced.contains("answered: Number 1 · 50 ms") && !untraced.contains("trip"), "{untraced}");
 }

@@ -1,9 +1,9 @@
 //! Messages in flight, in a slab: the hot path (send, deliver) is O(1), and the rare
 //! lookups by id (a visitor drops a message) may scan.
 
+use super::lineage::Lineage;
 use crate::ids::{NodeId, Tick};
 use crate::msg::Message;
-use super::lineage::Lineage;
 
 #[derive(Clone, Debug)]
 pub struct InFlight {

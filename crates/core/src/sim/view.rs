@@ -242,6 +242,9 @@ pub struct RequestView {
     /// For a stale read: how many Numbers it missed, counting the highest Number any
     /// customer had been told when it was answered.
     pub stale_by: Option<u64>,
+    /// For an answered request: the one-way trips from the ask to the Number, when the
+    /// chain of messages that brought it began at that ask (sim/lineage.rs).
+    pub critical: Option<crate::history::Critical>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -520,6 +523,7 @@ impl Simulation {
                         _ => None,
                     },
                     stale_by: None,
+                    critical: r.critical,
                 }
             })
             .collect();
@@ -556,17 +560,20 @@ impl Simulation {
                 _ => Progress::AtDesk { branch: p.branch },
             };
         }
-        // In a leader's register, waiting for a majority to hold the entry.
+        // In a leader's register, waiting for a majority to hold the entry. Under `path
+        // direct` the leader keeps no waiter for a forwarded request: its entry says it all.
         for b in NodeId::all(self.config.branches) {
             let r = self.replica(b);
-            if !self.is_up(b) || r.role != Role::Leader || !r.waiters.contains_key(&request) {
+            if !self.is_up(b) || r.role != Role::Leader {
                 continue;
             }
             let index = (r.commit.0..r.last_index().0)
                 .rev()
                 .find(|&i| r.disk.log[i as usize].kind.request() == Some(request))
                 .map_or(0, |i| i + 1);
-            return Progress::WaitingForQuorum { branch: b, index };
+            if index > 0 || r.waiters.contains_key(&request) {
+                return Progress::WaitingForQuorum { branch: b, index };
+            }
         }
         Progress::AtDesk { branch: p.branch }
     }

@@ -60,7 +60,7 @@ macro_rules! field {
 /// serde attributes spell it), in `Config`'s order (the order an "unknown option" message
 /// lists them in). Named here rather than learned by serializing a default `Config`: the
 /// table says what the API accepts, and each value is read straight into its field.
-const CONFIG_FIELDS: [(&str, SetField); 11] = [
+const CONFIG_FIELDS: [(&str, SetField); 12] = [
     field!("branches", branches),
     field!("variants", variants),
     field!("clientMode", client_mode),
@@ -72,6 +72,7 @@ const CONFIG_FIELDS: [(&str, SetField); 11] = [
     field!("electionTimeoutMaxMs", election_timeout_max_ms),
     field!("heartbeatMs", heartbeat_ms),
     field!("clientTimeoutMs", client_timeout_ms),
+    field!("path", path),
 ];
 
 // A field added to `Config` stops the build here (the pattern names every field, with no
@@ -88,6 +89,7 @@ const _: fn(&Config) = |Config {
                             election_timeout_max_ms: _,
                             heartbeat_ms: _,
                             client_timeout_ms: _,
+                            path: _,
                         }| {};
 
 /// What the options object asked for.

@@ -137,6 +137,17 @@ fn space_time(sim: &nextnumber_core::Simulation, send: &Callback<Msg>) -> Html {
             _ => Ok(()),
         };
     }
+    // The latest answer traced back to its ask: its one-way trips, drawn over the rest.
+    let mut trips = String::new();
+    let path = sim.latest_path().filter(|p| p.trips.first().is_some_and(|t| t.sent.0 >= from));
+    for t in path.iter().flat_map(|p| &p.trips) {
+        let _ = write!(trips, "M{},{}L{},{}", x(t.sent.0), y(t.from.index()), x(t.arrived.0), y(t.to.index()));
+    }
+    let path_key = path.map(|p| {
+        let n = p.critical.trips;
+        let what = format!("{}'s {n} one-way {}", p.request, if n == 1 { "trip" } else { "trips" });
+        html! { <>{ ", " }<span class="key trips">{ what }</span></> }
+    });
     let names = html! {
         <div class="lane-names" aria-hidden="true">
             { for (0..lanes).map(|b| html! { <span>{ NodeId(b as u8).name() }</span> }) }
@@ -148,6 +159,7 @@ fn space_time(sim: &nextnumber_core::Simulation, send: &Callback<Msg>) -> Html {
                 { format!("Messages between branches, the last {} up to {}: ", fmt_ms(span), fmt_ms(now)) }
                 <span class="key fire">{ "fire" }</span>{ ", " }<span class="key restart">{ "restart" }</span>
                 { ", " }<span class="key lost">{ "lost" }</span>{ ", " }<span class="key elected">{ "new Main Office" }</span>
+                { for path_key }
             </p>
             <div class="spacetime-box">
                 { names }
@@ -160,6 +172,7 @@ fn space_time(sim: &nextnumber_core::Simulation, send: &Callback<Msg>) -> Html {
                     <path class="fire" d={fires} />
                     <path class="restart" d={restarts} />
                     <path class="elected" d={leaders} />
+                    <path class="trips" d={trips} />
                 </svg>
             </div>
         </>

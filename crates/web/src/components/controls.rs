@@ -4,7 +4,7 @@
 
 use super::{fmt_ms, preset_label, Part};
 use crate::state::{Msg, Settings, SPEEDS};
-use nextnumber_core::config::{Variant, ALL_PRESETS, ALL_VARIANTS};
+use nextnumber_core::config::{RequestPath, Variant, ALL_PRESETS, ALL_VARIANTS};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -106,6 +106,18 @@ fn clock(now: u64, behind: bool) -> Html {
     }
 }
 
+/// What the chosen request path does, in a sentence (issue 12).
+fn path_hint(path: RequestPath) -> &'static str {
+    match path {
+        RequestPath::Forward => {
+            "Forward: the Main Office counts the filings and sends the answer back to the customer's branch."
+        }
+        RequestPath::Direct => {
+            "Direct: every branch that files a request also confirms it to the customer's branch, which answers on a majority: one trip sooner."
+        }
+    }
+}
+
 /// Playback and the run's settings.
 #[function_component(Controls)]
 pub fn controls(props: &Props) -> Html {
@@ -147,6 +159,13 @@ pub fn controls(props: &Props) -> Html {
             restart(&move |s: &mut Settings| s.network = ALL_PRESETS[i.min(ALL_PRESETS.len() - 1)]);
         })
     };
+    let path = {
+        let restart = restart.clone();
+        Callback::from(move |e: Event| {
+            let direct = e.target_unchecked_into::<HtmlSelectElement>().selected_index() == 1;
+            restart(&move |s: &mut Settings| s.path = if direct { RequestPath::Direct } else { RequestPath::Forward });
+        })
+    };
     let variants = ALL_VARIANTS.iter().map(|&v| {
         let on = props.settings.variants.contains(&v);
         let restart = restart.clone();
@@ -171,6 +190,7 @@ pub fn controls(props: &Props) -> Html {
         return html! { <>{ playback(playing, send) }{ clock(props.now, behind) }</> };
     }
     let s = &props.settings;
+    let path_note = if s.path.is_forward() { "" } else { ", path direct" };
     let unsafe_note = match s.variants.as_slice() {
         [] => String::new(),
         vs => format!(", UNSAFE: {}", vs.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ")),
@@ -187,7 +207,7 @@ pub fn controls(props: &Props) -> Html {
                 <div class="controls">{ speed_picker(props.speed, send) }</div>
             }
             <details class="settings">
-                <summary>{ format!("Run settings: seed {}, {} branches, {}{}", s.seed, s.branches, s.network.name(), unsafe_note) }</summary>
+                <summary>{ format!("Run settings: seed {}, {} branches, {}{path_note}{unsafe_note}", s.seed, s.branches, s.network.name()) }</summary>
                 <form class="controls" onsubmit={reset} aria-label="Run settings">
                     <label>{ "Seed " }
                         <input ref={seed_input} class="seed" inputmode="numeric" />
@@ -202,6 +222,13 @@ pub fn controls(props: &Props) -> Html {
                             { for ALL_PRESETS.iter().map(|&p| html! { <option selected={p == s.network}>{ preset_label(p) }</option> }) }
                         </select>
                     </label>
+                    <label>{ "Request path " }
+                        <select onchange={path} aria-label="How a request for a Number travels" aria-describedby="path-hint">
+                            <option selected={s.path.is_forward()}>{ "forward" }</option>
+                            <option selected={!s.path.is_forward()}>{ "direct" }</option>
+                        </select>
+                    </label>
+                    <p id="path-hint" class="hint">{ path_hint(s.path) }</p>
                     <fieldset class="variants">
                         <legend>{ "Unsafe variants (each starts the run over)" }</legend>
                         { for variants }
