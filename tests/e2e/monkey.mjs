@@ -9,10 +9,9 @@
 // panel or panic text), dialog, crashed tab or navigation away from the page, on a gesture
 // the page takes more than 5 s to take, and if the page no longer responds at the end. It
 // times every task that holds the main thread (the browser's long-task timing) and reports
-// the longest and how many took over 200 ms; MONKEY_MAX_TASK_MS=200 makes one over that a
-// failure (not yet the default: on long heavy runs the page's full-history checks and
-// snapshot copies still take longer, see RELIABILITY.md). A failure prints the seed, the last gestures with their times, and the page's
-// settings then.
+// the longest and how many took over 200 ms; one over MONKEY_MAX_TASK_MS (200 unless set,
+// the bound issue 19 states) is a failure, named with the gesture it followed. A failure
+// prints the seed, the last gestures with their times, and the page's settings then.
 //
 //   node tests/e2e/monkey.mjs                          2,000 gestures, a fresh seed
 //   MONKEY_SEED=7 node tests/e2e/monkey.mjs            what make test runs (MONKEY_SEED in the Makefile)
@@ -49,7 +48,7 @@ const CHECK_EVERY = 20;
 const GESTURE_TIMEOUT_MS = 5_000;
 const SLOW_MS = 1_000;
 const LONG_TASK_MS = 200;
-const MAX_TASK_MS = env("MONKEY_MAX_TASK_MS", Infinity);
+const MAX_TASK_MS = env("MONKEY_MAX_TASK_MS", LONG_TASK_MS);
 const REAL_CLOCK = process.env.MONKEY_CLOCK === "real";
 
 /** mulberry32: a small, well-mixed 32-bit PRNG; all the monkey's choices come from it. */

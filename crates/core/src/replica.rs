@@ -224,8 +224,9 @@ pub struct Replica {
     pub at_door: Vec<(RequestId, SeqNum, Waiter)>,
     /// `path direct`, at a customer's branch: per log index of an entry filed for one of
     /// its customers, the entry's term and the branches known to have filed it in that
-    /// term (a bit each). Volatile, and dropped as the commit index passes.
-    confirmed: BTreeMap<LogIndex, (Term, u16)>,
+    /// term (a bit each). Volatile, and dropped as the commit index passes. A list: it holds
+    /// only this desk's requests in flight, and a map of its own costs the page kilobytes.
+    confirmed: Vec<(LogIndex, Term, u16)>,
     pub last_leader_contact: Tick,
     now: Tick,
 }
@@ -261,7 +262,7 @@ impl Replica {
             waiters: BTreeMap::new(),
             desk: Vec::new(),
             at_door: Vec::new(),
-            confirmed: BTreeMap::new(),
+            confirmed: Vec::new(),
             last_leader_contact: Tick(0),
             now: Tick(0),
         }
@@ -748,7 +749,14 @@ impl Replica {
         if index <= self.commit {
             return;
         }
-        let (t, bits) = self.confirmed.entry(index).or_insert((term, 0));
+        let k = match self.confirmed.iter().position(|(i, ..)| *i == index) {
+            Some(k) => k,
+            None => {
+                self.confirmed.push((index, term, 0));
+                self.confirmed.len() - 1
+            }
+        };
+        let (_, t, bits) = &mut self.confirmed[k];
         if *t != term {
             if *t > term {
                 return; // a newer term's entry took this index: the older one never commits
@@ -762,7 +770,8 @@ impl Replica {
         let held = index <= self.last_index() && self.term_at(index) == term;
         if held && filed >= self.quorum() {
             self.set_commit(index, out);
-            self.confirmed = self.confirmed.split_off(&LogIndex(self.commit.0 + 1));
+            let commit = self.commit;
+            self.confirmed.retain(|(i, ..)| *i > commit);
         }
     }
 
