@@ -1,5 +1,5 @@
-//! `nextnumber`: run one seed or scenario, swarm many seeds, shrink a failing scenario, or
-//! check a history file.
+//! `nextnumber`: run one seed or scenario, swarm many seeds, shrink a failing scenario,
+//! check a history file, or export it for another checker.
 //!
 //! Exit codes (TigerBeetle's VOPR keeps them apart so a CI log says what kind of failure):
 //! 0 pass, 1 correctness violation, 2 bad input, 3 liveness failure, 4 crash (a panic).
@@ -10,7 +10,7 @@ mod swarm;
 use clap::{Parser, Subcommand};
 use nextnumber_core::config::limits::MAX_TICK;
 use nextnumber_core::report::Judgement;
-use nextnumber_core::{check_history, permalink, shrink, Config, History, Scenario, Simulation, Tick, Variant};
+use nextnumber_core::{check_history, export, permalink, shrink, Config, History, Scenario, Simulation, Tick, Variant};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -88,6 +88,14 @@ enum Command {
     },
     /// Run the checkers on a history file.
     Check { file: String },
+    /// Write a history file's requests as operations for another checker, on stdout:
+    /// Porcupine's JSON or Jepsen/Knossos EDN (the README states the model each assumes).
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// A history file, as `run --history` writes it.
+        file: String,
+    },
     /// Shrink a failing scenario file: drop actions, faults, customers and branches and
     /// shorten the run while the same invariants still break; print the smallest scenario
     /// found (a valid scenario file) and its link.
@@ -121,6 +129,14 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[derive(Copy, Clone, clap::ValueEnum)]
+enum ExportFormat {
+    /// A JSON array of Porcupine operations (Go: `[]porcupine.Operation`).
+    Porcupine,
+    /// Jepsen/Knossos EDN, one operation map a line.
+    Jepsen,
 }
 
 fn main() -> ExitCode {
@@ -169,6 +185,17 @@ fn run(command: Command) -> Result<u8, String> {
             }
             println!("{file}: {} requests, {} violation(s)", h.requests.len(), violations.list().len());
             Ok(if violations.is_empty() { 0 } else { EXIT_VIOLATION })
+        }
+        Command::Export { format, file } => {
+            let h = History::from_json(&read(&file)?).map_err(|e| format!("{file}: {e}"))?;
+            print!(
+                "{}",
+                match format {
+                    ExportFormat::Porcupine => export::porcupine(&h),
+                    ExportFormat::Jepsen => export::jepsen(&h),
+                }
+            );
+            Ok(0)
         }
         Command::Shrink { file, invariant, base, seed, quiet } => {
             let scenario = Scenario::parse(&read(&file)?).map_err(|e| format!("{file}: {e}"))?;
