@@ -24,9 +24,10 @@
 //! value marked `stale`, for a model that accepts any value up to the counter.
 //!
 //! Processes: a customer is a single-threaded process, as both tools require (Knossos
-//! refuses an invoke while the process has one pending), until it leaves an operation
-//! without an answer, or begins one in the tick its previous one ended: its later
-//! operations then go to a fresh process, numbered after every customer's.
+//! refuses an invoke while the process has one pending, and an `:info` leaves it pending
+//! for good), until an operation of theirs ends in an `:info`, or they begin one in the
+//! tick their previous one ended: their later operations then go to a fresh process,
+//! numbered after every customer's. Porcupine's `clientId` is the same number.
 
 use crate::history::{History, Outcome, RequestKind, RequestRecord};
 use crate::ids::ClientId;
@@ -136,6 +137,12 @@ fn answered(r: &RequestRecord) -> Option<u64> {
     r.result.as_ref().and(r.complete)
 }
 
+/// When an operation ended for Jepsen: its answer's tick, unless it ends in an `:info` (no
+/// answer, or a stale read), which leaves its process running for good.
+fn definite(r: &RequestRecord) -> Option<u64> {
+    answered(r).filter(|_| !matches!(r.result, Some(Outcome::Read { linearizable: false, .. })))
+}
+
 /// Every request, in the order invoked, each with the process it runs on (the module's
 /// header: a customer's own, numbered in order of arrival, until it must move to a fresh one).
 fn operations(h: &History) -> Vec<Operation<'_>> {
@@ -159,8 +166,57 @@ fn operations(h: &History) -> Vec<Operation<'_>> {
                 fresh - 1
             }
         };
-        current.insert(record.client, (process, answered(record)));
+        current.insert(record.client, (process, definite(record)));
         ops.push(Operation { record, process });
     }
     ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::ids::{NodeId, RequestId};
+
+    fn record(client: u32, seq: u32, invoke: u64, complete: Option<u64>, result: Option<Outcome>) -> RequestRecord {
+        RequestRecord {
+            request: RequestId { client: ClientId(client), seq },
+            client: ClientId(client),
+            branch: NodeId(0),
+            kind: RequestKind::Issue,
+            invoke,
+            complete,
+            result,
+            retry_of: None,
+            attempts: 1,
+        }
+    }
+
+    fn history(requests: Vec<RequestRecord>) -> History {
+        let (seed, config, applied, leaders) = (1, Config::default(), BTreeMap::new(), Vec::new());
+        History { format: crate::history::HISTORY_FORMAT.into(), seed, config, requests, applied, leaders }
+    }
+
+    /// c1 asks three times: after a Number (same process), in the tick that answer came
+    /// (concurrent with it, so a fresh process), and after no answer (a fresh one again).
+    #[test]
+    fn a_customer_moves_to_a_fresh_process_when_it_cannot_stay_single_threaded() {
+        let number = |n| Some(Outcome::Number { number: n });
+        let h = history(vec![
+            record(1, 1, 10, Some(20), number(1)),
+            record(2, 1, 15, None, None),
+            record(1, 2, 30, Some(40), number(2)),
+            record(1, 3, 40, None, None),
+            record(1, 4, 50, Some(60), number(3)),
+        ]);
+        let processes: Vec<u64> = operations(&h).iter().map(|op| op.process).collect();
+        assert_eq!(processes, [0, 1, 0, 2, 3]);
+        let edn = jepsen(&h);
+        assert!(edn
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("{:type :info, :f :next, :value nil, :process 2, :time 60000000,"));
+        assert!(porcupine(&h).contains(r#""output":{"unknown":true},"return":9223372036854775807"#));
+    }
 }
