@@ -52,9 +52,9 @@ pub fn porcupine(h: &History) -> String {
             json!({
                 "clientId": op.process,
                 "input": { "op": f(r) },
-                "call": r.invoke,
+                "call": porcupine_time(r.invoke),
                 "output": porcupine_output(r),
-                "return": answered(r).map_or(PORCUPINE_PENDING_RETURN, |t| t as i64),
+                "return": answered(r).map_or(PORCUPINE_PENDING_RETURN, porcupine_time),
                 "metadata": { "request": r.request.to_string(), "branch": r.branch.to_string() },
             })
             .to_string()
@@ -67,8 +67,14 @@ pub fn porcupine(h: &History) -> String {
     format!("[\n{}\n]\n", ops.join(",\n"))
 }
 
+/// A tick as Go's int64: a hand-written history may hold any u64, and a time past the end
+/// is still past it.
+fn porcupine_time(tick: u64) -> i64 {
+    i64::try_from(tick).unwrap_or(i64::MAX)
+}
+
 fn porcupine_output(r: &RequestRecord) -> Value {
-    match &r.result {
+    match outcome(r) {
         Some(Outcome::Number { number }) => json!({ "value": number }),
         Some(Outcome::Read { read, linearizable: true }) => json!({ "value": read }),
         Some(Outcome::Read { read, linearizable: false }) => json!({ "value": read, "stale": true }),
@@ -100,7 +106,7 @@ pub fn jepsen(h: &History) -> String {
             "{{:type :{ty}, :f :{}, :value {value}, :process {}, :time {}, :index {index}, :request \"{}\", :branch \"{}\"}}",
             f(r),
             op.process,
-            tick * JEPSEN_NANOS_PER_TICK,
+            jepsen_time(tick),
             r.request,
             r.branch
         );
@@ -111,7 +117,7 @@ pub fn jepsen(h: &History) -> String {
 /// A completion's type and value. A `:fail` repeats its invocation's value (nil), as
 /// Knossos requires of a failure.
 fn completion(r: &RequestRecord) -> (&'static str, String) {
-    match &r.result {
+    match outcome(r) {
         Some(Outcome::Number { number }) => ("ok", number.to_string()),
         Some(Outcome::Read { read, linearizable: true }) => ("ok", read.to_string()),
         Some(Outcome::Read { read, linearizable: false }) => ("info", read.to_string()),
@@ -132,9 +138,19 @@ struct Operation<'a> {
     process: u64,
 }
 
-/// When an operation's answer arrived; None when none did (its outcome is unknown).
+/// What an operation's customer heard, and when: None when the outcome is unknown. (The
+/// simulator writes both or neither; a hand-written file may not, and then it is unknown.)
+fn outcome(r: &RequestRecord) -> Option<&Outcome> {
+    r.complete.and(r.result.as_ref())
+}
+
 fn answered(r: &RequestRecord) -> Option<u64> {
-    r.result.as_ref().and(r.complete)
+    outcome(r).and(r.complete)
+}
+
+/// A tick as Jepsen's nanoseconds, kept within EDN's 64-bit integers whatever the file holds.
+fn jepsen_time(tick: u64) -> u64 {
+    tick.saturating_mul(JEPSEN_NANOS_PER_TICK).min(i64::MAX as u64)
 }
 
 /// When an operation ended for Jepsen: its answer's tick, unless it ends in an `:info` (no
@@ -218,5 +234,20 @@ mod tests {
             .unwrap()
             .starts_with("{:type :info, :f :next, :value nil, :process 2, :time 60000000,"));
         assert!(porcupine(&h).contains(r#""output":{"unknown":true},"return":9223372036854775807"#));
+    }
+
+    /// A hand-written file may hold a result with no completion, or ticks past any run's:
+    /// the outcome is unknown, the times are clamped to 64-bit signed integers, no panic.
+    #[test]
+    fn a_hand_written_history_exports_without_overflow() {
+        let h = history(vec![record(1, 1, u64::MAX - 1, None, Some(Outcome::Number { number: 1 }))]);
+        assert_eq!(
+            porcupine(&h),
+            "[\n{\"call\":9223372036854775807,\"clientId\":0,\"input\":{\"op\":\"next\"},\"metadata\":{\"branch\":\"A\",\
+             \"request\":\"c1-1\"},\"output\":{\"unknown\":true},\"return\":9223372036854775807}\n]\n"
+        );
+        let edn = jepsen(&h);
+        assert!(edn.lines().all(|l| l.contains(":time 9223372036854775807,")), "{edn}");
+        assert!(edn.lines().nth(1).unwrap().starts_with("{:type :info, :f :next, :value nil,"), "{edn}");
     }
 }
