@@ -309,6 +309,22 @@ mod tests {
         assert_eq!(calls, shrunk.runs);
     }
 
+    /// ddmin's promise (Zeller and Hildebrandt, 2002, section 4): the result is 1-minimal,
+    /// no single action can go and leave the failure.
+    #[test]
+    fn no_single_action_of_a_shrunk_scenario_can_go() {
+        for name in ["volatile-vote-two-leaders.txt", "essay-15-obey-the-decree.txt", "essay-6-split-brain.txt"] {
+            let shrunk = shrink(&fixture(name), 1, None, |_| {}).unwrap();
+            assert!(!shrunk.exhausted, "{name}");
+            for i in 0..shrunk.scenario.actions.len() {
+                let fewer = without(&shrunk.scenario, i..i + 1);
+                let found = broken(&fewer, 1).unwrap_or_default();
+                let text = fewer.to_text();
+                assert!(!shrunk.goal.iter().all(|g| found.contains(g)), "{name}: action {i} could go:\n{text}");
+            }
+        }
+    }
+
     #[test]
     fn shrinking_is_deterministic() {
         let original = fixture("essay-8-two-numbers-for-one-child.txt");
