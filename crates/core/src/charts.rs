@@ -140,6 +140,7 @@ mod tests {
             result,
             retry_of: None,
             attempts: 1,
+            critical: None,
         }
     }
 

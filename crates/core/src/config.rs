@@ -67,6 +67,12 @@ pub enum Variant {
     /// checker (L1) can catch it: the customers of a healed majority wait forever.
     #[cfg(feature = "canary")]
     CanaryDeafLeader,
+    /// Canary, with `path direct`: a branch also confirms entries of an older term that it
+    /// files for a newer Main Office, and the customer's branch counts them toward a
+    /// majority. Raft forbids exactly this (§5.4.2, Figure 8): an older term's entry held by
+    /// a majority can still be overwritten, so a Number answered on it can be given again.
+    #[cfg(feature = "canary")]
+    CanaryDirectOldTerm,
 }
 
 pub const ALL_VARIANTS: [Variant; 5] =
@@ -76,8 +82,13 @@ pub const ALL_VARIANTS: [Variant; 5] =
 /// switched on only by a test (or `nextnumber swarm --variant canary-…` built with
 /// `--features canary`) to prove the model check and the swarm catch them.
 #[cfg(feature = "canary")]
-pub const CANARY_VARIANTS: [Variant; 4] =
-    [Variant::CanaryHalfQuorum, Variant::CanaryVolatileTerm, Variant::CanaryAppendDedup, Variant::CanaryDeafLeader];
+pub const CANARY_VARIANTS: [Variant; 5] = [
+    Variant::CanaryHalfQuorum,
+    Variant::CanaryVolatileTerm,
+    Variant::CanaryAppendDedup,
+    Variant::CanaryDeafLeader,
+    Variant::CanaryDirectOldTerm,
+];
 
 /// The canary switches a replica reads. Without the `canary` feature they are all a constant
 /// false (`Canaries::NONE`) that the compiler folds away: the default build is unchanged.
@@ -87,12 +98,13 @@ pub(crate) struct Canaries {
     pub volatile_term: bool,
     pub append_dedup: bool,
     pub deaf_leader: bool,
+    pub direct_old_term: bool,
 }
 
 impl Canaries {
     #[cfg(not(feature = "canary"))]
     pub const NONE: Canaries =
-        Canaries { half_quorum: false, volatile_term: false, append_dedup: false, deaf_leader: false };
+        Canaries { half_quorum: false, volatile_term: false, append_dedup: false, deaf_leader: false, direct_old_term: false };
 
     #[cfg(feature = "canary")]
     pub fn of(config: &Config) -> Canaries {
@@ -101,6 +113,7 @@ impl Canaries {
             volatile_term: config.has(Variant::CanaryVolatileTerm),
             append_dedup: config.has(Variant::CanaryAppendDedup),
             deaf_leader: config.has(Variant::CanaryDeafLeader),
+            direct_old_term: config.has(Variant::CanaryDirectOldTerm),
         }
     }
 }
@@ -121,6 +134,8 @@ impl Variant {
             Variant::CanaryAppendDedup => "canary-append-dedup",
             #[cfg(feature = "canary")]
             Variant::CanaryDeafLeader => "canary-deaf-leader",
+            #[cfg(feature = "canary")]
+            Variant::CanaryDirectOldTerm => "canary-direct-old-term",
         }
     }
     pub fn parse(s: &str) -> Result<Variant, String> {
@@ -157,6 +172,49 @@ impl fmt::Display for Variant {
     }
 }
 impl fmt::Display for ClientMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which way a request for a Number travels (issue 12, the essay's count of pigeon trips).
+/// Both are safe; they differ in how many one-way trips stand between a customer at a
+/// branch that is not the Main Office and their Number.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
+#[serde(rename_all = "kebab-case")]
+pub enum RequestPath {
+    /// The branch forwards to the Main Office, which files the entry at the others, hears
+    /// their confirmations and tells the branch: four trips (two at the Main Office's desk).
+    #[default]
+    Forward,
+    /// Every branch that files an entry in the Main Office's own term also confirms it
+    /// straight to the branch the customer waits at, which answers once a majority has:
+    /// Raft's commit rule, observed from elsewhere. Three trips.
+    Direct,
+}
+
+impl RequestPath {
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestPath::Forward => "forward",
+            RequestPath::Direct => "direct",
+        }
+    }
+    pub fn parse(s: &str) -> Result<RequestPath, String> {
+        [RequestPath::Forward, RequestPath::Direct]
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| format!("unknown request path {s:?} (expected forward or direct)"))
+    }
+    /// The default is left out of the history file, its hash and links, so every run made
+    /// before the setting existed keeps its bytes.
+    pub fn is_forward(&self) -> bool {
+        *self == RequestPath::Forward
+    }
+}
+
+impl fmt::Display for RequestPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
@@ -238,6 +296,8 @@ pub struct Config {
     pub heartbeat_ms: u64,
     /// How long a customer waits for an answer before retrying (or giving up).
     pub client_timeout_ms: u64,
+    #[serde(skip_serializing_if = "RequestPath::is_forward")]
+    pub path: RequestPath,
 }
 
 impl Default for Config {
@@ -254,6 +314,7 @@ impl Default for Config {
             election_timeout_max_ms: 300,
             heartbeat_ms: 50,
             client_timeout_ms: 1_000,
+            path: RequestPath::Forward,
         }
     }
 }

@@ -5,7 +5,7 @@
 //! Each function takes arbitrary bytes and panics only on a real bug: a panic in the code
 //! under test, or a property of that code that does not hold.
 
-use crate::config::{Config, Variant};
+use crate::config::{Config, RequestPath, ALL_VARIANTS};
 use crate::ids::*;
 use crate::msg::{Answer, AppendEntries, Ask, Entry, EntryKind, Message, Op};
 use crate::replica::{Input, Replica, MAX_ENTRIES_PER_APPEND};
@@ -60,13 +60,9 @@ pub fn replica_step(data: &[u8]) {
     let n = (b.u8() % MAX_BRANCHES as u8 + 1) as usize;
     let me = NodeId(b.u8() % n as u8);
     let mask = b.u8();
-    let variants = [Variant::NoQuorum, Variant::NoDedup, Variant::VolatileVote]
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| mask >> i & 1 == 1)
-        .map(|(_, v)| v)
-        .collect();
-    let config = Config { branches: n, variants, ..Config::default() };
+    let variants = ALL_VARIANTS.into_iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1).map(|(_, v)| v).collect();
+    let path = if mask >> ALL_VARIANTS.len() & 1 == 1 { RequestPath::Direct } else { RequestPath::Forward };
+    let config = Config { branches: n, variants, path, ..Config::default() };
     let mut replica = Replica::new(me, &config);
     let mut out = Vec::new();
     for k in 0..MAX_REPLICA_STEPS {
@@ -104,6 +100,7 @@ fn input(tag: u8, from: NodeId, b: &mut Bytes) -> Input {
                 .map(|_| Entry {
                     term: b.term(),
                     kind: if b.bool() { EntryKind::Issue(b.request()) } else { EntryKind::Noop },
+                    origin: b.bool().then(|| NodeId(b.u8() % 16)),
                 })
                 .collect();
             msg(Message::Append(AppendEntries {
@@ -119,6 +116,7 @@ fn input(tag: u8, from: NodeId, b: &mut Bytes) -> Input {
             msg(Message::AppendAck { term: b.term(), success: b.bool(), match_index: b.index(), round: b.u8().into() })
         }
         4 => msg(Message::Forward(b.ask())),
+        5 if b.bool() => msg(Message::Confirm { term: b.term(), index: b.index() }),
         5 => msg(Message::Reply {
             client: b.client(),
             attempt: b.u8().into(),

@@ -73,6 +73,20 @@ pub struct RequestRecord {
     pub retry_of: Option<RequestId>,
     #[serde(default = "one")]
     pub attempts: u32,
+    /// The one-way trips from the answered attempt's ask to its Number, when the chain of
+    /// messages can be traced (sim/lineage.rs). What the desk shows; not part of the
+    /// history, its file or its hash.
+    #[serde(skip)]
+    pub critical: Option<Critical>,
+}
+
+/// What the desk shows of an answered request: the one-way trips on its critical path and
+/// the simulated time from the ask to the answer (sim/lineage.rs finds them).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
+pub struct Critical {
+    pub trips: u8,
+    pub ms: u64,
 }
 
 fn issue_kind() -> RequestKind {
@@ -118,6 +132,9 @@ impl Hasher {
         }
         for v in [c.election_timeout_min_ms, c.election_timeout_max_ms, c.heartbeat_ms, c.client_timeout_ms] {
             h.u64(v);
+        }
+        if !c.path.is_forward() {
+            h.str(c.path.name()); // absent at the default: older hashes stand
         }
         h
     }

@@ -69,9 +69,9 @@ pub mod customer {
 
 pub use action::{Action, Links, LoadTarget};
 pub use check::{check_history, Invariant, Violation};
-pub use config::{ClientMode, Config, LatencyPreset, Variant};
+pub use config::{ClientMode, Config, LatencyPreset, RequestPath, Variant};
 pub use history::History;
 pub use ids::*;
 pub use scenario::Scenario;
-pub use sim::{HashJob, Simulation};
+pub use sim::{AnsweredPath, Critical, HashJob, Simulation, Trip};
 pub use timeline::Timeline;

@@ -42,7 +42,7 @@
 //!   any branch up to `attempts` times: the first ask and the retries.
 
 use crate::check::Monitor;
-use crate::config::{Config, Variant};
+use crate::config::{Config, RequestPath, Variant};
 use crate::ids::*;
 use crate::msg::{Answer, Ask, Message, Op};
 use crate::replica::{Input, Note, Output, Replica, Role};
@@ -56,6 +56,8 @@ use std::sync::Arc;
 pub struct Bounds {
     pub branches: usize,
     pub variants: Vec<Variant>,
+    /// The request path (issue 12): `direct` adds the filers' confirmations to the space.
+    pub path: RequestPath,
     pub customers: u32,
     /// Asks per customer: the first one and its retries (same request ID).
     pub attempts: u32,
@@ -84,6 +86,7 @@ impl Bounds {
         Bounds {
             branches: 3,
             variants: Vec::new(),
+            path: RequestPath::Forward,
             customers: 2,
             attempts: 2,
             crashes: 1,
@@ -113,6 +116,11 @@ impl Bounds {
 
     pub fn with_variant(mut self, v: Variant) -> Bounds {
         self.variants = vec![v];
+        self
+    }
+
+    pub fn with_path(mut self, path: RequestPath) -> Bounds {
+        self.path = path;
         self
     }
 
@@ -193,6 +201,9 @@ impl fmt::Display for Bounds {
         write!(f, "{} branches", self.branches)?;
         for v in &self.variants {
             write!(f, " ({v})")?;
+        }
+        if !self.path.is_forward() {
+            write!(f, " (path {})", self.path)?;
         }
         write!(
             f,
@@ -571,7 +582,12 @@ impl Model {
 /// Breadth-first search of every state within `bounds.max_depth` actions of the start. Stops
 /// at the first state that breaks an always-property (a shortest counterexample).
 pub fn check(bounds: &Bounds) -> Report {
-    let config = Config { branches: bounds.branches, variants: bounds.variants.clone(), ..Config::default() };
+    let config = Config {
+        branches: bounds.branches,
+        variants: bounds.variants.clone(),
+        path: bounds.path,
+        ..Config::default()
+    };
     let model = Model { bounds: bounds.clone(), config };
     let init = model.initial();
     let mut seen: FxHashSet<u64> = FxHashSet::default();

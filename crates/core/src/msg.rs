@@ -36,6 +36,11 @@ pub struct Entry {
     // extending it, which TypeScript refuses for a union.
     #[cfg_attr(feature = "wasm", tsify(type = "EntryKind"))]
     pub kind: EntryKind,
+    /// `path direct` only: the branch whose desk the customer waits at, to which every
+    /// branch that files this entry in its own term confirms it (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub origin: Option<NodeId>,
 }
 
 /// What a customer asks for.
@@ -129,6 +134,12 @@ pub enum Message {
     },
     /// A customer's request, forwarded by the branch at whose desk they stand.
     Forward(Ask),
+    /// `path direct`: "I filed entry `index` of term `term`, in term `term`", sent by a
+    /// branch to the entry's origin, the branch whose customer waits for it.
+    Confirm {
+        term: Term,
+        index: LogIndex,
+    },
     /// The Main Office's answer, sent back to the branch whose desk holds the customer.
     Reply {
         client: ClientId,
@@ -137,7 +148,7 @@ pub enum Message {
     },
 }
 
-/// The seven colours of the map.
+/// The eight colours of the map.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "kebab-case")]
@@ -149,6 +160,7 @@ pub enum MessageKind {
     CustomerRequest,
     Read,
     Reply,
+    Confirm,
 }
 
 impl MessageKind {
@@ -161,6 +173,7 @@ impl MessageKind {
             MessageKind::CustomerRequest => "customer-request",
             MessageKind::Read => "read",
             MessageKind::Reply => "reply",
+            MessageKind::Confirm => "confirm",
         }
     }
 }
@@ -175,6 +188,7 @@ impl Message {
             Message::Forward(Ask { op: Op::Issue(_) | Op::IssueAtDoor(..), .. }) => MessageKind::CustomerRequest,
             Message::Forward(Ask { op: Op::Read, .. }) => MessageKind::Read,
             Message::Reply { .. } => MessageKind::Reply,
+            Message::Confirm { .. } => MessageKind::Confirm,
         }
     }
 }
@@ -226,6 +240,7 @@ impl fmt::Display for Message {
             }
             Message::Forward(a) => write!(f, "Forward {} {} try={}", a.client, a.op, a.attempt),
             Message::Reply { client, attempt, answer } => write!(f, "Reply {client} try={attempt}: {answer}"),
+            Message::Confirm { term, index } => write!(f, "Confirm filed {}/{}", index.0, term.0),
         }
     }
 }

@@ -86,7 +86,7 @@ fn bounded(text: &str) -> Result<String, String> {
 /// checks they agree) and file name. The one list: the page fetches `scenarios/<file>`
 /// lazily from it (Trunk copies `crates/core/scenarios/` there), [`ESSAY`] builds the text
 /// in, and the tests and the CLI read the files in `crates/core/scenarios/`.
-pub const ESSAY_FILES: [(&str, &str, &str); 15] = [
+pub const ESSAY_FILES: [(&str, &str, &str); 17] = [
     ("one-office", "One office, one officer", "essay-1-one-office.txt"),
     ("clerks-and-the-officer", "Clerks and the officer", "essay-2-clerks-and-the-officer.txt"),
     ("fire-at-the-main-office", "The fire at the Main Office", "essay-3-fire-at-the-main-office.txt"),
@@ -102,12 +102,14 @@ pub const ESSAY_FILES: [(&str, &str, &str); 15] = [
     ("number-at-the-door", "Numbers stamped at the door", "essay-13-number-at-the-door.txt"),
     ("higher-authority", "The higher authority", "essay-14-the-higher-authority.txt"),
     ("obey-the-decree", "A decree obeyed without a vote", "essay-15-obey-the-decree.txt"),
+    ("four-pigeon-trips", "Counting pigeon trips: four", "essay-16-four-pigeon-trips.txt"),
+    ("three-pigeon-trips", "Counting pigeon trips: three", "essay-17-three-pigeon-trips.txt"),
 ];
 
 /// The essay's scenarios built in, in [`ESSAY_FILES`]' order: (name, scenario file text).
 /// For the JS API and the CLI; the page does not use it (it would add the texts' bytes to
 /// every first load). A test checks the two lists name the same files in the same order.
-pub const ESSAY: [(&str, &str); 15] = [
+pub const ESSAY: [(&str, &str); 17] = [
     ("one-office", include_str!("../scenarios/essay-1-one-office.txt")),
     ("clerks-and-the-officer", include_str!("../scenarios/essay-2-clerks-and-the-officer.txt")),
     ("fire-at-the-main-office", include_str!("../scenarios/essay-3-fire-at-the-main-office.txt")),
@@ -123,6 +125,8 @@ pub const ESSAY: [(&str, &str); 15] = [
     ("number-at-the-door", include_str!("../scenarios/essay-13-number-at-the-door.txt")),
     ("higher-authority", include_str!("../scenarios/essay-14-the-higher-authority.txt")),
     ("obey-the-decree", include_str!("../scenarios/essay-15-obey-the-decree.txt")),
+    ("four-pigeon-trips", include_str!("../scenarios/essay-16-four-pigeon-trips.txt")),
+    ("three-pigeon-trips", include_str!("../scenarios/essay-17-three-pigeon-trips.txt")),
 ];
 
 /// A built-in scenario by name, with its narration.

@@ -5,7 +5,7 @@
 //! leaves: a crash can only happen between steps.
 
 use crate::chunked::Chunked;
-use crate::config::{Canaries, Config, Variant};
+use crate::config::{Canaries, Config, RequestPath, Variant};
 use crate::ids::*;
 use crate::msg::*;
 use crate::shared_map::SharedMap;
@@ -190,6 +190,8 @@ pub struct Replica {
     volatile_vote: bool,
     at_the_door: bool,
     obey_decree: bool,
+    /// `path direct`: filers confirm to the customer's branch, which commits on a majority.
+    direct: bool,
     #[cfg(feature = "canary")]
     canaries: Canaries,
     pub disk: Disk,
@@ -210,10 +212,20 @@ pub struct Replica {
     acked_round: Vec<u64>,
     pending_reads: Vec<PendingRead>,
     pub waiters: BTreeMap<RequestId, Vec<Waiter>>,
+    /// `path direct`: the customers at this branch's own desk whose requests went to the Main
+    /// Office, answered here when their entry is applied. Apart from `waiters`, which a
+    /// leader reads as "appended by me and in flight": a branch that takes office must not
+    /// mistake a request it merely forwarded for one it filed (swarm seed 23, the customers
+    /// waited forever). At most one per customer, who waits for one request at a time.
+    pub desk: Vec<(RequestId, Waiter)>,
     /// `number-at-the-door` only: the customers stamped at the door but not yet filed, one
     /// entry per request. Volatile: a fire loses them, and the Numbers they were stamped
     /// with. A list, not a map: it is short, and another map type costs the page kilobytes.
     pub at_door: Vec<(RequestId, SeqNum, Waiter)>,
+    /// `path direct`, at a customer's branch: per log index of an entry filed for one of
+    /// its customers, the entry's term and the branches known to have filed it in that
+    /// term (a bit each). Volatile, and dropped as the commit index passes.
+    confirmed: BTreeMap<LogIndex, (Term, u16)>,
     pub last_leader_contact: Tick,
     now: Tick,
 }
@@ -229,6 +241,7 @@ impl Replica {
             volatile_vote: config.has(Variant::VolatileVote),
             at_the_door: config.has(Variant::NumberAtTheDoor),
             obey_decree: config.has(Variant::ObeyDecree),
+            direct: config.path == RequestPath::Direct,
             #[cfg(feature = "canary")]
             canaries: Canaries::of(config),
             disk: Disk::default(),
@@ -246,7 +259,9 @@ impl Replica {
             acked_round: vec![0; n],
             pending_reads: Vec::new(),
             waiters: BTreeMap::new(),
+            desk: Vec::new(),
             at_door: Vec::new(),
+            confirmed: BTreeMap::new(),
             last_leader_contact: Tick(0),
             now: Tick(0),
         }
@@ -410,7 +425,15 @@ impl Replica {
             }
             Message::Forward(ask) => self.on_ask(from, ask, out),
             Message::Reply { client, attempt, answer } => {
+                if self.direct {
+                    self.forget_waiter(client, attempt); // answered: nothing left to wait for
+                }
                 out.push(Output::Answer { client, attempt, answer, relayed: true })
+            }
+            Message::Confirm { term, index } => {
+                if self.direct {
+                    self.count_filers(index, term, &[from], out)
+                }
             }
         }
     }
@@ -425,11 +448,12 @@ impl Replica {
         }
         match msg {
             Message::RequestVote { term, last_log_term, .. } => last_log_term <= term,
+            Message::Confirm { index, term } => index.0 > 0 && term.0 > 0,
             Message::Append(a) => {
                 let mut last = a.prev_term;
                 a.prev_term <= a.term
                     && a.entries.iter().all(|e| {
-                        let ok = last <= e.term && e.term <= a.term;
+                        let ok = last <= e.term && e.term <= a.term && e.origin.is_none_or(|o| o.index() < self.n);
                         last = e.term;
                         ok
                     })
@@ -544,7 +568,7 @@ impl Replica {
         out.push(Output::Note(Note::BecameLeader { term: self.disk.term }));
         // §5.4.2 / §8: a no-op of the new term lets earlier entries commit and reads start.
         self.term_start = next;
-        self.append_entry(EntryKind::Noop, out);
+        self.append_entry(EntryKind::Noop, None, out);
         out.push(Output::SetHeartbeatTimer);
     }
 
@@ -592,8 +616,8 @@ impl Replica {
         out.push(Output::SetHeartbeatTimer);
     }
 
-    fn append_entry(&mut self, kind: EntryKind, out: &mut Vec<Output>) {
-        self.disk.log.push(Entry { term: self.disk.term, kind });
+    fn append_entry(&mut self, kind: EntryKind, origin: Option<NodeId>, out: &mut Vec<Output>) {
+        self.disk.log.push(Entry { term: self.disk.term, kind, origin });
         let last = self.last_index();
         self.match_index[self.id.index()] = last;
         out.push(Output::Note(Note::LogChanged { from: last }));
@@ -651,6 +675,9 @@ impl Replica {
         if commit > self.commit {
             self.set_commit(commit.min(match_index), out);
         }
+        if self.direct {
+            self.confirm_filed(from, prev_index, match_index, out);
+        }
         out.push(reply(self.disk.term, true, match_index));
     }
 
@@ -690,6 +717,58 @@ impl Replica {
         if let Some(from) = changed_from {
             out.push(Output::Note(Note::LogChanged { from }));
         }
+    }
+
+    /// `path direct`: tells each filed entry's origin that this branch holds it. Only an
+    /// entry of the term it is filed in counts: one of an older term, though a majority
+    /// holds it, can still be overwritten by a later Main Office (§5.4.2, Figure 8), which
+    /// is why a leader never commits such an entry by counting either.
+    fn confirm_filed(&mut self, leader: NodeId, prev: LogIndex, upto: LogIndex, out: &mut Vec<Output>) {
+        let term = self.disk.term;
+        for i in prev.0 + 1..=upto.0 {
+            let e = self.disk.log[i as usize - 1];
+            let Some(origin) = e.origin else { continue };
+            if e.term != term && !self.canaries().direct_old_term {
+                continue;
+            }
+            let index = LogIndex(i);
+            if origin == self.id {
+                self.count_filers(index, e.term, &[self.id, leader], out);
+            } else {
+                out.push(Output::Send { to: origin, msg: Message::Confirm { term: e.term, index } });
+            }
+        }
+    }
+
+    /// `path direct`, at the customer's branch: `filers` hold entry `index` of `term`, filed
+    /// in that term. Once a majority do and this branch holds the same entry, it and all
+    /// before it are committed (the Log Matching Property, §5.3), as the Main Office would
+    /// find by counting acknowledgements: this branch applies them and answers its customer.
+    fn count_filers(&mut self, index: LogIndex, term: Term, filers: &[NodeId], out: &mut Vec<Output>) {
+        if index <= self.commit {
+            return;
+        }
+        let (t, bits) = self.confirmed.entry(index).or_insert((term, 0));
+        if *t != term {
+            if *t > term {
+                return; // a newer term's entry took this index: the older one never commits
+            }
+            (*t, *bits) = (term, 0);
+        }
+        for f in filers {
+            *bits |= 1 << f.index();
+        }
+        let filed = bits.count_ones() as usize;
+        let held = index <= self.last_index() && self.term_at(index) == term;
+        if held && filed >= self.quorum() {
+            self.set_commit(index, out);
+            self.confirmed = self.confirmed.split_off(&LogIndex(self.commit.0 + 1));
+        }
+    }
+
+    /// `path direct`: a customer's branch stops waiting for an attempt that was answered.
+    fn forget_waiter(&mut self, client: ClientId, attempt: u32) {
+        self.desk.retain(|(_, w)| (w.client, w.attempt) != (client, attempt));
     }
 
     fn truncate(&mut self, keep: LogIndex) {
@@ -796,6 +875,10 @@ impl Replica {
                 self.answer(w, Answer::Number { number }, out);
             }
         }
+        if let Some(k) = self.desk.iter().position(|(r, _)| *r == request) {
+            let (_, w) = self.desk.remove(k);
+            self.answer(w, Answer::Number { number }, out);
+        }
     }
 
     // Customers.
@@ -846,6 +929,12 @@ impl Replica {
     fn redirect(&mut self, origin: NodeId, waiter: Waiter, ask: Ask, out: &mut Vec<Output>) {
         let local = origin == self.id;
         match (self.leader, ask.op) {
+            (Some(l), Op::Issue(request) | Op::IssueAtDoor(request, _)) if local && self.direct => {
+                // The answer will be worked out here, from the filers' confirmations.
+                self.desk.retain(|(_, w)| w.client != ask.client);
+                self.desk.push((request, waiter));
+                out.push(Output::Send { to: l, msg: Message::Forward(ask) })
+            }
             (Some(l), _) if local => out.push(Output::Send { to: l, msg: Message::Forward(ask) }),
             (Some(_), _) => self.answer(waiter, Answer::NotLeader { hint: self.leader }, out),
             (None, Op::Read) if local => {
@@ -875,9 +964,13 @@ impl Replica {
                 return;
             }
         }
-        self.waiters.entry(request).or_default().push(waiter);
         let kind = stamped.map_or(EntryKind::Issue(request), |n| EntryKind::IssueAtDoor(request, n));
-        self.append_entry(kind, out);
+        if self.direct && waiter.origin != self.id {
+            // The customer's branch answers, once it learns a majority filed the entry.
+            return self.append_entry(kind, Some(waiter.origin), out);
+        }
+        self.waiters.entry(request).or_default().push(waiter);
+        self.append_entry(kind, None, out);
     }
 
     /// ReadIndex (thesis §6.4): remember the commit index, confirm leadership with one
@@ -960,6 +1053,8 @@ fn message_term(msg: &Message) -> Option<Term> {
         | Message::Vote { term, .. }
         | Message::Append(AppendEntries { term, .. })
         | Message::AppendAck { term, .. } => Some(*term),
-        Message::Forward(_) | Message::Reply { .. } => None,
+        // A confirmation's term is the filed entry's, a fact about the past: it carries no
+        // news of a newer term.
+        Message::Forward(_) | Message::Reply { .. } | Message::Confirm { .. } => None,
     }
 }

@@ -12,7 +12,7 @@
 //! Lines may also be separated by `;` (the URL form). `#` starts a comment.
 
 use crate::action::Action;
-use crate::config::{limits, ClientMode, Config, LatencyPreset, Variant};
+use crate::config::{limits, ClientMode, Config, LatencyPreset, RequestPath, Variant};
 use crate::ids::Tick;
 
 pub const SCENARIO_HEADER: &str = "nextnumber/1";
@@ -114,6 +114,7 @@ impl Scenario {
                 }
             }
             "mode" => c.client_mode = ClientMode::parse(word(1)?)?,
+            "path" => c.path = RequestPath::parse(word(1)?)?,
             "latency" if words.len() == 2 => {
                 (c.latency_min_ms, c.latency_max_ms) = LatencyPreset::parse(words[1])?.latency_ms()
             }
@@ -156,6 +157,9 @@ impl Scenario {
         out.extend(c.variants.iter().map(|v| format!("variant {v}")));
         if c.client_mode != d.client_mode {
             out.push(format!("mode {}", c.client_mode));
+        }
+        if c.path != d.path {
+            out.push(format!("path {}", c.path));
         }
         let pairs = [
             ("latency", c.latency_min_ms, c.latency_max_ms, d.latency_min_ms, d.latency_max_ms),

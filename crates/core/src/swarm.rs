@@ -6,7 +6,7 @@
 use crate::action::{Action, Links, LoadTarget};
 use crate::check::incremental::disagreement;
 use crate::check::{check_history, Invariant, Violation};
-use crate::config::{ClientMode, Config, Variant};
+use crate::config::{ClientMode, Config, RequestPath, Variant};
 use crate::ids::*;
 use crate::scenario::Scenario;
 use crate::sim::Simulation;
@@ -61,6 +61,7 @@ pub fn draw_scenario(seed: u64, variant: Option<Variant>) -> (Scenario, usize) {
         loss_pct: if rng.random_bool(0.5) { 0 } else { rng.random_range(0..=30) },
         dup_pct: if rng.random_bool(0.5) { 0 } else { rng.random_range(0..=50) },
         client_timeout_ms: rng.random_range(300..=2_000),
+        path: draw_path(seed),
         ..Config::default()
     };
     let mut actions = vec![(Tick(0), Action::Load(rng.random_range(2..=60), LoadTarget::Random))];
@@ -115,6 +116,17 @@ fn later_dimensions(seed: u64, n: usize) -> Vec<(Tick, Action)> {
         }
     }
     actions
+}
+
+/// Half the runs take `path direct` (issue 12), from a PRNG of its own like the dimensions
+/// above, so every other draw of a seed is unchanged.
+fn draw_path(seed: u64) -> RequestPath {
+    let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0xd1ec_7d1e_c7d1_ec7d);
+    if rng.random_bool(0.5) {
+        RequestPath::Direct
+    } else {
+        RequestPath::Forward
+    }
 }
 
 fn node(rng: &mut Pcg64Mcg, n: usize) -> NodeId {

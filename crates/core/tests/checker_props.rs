@@ -112,6 +112,7 @@ fn record(
         result,
         retry_of: None,
         attempts: 1,
+        critical: None,
     }
 }
 

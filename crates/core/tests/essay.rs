@@ -367,3 +367,17 @@ fn a_decree_obeyed_without_a_vote_gives_numbers_twice() {
     let first = &report.violations()[0].1;
     assert_eq!(first.detail, "C leads term 2 without committed entry 5", "caught the moment C took office");
 }
+
+#[test]
+fn a_customer_away_from_the_main_office_waits_four_pigeon_trips_or_three_confirmed_directly() {
+    const HOUR: u64 = 3_600_000;
+    for (name, at_b) in [("four-pigeon-trips", 4), ("three-pigeon-trips", 3)] {
+        let (_, _, sim) = run(name);
+        assert!(problems(&sim).is_empty(), "{name}: {:?}", problems(&sim));
+        let seen: Vec<(NodeId, Option<Critical>)> = sim.records().iter().map(|r| (r.branch, r.critical)).collect();
+        let trips = |trips: u8| Some(Critical { trips, ms: trips as u64 * HOUR });
+        assert_eq!(seen, vec![(NodeId(1), trips(at_b)), (NodeId(0), trips(2))], "{name}");
+        let path = sim.latest_path().expect("the answer at A is traced");
+        assert_eq!(path.trips.len(), 2, "{name}: out to B and C and back: {path:?}");
+    }
+}

@@ -114,3 +114,17 @@ fn a_decree_in_the_full_model_keeps_every_property() {
     println!("per depth: {:?}", r.per_depth);
     assert_eq!(r.states, DECREE_FULL_STATES, "the state space changed (per depth: {:?})", r.per_depth);
 }
+
+/// `path direct` (issue 12): every branch that files an entry of the current term confirms
+/// it to the customer's branch, which commits on a majority. The same model as the
+/// standard one; the confirmations add states, pinned like the others.
+const DIRECT_DEPTH: usize = 7;
+const DIRECT_STATES: usize = 605_352;
+
+#[test]
+fn the_direct_path_keeps_every_property() {
+    let r = run(&Bounds::standard(DIRECT_DEPTH).with_path(RequestPath::Direct));
+    assert_safe_and_not_vacuous(&r, DIRECT_DEPTH);
+    assert!(r.states > FAST_STATES, "the confirmations added states: {}", r.states);
+    assert_eq!(r.states, DIRECT_STATES, "the state space changed (per depth: {:?})", r.per_depth);
+}

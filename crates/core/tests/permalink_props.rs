@@ -25,9 +25,10 @@ fn config() -> impl Strategy<Value = Config> {
         range(1, limits::MAX_LATENCY_MS),
         (0u8..=100, 0u8..=100),
         range(2, limits::MAX_TICK / 4),
-        1u64..=limits::MAX_TICK / 4,
+        (1u64..=limits::MAX_TICK / 4, any::<bool>()),
     )
-        .prop_flat_map(|(branches, variants, client_mode, latency, (loss, dup), election, client_timeout)| {
+        .prop_flat_map(|(branches, variants, client_mode, latency, (loss, dup), election, (client_timeout, direct))| {
+            let path = if direct { RequestPath::Direct } else { RequestPath::Forward };
             (1..election.0).prop_map(move |heartbeat| Config {
                 branches,
                 variants: variants.clone(),
@@ -40,6 +41,7 @@ fn config() -> impl Strategy<Value = Config> {
                 election_timeout_max_ms: election.1,
                 heartbeat_ms: heartbeat,
                 client_timeout_ms: client_timeout,
+                path,
             })
         })
 }

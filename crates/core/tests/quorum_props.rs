@@ -105,7 +105,7 @@ proptest! {
         let mut r = Replica::new(me, &config(n, &[]));
         r.disk.term = Term(1);
         r.disk.log = (0..old_entries as u32)
-            .map(|s| Entry { term: Term(1), kind: EntryKind::Issue(RequestId { client: ClientId(9), seq: s }) })
+            .map(|s| Entry { term: Term(1), kind: EntryKind::Issue(RequestId { client: ClientId(9), seq: s }), origin: None })
             .collect();
         let mut out: Vec<Output> = Vec::new();
         r.step(Tick(0), Input::ElectionTimeout, &mut out);

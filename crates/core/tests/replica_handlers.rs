@@ -82,11 +82,11 @@ fn req(client: u32, seq: u32) -> RequestId {
 }
 
 fn noop(term: u64) -> Entry {
-    Entry { term: Term(term), kind: EntryKind::Noop }
+    Entry { term: Term(term), kind: EntryKind::Noop, origin: None }
 }
 
 fn iss(term: u64, request: RequestId) -> Entry {
-    Entry { term: Term(term), kind: EntryKind::Issue(request) }
+    Entry { term: Term(term), kind: EntryKind::Issue(request), origin: None }
 }
 
 fn ask_issue(request: RequestId, attempt: u32) -> Ask {

@@ -19,8 +19,11 @@ const SEEDS: u64 = 2_000;
 fn variants() -> Vec<Variant> {
     #[allow(unused_mut)]
     let mut v = ALL_VARIANTS.to_vec();
+    // Not `canary-direct-old-term`: it needs Raft's Figure 8, five branches and three
+    // changes of office in one precise order, which no swarm seed of the first thousands
+    // draws; tests/canaries.rs catches it on that figure played out.
     #[cfg(feature = "canary")]
-    v.extend(CANARY_VARIANTS);
+    v.extend(CANARY_VARIANTS.into_iter().filter(|v| *v != Variant::CanaryDirectOldTerm));
     v
 }
 

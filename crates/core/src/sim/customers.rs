@@ -3,6 +3,7 @@
 //! about request IDs: how a customer retries decides whether a lost answer can cost a child
 //! a second Number.
 
+use super::lineage::{AnsweredPath, Lineage};
 use super::{Event, Simulation};
 use crate::chunked::Chunked;
 use crate::config::{limits, ClientMode};
@@ -97,6 +98,7 @@ impl Customers {
             result: None,
             retry_of: None,
             attempts: 0,
+            critical: None,
         });
         Ok(self.records.len() - 1)
     }
@@ -173,7 +175,7 @@ impl Simulation {
         let Some(p) = self.customers.customer(client).pending.filter(|p| p.attempt == attempt) else { return };
         if self.up[branch.index()] {
             let request = self.customers.records[p.record].request;
-            self.step_replica(branch, Input::File(request));
+            self.step_replica_because(branch, Input::File(request), Lineage::ask(client, attempt, self.now));
         }
     }
 
@@ -219,7 +221,8 @@ impl Simulation {
         if !self.up[branch.index()] {
             return self.on_answer(branch, client, attempt, Answer::BranchDown, false);
         }
-        self.step_replica(branch, Input::Ask(Ask { client, attempt, op }));
+        let cause = Lineage::ask(client, attempt, self.now);
+        self.step_replica_because(branch, Input::Ask(Ask { client, attempt, op }), cause);
     }
 
     pub(super) fn on_answer(&mut self, branch: NodeId, client: ClientId, attempt: u32, answer: Answer, relayed: bool) {
@@ -231,7 +234,10 @@ impl Simulation {
         };
         match answer {
             // Any try of the same request ID may bring its Number.
-            Answer::Number { number } => self.complete(client, p, Some(Outcome::Number { number: number.0 })),
+            Answer::Number { number } => {
+                self.complete(client, p, Some(Outcome::Number { number: number.0 }));
+                self.note_path(branch, client, attempt, p.record);
+            }
             _ if p.attempt != attempt => {} // an earlier try's refusal: the customer moved on
             Answer::Read { number, linearizable, .. } => {
                 self.complete(client, p, Some(Outcome::Read { read: number.0, linearizable }))
@@ -247,6 +253,18 @@ impl Simulation {
             }
             _ => self.complete(client, p, None), // the request may yet be issued
         }
+    }
+
+    /// The critical path of the answer just given, if its chain began with this attempt.
+    fn note_path(&mut self, branch: NodeId, client: ClientId, attempt: u32, record: usize) {
+        let Some(critical) = self.cause.critical(client, attempt, self.now) else { return };
+        let r = &mut self.customers.records[record];
+        if r.critical.is_some() || r.complete != Some(self.now.0) {
+            return; // not the answer that completed the request
+        }
+        r.critical = Some(critical);
+        let (request, trips) = (r.request, self.cause.trips());
+        self.latest_path = Some(AnsweredPath { request, branch, critical, trips });
     }
 
     /// A Number that arrives after the customer left still says what their request got.

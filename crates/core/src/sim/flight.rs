@@ -3,6 +3,7 @@
 
 use crate::ids::{NodeId, Tick};
 use crate::msg::Message;
+use super::lineage::Lineage;
 
 #[derive(Clone, Debug)]
 pub struct InFlight {
@@ -12,6 +13,8 @@ pub struct InFlight {
     pub sent: Tick,
     pub arrive: Tick,
     pub msg: Message,
+    /// The chain of causes its sending step descends from (lineage.rs).
+    pub(crate) lineage: Lineage,
 }
 
 #[derive(Clone, Debug, Default)]

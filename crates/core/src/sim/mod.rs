@@ -29,6 +29,8 @@ use customers::Customers;
 use flight::Flights;
 pub use flight::InFlight;
 pub use hash_job::HashJob;
+use lineage::Lineage;
+pub use lineage::{AnsweredPath, Critical, Trip};
 use queue::EventQueue;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -39,6 +41,7 @@ mod customers;
 mod decree;
 pub mod flight;
 mod hash_job;
+mod lineage;
 mod queue;
 pub mod view;
 
@@ -117,6 +120,10 @@ pub struct Simulation {
     trace: Trace,
     spacetime: SpaceTime,
     stats: Stats,
+    /// The cause of the replica step under way (lineage.rs), and the trips of the latest
+    /// answer whose chain began at its own ask: the space-time diagram draws them.
+    cause: Lineage,
+    latest_path: Option<AnsweredPath>,
     out: Scratch,
     /// The replica invariants, asserted after every step while on: how far each branch's
     /// append-only state has been checked. On unless switched off ([`Simulation::set_invariants`]).
@@ -154,6 +161,8 @@ impl Simulation {
             trace: Trace::default(),
             spacetime: SpaceTime::default(),
             stats: Stats::default(),
+            cause: Lineage::default(),
+            latest_path: None,
             out: Scratch::default(),
             checked: Some(vec![Checked::default(); n]),
             client_mode: config.client_mode,
@@ -221,6 +230,11 @@ impl Simulation {
         &mut self.spacetime
     }
     /// Every request so far, as the history records it (for charts: [`crate::charts`]).
+    /// The trips of the latest answer that can be traced to its own ask (lineage.rs).
+    pub fn latest_path(&self) -> Option<&AnsweredPath> {
+        self.latest_path.as_ref()
+    }
+
     pub fn records(&self) -> &crate::chunked::Chunked<RequestRecord> {
         self.customers.records()
     }
@@ -397,7 +411,13 @@ impl Simulation {
     }
 
     pub(crate) fn step_replica(&mut self, node: NodeId, input: Input) {
+        self.step_replica_because(node, input, Lineage::default())
+    }
+
+    /// A replica step whose messages and answers descend from `cause` (lineage.rs).
+    fn step_replica_because(&mut self, node: NodeId, input: Input, cause: Lineage) {
         debug_assert!(self.up[node.index()]);
+        self.cause = cause;
         let mut out = std::mem::take(&mut self.out.0);
         let before = self.replicas[node.index()].last_index();
         self.replicas[node.index()].step(self.now, input, &mut out);
@@ -411,6 +431,7 @@ impl Simulation {
             self.apply_output(node, o);
         }
         self.out.0 = out;
+        self.cause = Lineage::default();
         self.assert_invariants(node);
     }
 
@@ -520,7 +541,8 @@ impl Simulation {
         if self.trace.enabled() {
             self.trace.line(self.now, &Hop(from, to), "send", format_args!("#{id} {msg} arrives={}", arrive.0));
         }
-        let slot = self.in_flight.insert(InFlight { id, from, to, sent: self.now, arrive, msg });
+        let lineage = self.cause.clone();
+        let slot = self.in_flight.insert(InFlight { id, from, to, sent: self.now, arrive, msg, lineage });
         self.schedule(arrive, Event::Deliver(slot, id));
     }
 
@@ -549,7 +571,8 @@ impl Simulation {
         if self.trace.enabled() {
             self.trace.line(self.now, &Hop(m.from, m.to), "deliver", format_args!("#{id} {}", m.msg));
         }
-        self.step_replica(m.to, Input::Message { from: m.from, msg: m.msg });
+        let cause = m.lineage.then(Trip { from: m.from, to: m.to, sent: m.sent, arrived: self.now });
+        self.step_replica_because(m.to, Input::Message { from: m.from, msg: m.msg }, cause);
     }
 
     // Actions.

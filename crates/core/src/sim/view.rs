@@ -646,7 +646,7 @@ impl Simulation {
             log,
             table,
             table_len: r.register.table.len(),
-            waiting: r.waiters.keys().copied().collect(),
+            waiting: r.waiters.keys().chain(r.desk.iter().map(|(q, _)| q)).copied().collect(),
             applied: r.applied.0,
             last_leader_contact: r.last_leader_contact.0,
             peers,
