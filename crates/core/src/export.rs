@@ -205,6 +205,7 @@ mod tests {
             result,
             retry_of: None,
             attempts: 1,
+            critical: None,
         }
     }
 

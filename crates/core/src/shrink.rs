@@ -196,7 +196,7 @@ impl<F: FnMut(Progress)> Shrinker<F> {
     /// Each setting the default's, one at a time, where the failure does not need it.
     fn default_settings(&mut self, mut s: Scenario) -> Scenario {
         let d = Config::default();
-        let resets: [fn(&mut Config, &Config); 7] = [
+        let resets: [fn(&mut Config, &Config); 8] = [
             |c, d| c.loss_pct = d.loss_pct,
             |c, d| c.dup_pct = d.dup_pct,
             |c, d| (c.latency_min_ms, c.latency_max_ms) = (d.latency_min_ms, d.latency_max_ms),
@@ -207,6 +207,7 @@ impl<F: FnMut(Progress)> Shrinker<F> {
             |c, d| c.heartbeat_ms = d.heartbeat_ms,
             |c, d| c.client_timeout_ms = d.client_timeout_ms,
             |c, d| c.client_mode = d.client_mode,
+            |c, d| c.path = d.path,
         ];
         for reset in resets {
             let mut candidate = s.clone();
