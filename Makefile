@@ -110,12 +110,21 @@ build-cli:
 	$(CARGO) build --release -p nextnumber-cli
 
 # One run with a history file, checked on its own; a malformed file is bad input (exit 2).
+# The history exports to both formats, and a malformed one is bad input there too. A failing
+# fixture shrinks to a scenario that still fails (exit 1); a passing one has no failure to
+# shrink (exit 2). crates/cli/tests/ (in test-native) tests each command further.
 test-cli: build-cli
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	scripts/expect-exit.sh 0 $(NEXTNUMBER) run --seed 7 --history "$$tmp/h.json"; \
 	scripts/expect-exit.sh 0 $(NEXTNUMBER) check "$$tmp/h.json"; \
 	printf '{"format": "nextnumber-history/1", "seed": ' > "$$tmp/bad.json"; \
-	scripts/expect-exit.sh 2 $(NEXTNUMBER) check "$$tmp/bad.json"
+	scripts/expect-exit.sh 2 $(NEXTNUMBER) check "$$tmp/bad.json"; \
+	scripts/expect-exit.sh 0 $(NEXTNUMBER) export --format porcupine "$$tmp/h.json"; \
+	scripts/expect-exit.sh 0 $(NEXTNUMBER) export --format jepsen "$$tmp/h.json"; \
+	scripts/expect-exit.sh 2 $(NEXTNUMBER) export --format jepsen "$$tmp/bad.json"; \
+	$(NEXTNUMBER) shrink crates/core/scenarios/essay-6-split-brain.txt > "$$tmp/small.txt"; \
+	scripts/expect-exit.sh 1 $(NEXTNUMBER) run --scenario "$$tmp/small.txt"; \
+	scripts/expect-exit.sh 2 $(NEXTNUMBER) shrink crates/core/scenarios/essay-1-one-office.txt
 
 # The swarm: the real service passes every seed; each unsafe variant must be caught (exit 1).
 test-swarm: build-cli

@@ -1,4 +1,5 @@
-//! `nextnumber`: run one seed or scenario, swarm many seeds, or check a history file.
+//! `nextnumber`: run one seed or scenario, swarm many seeds, shrink a failing scenario,
+//! check a history file, or export it for another checker.
 //!
 //! Exit codes (TigerBeetle's VOPR keeps them apart so a CI log says what kind of failure):
 //! 0 pass, 1 correctness violation, 2 bad input, 3 liveness failure, 4 crash (a panic).
@@ -9,7 +10,7 @@ mod swarm;
 use clap::{Parser, Subcommand};
 use nextnumber_core::config::limits::MAX_TICK;
 use nextnumber_core::report::Judgement;
-use nextnumber_core::{check_history, permalink, Config, History, Scenario, Simulation, Tick, Variant};
+use nextnumber_core::{check_history, export, permalink, shrink, Config, History, Scenario, Simulation, Tick, Variant};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -87,6 +88,33 @@ enum Command {
     },
     /// Run the checkers on a history file.
     Check { file: String },
+    /// Write a history file's requests as operations for another checker, on stdout:
+    /// Porcupine's JSON or Jepsen/Knossos EDN (the README states the model each assumes).
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// A history file, as `run --history` writes it.
+        file: String,
+    },
+    /// Shrink a failing scenario file: drop actions, faults, customers and branches and
+    /// shorten the run while the same invariants still break; print the smallest scenario
+    /// found (a valid scenario file) and its link.
+    Shrink {
+        file: String,
+        /// Keep this invariant broken (a code: I1, election-safety, …; repeatable). Default:
+        /// every invariant the file's run breaks.
+        #[arg(long)]
+        invariant: Vec<String>,
+        /// The page the link opens.
+        #[arg(long, default_value = "http://127.0.0.1:8080/")]
+        base: String,
+        /// The seed when the file names none (as `run` would use); the result names it.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Draw no progress on stderr (it is drawn only when stderr is a terminal).
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Print the permalink of a scenario file, or (--decode) the scenario of a permalink.
     Link {
         /// A scenario file; with --decode, a permalink (a whole URL or the part after `#`).
@@ -101,6 +129,14 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[derive(Copy, Clone, clap::ValueEnum)]
+enum ExportFormat {
+    /// A JSON array of Porcupine operations (Go: `[]porcupine.Operation`).
+    Porcupine,
+    /// Jepsen/Knossos EDN, one operation map a line.
+    Jepsen,
 }
 
 fn main() -> ExitCode {
@@ -150,6 +186,27 @@ fn run(command: Command) -> Result<u8, String> {
             println!("{file}: {} requests, {} violation(s)", h.requests.len(), violations.list().len());
             Ok(if violations.is_empty() { 0 } else { EXIT_VIOLATION })
         }
+        Command::Export { format, file } => {
+            let h = History::from_json(&read(&file)?).map_err(|e| format!("{file}: {e}"))?;
+            print!(
+                "{}",
+                match format {
+                    ExportFormat::Porcupine => export::porcupine(&h),
+                    ExportFormat::Jepsen => export::jepsen(&h),
+                }
+            );
+            Ok(0)
+        }
+        Command::Shrink { file, invariant, base, seed, quiet } => {
+            let scenario = Scenario::parse(&read(&file)?).map_err(|e| format!("{file}: {e}"))?;
+            let goal = invariant.iter().map(|c| shrink::invariant_by_code(c)).collect::<Result<Vec<_>, _>>()?;
+            let goal = (!goal.is_empty()).then_some(goal.as_slice());
+            let progress = progress::Shrinking::new(scenario.actions.len(), progress::wanted(quiet));
+            let shrunk = shrink::shrink(&scenario, seed, goal, |p| progress.update(p.runs, p.actions));
+            progress.finish();
+            print_shrunk(&shrunk.map_err(|e| format!("{file}: {e}"))?, &base)?;
+            Ok(0)
+        }
         Command::Link { input, decode: true, .. } => {
             print!("{}", permalink::decode(&input).map_err(|e| e.to_string())?.to_text());
             Ok(0)
@@ -162,6 +219,23 @@ fn run(command: Command) -> Result<u8, String> {
             Ok(0)
         }
     }
+}
+
+/// The shrunk scenario as a scenario file, its figures and link in comments, so the output
+/// can be saved and run as it is (`nextnumber shrink F > small.txt`).
+fn print_shrunk(shrunk: &shrink::Shrunk, base: &str) -> Result<(), String> {
+    let goal: Vec<&str> = shrunk.goal.iter().map(|i| i.code()).collect();
+    println!(
+        "# shrunk from {} actions to {} in {} runs{}; it still breaks {}",
+        shrunk.actions_before,
+        shrunk.scenario.actions.len(),
+        shrunk.runs,
+        if shrunk.exhausted { " (the run budget ran out: smaller may exist)" } else { "" },
+        goal.join(" ")
+    );
+    print!("{}", shrunk.scenario.to_text());
+    println!("# link: {}", permalink::url(base, &shrunk.scenario).map_err(|e| e.to_string())?);
+    Ok(())
 }
 
 fn read(path: &str) -> Result<String, String> {

@@ -128,6 +128,38 @@ impl Simulated {
     }
 }
 
+/// `shrink`: runs made (no total: how many a shrink needs is found as it goes, bounded by
+/// [`nextnumber_core::shrink::MAX_RUNS`]) and the actions of the smallest failure so far.
+pub struct Shrinking {
+    bar: Option<ProgressBar>,
+}
+
+impl Shrinking {
+    pub fn new(actions: usize, shown: bool) -> Shrinking {
+        let template = "{spinner} {elapsed_precise} {pos} runs, smallest failure so far: {msg}";
+        let bar = shown.then(|| {
+            let bar = start(nextnumber_core::shrink::MAX_RUNS as u64, style(template));
+            bar.set_message(format!("{actions} actions"));
+            bar
+        });
+        Shrinking { bar }
+    }
+
+    /// After a run: the runs so far, and the actions of the smallest failing scenario.
+    pub fn update(&self, runs: usize, actions: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(runs as u64);
+            bar.set_message(format!("{actions} actions"));
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template).expect("the templates are fixed and valid").progress_chars("=> ")
 }

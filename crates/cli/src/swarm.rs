@@ -118,6 +118,28 @@ fn one(seed: u64, variant: Option<Variant>, invariants: bool) -> Outcome {
     }
 }
 
+/// Saves the first failing seed's scenario (with `--save`) and says how to replay it, and,
+/// for a broken invariant, how to shrink it to the few actions that matter. A liveness
+/// failure or a crash breaks no invariant that `shrink` could keep broken: no offer then.
+fn save_first_failure(seed: u64, variant: Option<Variant>, invariants: bool, save: Option<&str>, violation: bool) {
+    let Some(path) = save else {
+        if violation {
+            println!("  shrink it: add --save FILE, then nextnumber shrink FILE");
+        }
+        return;
+    };
+    let scenario = run_seed_with(seed, variant, invariants).scenario;
+    match std::fs::write(path, scenario.to_text()) {
+        Ok(()) => {
+            println!("  scenario of seed {seed} saved to {path}: nextnumber run --scenario {path}");
+            if violation {
+                println!("  shrink it to the actions that matter: nextnumber shrink {path}");
+            }
+        }
+        Err(e) => eprintln!("  could not save {path}: {e}"),
+    }
+}
+
 fn report(
     results: &[(u64, Outcome)],
     variant: Option<Variant>,
@@ -149,12 +171,9 @@ fn report(
     if failures > MAX_FAILURES_SHOWN {
         println!("… and {} more failing seeds", failures - MAX_FAILURES_SHOWN);
     }
-    if let (Some(seed), Some(path)) = (first_failure, save) {
-        let scenario = run_seed_with(seed, variant, invariants).scenario;
-        match std::fs::write(path, scenario.to_text()) {
-            Ok(()) => println!("  scenario of seed {seed} saved to {path}: nextnumber run --scenario {path}"),
-            Err(e) => eprintln!("  could not save {path}: {e}"),
-        }
+    if let Some(seed) = first_failure {
+        let violation = results.iter().any(|(s, o)| *s == seed && matches!(o, Outcome::Violation(_)));
+        save_first_failure(seed, variant, invariants, save, violation);
     }
     let secs = started.elapsed().as_secs_f64();
     println!(

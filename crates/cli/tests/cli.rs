@@ -81,9 +81,15 @@ fn swarm_prints_a_summary_and_reproduction_commands() {
     let o = nextnumber(&["swarm", "--seeds", "0..50", "--variant", "no-quorum", "--save", save.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("reproduce: nextnumber swarm --seeds"), "{}", text(&o));
-    // The saved scenario replays the failure through `run`.
+    let offer = format!("nextnumber shrink {}", save.to_str().unwrap());
+    assert!(text(&o).contains(&offer), "{}", text(&o));
+    // The saved scenario replays the failure through `run`, and the offered command shrinks it.
     let o = nextnumber(&["run", "--scenario", save.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let o = nextnumber(&["shrink", save.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = nextnumber(&["swarm", "--seeds", "0..5", "--variant", "no-quorum"]);
+    assert!(text(&o).contains("add --save FILE, then nextnumber shrink FILE"), "{}", text(&o));
     let o = nextnumber(&["swarm", "--seeds", "9..3"]);
     assert_eq!(o.status.code(), Some(2));
 }

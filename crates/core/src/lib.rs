@@ -7,13 +7,13 @@
 //! 1. [`chunked`], [`shared_map`], [`ids`], [`config`], [`trace`] (FNV-1a and the trace recorder): the vocabulary;
 //! 2. [`msg`], then [`replica`]: one branch, a Raft state machine (`step(now, input) -> outputs`);
 //! 3. [`action`], [`net`], [`spacetime`]: what a visitor does, the roads, the space-time record;
-//! 4. [`history`], [`scenario`], [`permalink`], [`narration`]: the formats other tools rely on,
+//! 4. [`history`], [`export`], [`scenario`], [`permalink`], [`narration`]: the formats other tools rely on,
 //!    plain data (they know nothing of the simulator);
 //! 5. [`check`]: the invariants I1–I7, Election Safety, Log Matching (the online monitor and
 //!    the history checker, each in its file), L1 judged live, and the one report;
 //! 6. [`sim`]: the discrete-event simulator (queue, network, timers, customers, the view),
 //!    which feeds the checkers and writes the history;
-//! 7. [`charts`], [`timeline`], [`swarm`], [`model`], [`determinism`], [`bench`], [`fuzzing`];
+//! 7. [`charts`], [`timeline`], [`swarm`], [`shrink`], [`model`], [`determinism`], [`bench`], [`fuzzing`];
 //! 8. [`wasm`]: the JS API; then the CLI and the page, outside this crate.
 
 // 1. The vocabulary.
@@ -33,6 +33,7 @@ pub mod net;
 pub mod spacetime;
 
 // 4. The formats.
+pub mod export;
 pub mod history;
 pub mod narration;
 pub mod permalink;
@@ -50,6 +51,7 @@ pub mod charts;
 pub mod determinism;
 pub mod fuzzing;
 pub mod model;
+pub mod shrink;
 pub mod swarm;
 pub mod timeline;
 
