@@ -65,7 +65,7 @@ fn wrong_builds() -> Vec<Wrong> {
             full: standard(Variant::VolatileVote),
             depth: 8,
             invariant: Invariant::ElectionSafety,
-            first_seed: 720,
+            first_seed: 366,
         },
         Wrong {
             // Stamped twice at the Main Office's door (a retry there) and filed once: the
