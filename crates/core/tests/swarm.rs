@@ -106,3 +106,14 @@ fn a_replayed_swarm_run_has_the_same_trace() {
         assert_eq!(again.trace().hash(), first.trace().hash(), "seed {seed}");
     }
 }
+
+/// Found by the million-seed swarm over `path direct` (issue 12): B handed out Number 367
+/// on its filers' confirmations before the Main Office knew the entry committed; a read that
+/// began after it was served at the Main Office's older commit index and said 366 (I6). A
+/// Main Office under `path direct` now reads at the end of its register (replica.rs, on_read).
+#[test]
+fn seed_105199_a_read_after_a_direct_answer_sees_its_number() {
+    let r = run_seed(105_199, None);
+    assert_eq!(r.scenario.config.path, RequestPath::Direct, "the seed draws the direct path");
+    assert_eq!(r.verdict, Verdict::Pass);
+}
