@@ -45,6 +45,11 @@ impl Customers {
         &self.records
     }
 
+    /// For measure.rs, which drops them one at a time.
+    pub(super) fn into_parts(self) -> (Vec<Customer>, Chunked<RequestRecord>) {
+        (self.list, self.records)
+    }
+
     fn idle_customer(&mut self) -> Result<ClientId, String> {
         // Refuse before creating anyone, so a refused action leaves no trace.
         if self.records.len() >= limits::MAX_REQUESTS {

@@ -39,6 +39,7 @@ mod customers;
 mod decree;
 pub mod flight;
 mod hash_job;
+mod measure;
 mod queue;
 pub mod view;
 
