@@ -146,6 +146,30 @@ impl<T: Clone> Chunked<T> {
     }
 }
 
+impl<T: Clone + PartialEq> Chunked<T> {
+    /// How many full chunks are frozen: what [`share_equal_chunks`](Self::share_equal_chunks)
+    /// can share.
+    pub fn frozen_chunks(&self) -> usize {
+        self.frozen.len()
+    }
+
+    /// The frozen chunks' addresses: what tells a chunk that several holders share.
+    pub fn chunk_ids(&self) -> impl Iterator<Item = usize> + '_ {
+        self.frozen.iter().map(|c| Arc::as_ptr(c).cast::<u8>() as usize)
+    }
+
+    /// Holds each frozen chunk from the `from`th on in `other`'s memory where `other` holds
+    /// an equal one at the same place. Nine branches of one cluster write the same register:
+    /// apart, they hold nine copies of it. Equal contents, so nothing reading either changes.
+    pub fn share_equal_chunks(&mut self, other: &Chunked<T>, from: usize) {
+        for (mine, theirs) in self.frozen.iter_mut().zip(&other.frozen).skip(from) {
+            if !Arc::ptr_eq(mine, theirs) && **mine == **theirs {
+                *mine = Arc::clone(theirs);
+            }
+        }
+    }
+}
+
 /// The elements of a range of a [`Chunked`], from either end.
 #[derive(Clone)]
 pub struct Iter<'a, T> {
@@ -335,5 +359,18 @@ mod tests {
         assert_eq!(b[CHUNK + 1], CHUNK as u32 + 1);
         a.truncate(CHUNK / 2);
         assert_eq!((a.shared_with(&b), a.len(), b.len()), (0, CHUNK / 2, 3 * CHUNK + 5));
+    }
+
+    #[test]
+    fn equal_chunks_written_apart_come_to_share_memory_and_unequal_ones_do_not() {
+        let mut a: Chunked<u32> = (0..3 * CHUNK as u32).collect();
+        let mut b: Chunked<u32> = (0..3 * CHUNK as u32).collect();
+        b[2 * CHUNK] = 7;
+        assert_eq!(a.shared_with(&b), 0);
+        a.share_equal_chunks(&b, 1);
+        assert_eq!(a.shared_with(&b), CHUNK, "only the second chunk: the first was not offered, the third differs");
+        assert_eq!(a.to_vec(), (0..3 * CHUNK as u32).collect::<Vec<_>>());
+        a.share_equal_chunks(&b, 0);
+        assert_eq!((a.shared_with(&b), a.frozen_chunks()), (2 * CHUNK, 3));
     }
 }

@@ -67,10 +67,12 @@ impl Monitor {
     /// `Simulation::approx_bytes_beside`): only those its size estimate counts.
     pub(crate) fn shared_bytes_with(&self, other: &Monitor) -> usize {
         use std::mem::size_of;
+        // Branches that agree hold one copy of their chains (share_chain), and the estimate
+        // counts one: so does what it shares.
         let chains = self.chains.iter().zip(&other.chains).map(|(a, b)| a.shared_with(b) * size_of::<u64>());
         self.canonical.shared_with(&other.canonical) * size_of::<RequestId>()
             + self.committed.shared_with(&other.committed) * size_of::<Term>()
-            + chains.sum::<usize>()
+            + chains.max().unwrap_or(0)
             + (self.number_of.shared_with(&other.number_of)
                 + self.told.shared_with(&other.told)
                 + self.told_whom.shared_with(&other.told_whom))
@@ -168,6 +170,7 @@ impl Monitor {
         *seen = (*seen).min(from.0.saturating_sub(1));
         let chain = &mut self.chains[r.id.index()];
         chain.truncate(from.0 as usize - 1);
+        let frozen = chain.frozen_chunks();
         let mut h = chain.last().copied().unwrap_or(0);
         for i in from.0..=r.last_index().0 {
             let e = r.disk.log[i as usize - 1];
@@ -178,6 +181,20 @@ impl Monitor {
                 let detail = format!("{} holds entry {i} of term {} after a register that differs", r.id, e.term.0);
                 self.violations.push(violation(Invariant::LogMatching, Some(now.0), detail).branches([r.id]));
             }
+        }
+        self.share_chain(r.id.index(), frozen);
+    }
+
+    /// Branches that agree hold equal chains of hashes: one copy in memory, as their logs
+    /// (sim/peers.rs). `from`: the first chunk not yet offered.
+    fn share_chain(&mut self, b: usize, from: usize) {
+        if self.chains[b].frozen_chunks() == from {
+            return;
+        }
+        let (before, rest) = self.chains.split_at_mut(b);
+        let (me, after) = rest.split_first_mut().expect("b is a branch");
+        for peer in before.iter().chain(after.iter()) {
+            me.share_equal_chunks(peer, from);
         }
     }
 

@@ -40,6 +40,7 @@ mod decree;
 pub mod flight;
 mod hash_job;
 mod measure;
+mod peers;
 mod queue;
 pub mod view;
 
@@ -122,6 +123,8 @@ pub struct Simulation {
     /// The replica invariants, asserted after every step while on: how far each branch's
     /// append-only state has been checked. On unless switched off ([`Simulation::set_invariants`]).
     checked: Option<Vec<Checked>>,
+    /// What each branch has offered its peers to share (peers.rs).
+    offered: Vec<peers::Offered>,
 }
 
 impl Simulation {
@@ -157,6 +160,7 @@ impl Simulation {
             stats: Stats::default(),
             out: Scratch::default(),
             checked: Some(vec![Checked::default(); n]),
+            offered: vec![peers::Offered::default(); n],
             client_mode: config.client_mode,
             config,
         };
@@ -301,18 +305,16 @@ impl Simulation {
         let map = |items: usize, kv: usize| items * (kv + 1) * 16 / 7;
         let pair = size_of::<(RequestId, SeqNum)>();
         let records = self.customers.records().len() * (size_of::<RequestRecord>() + 16);
-        let (mut registers, mut longest_log) = (0, 0);
-        for r in &self.replicas {
-            registers += r.disk.log.len() * size_of::<crate::msg::Entry>()
-                + r.register.sequence.len() * (pair + size_of::<LogIndex>())
-                + map(r.register.table.len(), pair);
-            longest_log = longest_log.max(r.disk.log.len());
-        }
+        let (registers, _) = peers::register_bytes(&self.replicas, None);
+        let longest_log = self.replicas.iter().map(|r| r.disk.log.len()).max().unwrap_or(0);
         // The monitor: per Number issued the canonical sequence and three maps; per committed
-        // slot its term, each branch's chain hash and the (index, term) → hash map.
+        // slot its term, the branches' chain hashes (one copy where they agree, and a tail
+        // each) and the (index, term) → hash map.
         let issued = self.monitor.sometimes().numbers_issued as usize;
+        let chain_tails = self.replicas.len() * crate::chunked::CHUNK * 8;
         let monitor = issued * (size_of::<RequestId>() + 3 * map(1, pair))
-            + longest_log * (size_of::<Term>() + self.replicas.len() * 8 + map(1, 24));
+            + longest_log * (size_of::<Term>() + 8 + map(1, 24))
+            + chain_tails;
         // The event queue's wheel, the network, the branches' small state.
         let rest = (32 << 10)
             + self.actions.len() * size_of::<(Tick, Action)>()
@@ -331,16 +333,10 @@ impl Simulation {
     pub fn approx_bytes_beside(&self, earlier: &Simulation) -> usize {
         use std::mem::size_of;
         let records = self.customers.records().shared_with(earlier.customers.records());
-        let map = |items: usize, kv: usize| items * (kv + 1) * 16 / 7;
         let mut shared = records * size_of::<RequestRecord>()
             + self.monitor.shared_bytes_with(&earlier.monitor)
             + self.history_check.shared_bytes_with(&earlier.history_check);
-        for (r, e) in self.replicas.iter().zip(&earlier.replicas) {
-            shared += r.disk.log.shared_with(&e.disk.log) * size_of::<crate::msg::Entry>()
-                + r.register.sequence.shared_with(&e.register.sequence) * size_of::<(RequestId, SeqNum)>()
-                + r.register.issued_at.shared_with(&e.register.issued_at) * size_of::<LogIndex>()
-                + r.register.table.shared_with(&e.register.table) * map(1, size_of::<(RequestId, SeqNum)>());
-        }
+        shared += peers::register_bytes(&self.replicas, Some(&earlier.replicas)).1;
         self.approx_bytes().saturating_sub(shared)
     }
 
@@ -413,6 +409,7 @@ impl Simulation {
         }
         self.out.0 = out;
         self.assert_invariants(node);
+        self.share_with_peers(node);
     }
 
     fn assert_invariants(&mut self, node: NodeId) {
