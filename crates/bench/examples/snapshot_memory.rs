@@ -1,16 +1,20 @@
 //! What time travel holds and how fast it jumps on the run issue 16 measured in the browser:
-//! 9 branches, 100 customers a second at random branches, default `Limits`. For a run of
+//! 9 branches, 100 customers a second at random branches, the JS API's `Timeline` (default
+//! `Limits`, the whole history kept) or, with `--page`, the page's (`Limits::PAGE`, the latest
+//! `PAGE_KEEP_REQUESTS` requests kept, invariants off, its recorders on). For a run of
 //! 10 simulated minutes and one of 60 (flat growth means the same figures for both), prints
 //! the heap the whole timeline holds (by a counting allocator), the snapshots kept and their
 //! estimated bytes, the time of 20 jumps to random moments, and what the cursor's own heap
 //! is made of (a plain simulation run to the same moment, dropped part by part).
 //!
-//!     cargo run --release -p nextnumber-bench --example snapshot_memory [-- -v]
+//!     cargo run --release -p nextnumber-bench --example snapshot_memory [-- --page] [-- -v]
 //!
 //! (`-v`: the snapshots every five simulated minutes of the first pass.)
 
 use nextnumber_bench::{live_bytes, Counting};
-use nextnumber_core::{scenario::Scenario, sim::Simulation, timeline::Timeline, Tick};
+use nextnumber_core::config::limits::PAGE_KEEP_REQUESTS;
+use nextnumber_core::timeline::{Limits, Timeline};
+use nextnumber_core::{scenario::Scenario, sim::Simulation, Tick};
 use std::time::Instant;
 
 #[global_allocator]
@@ -27,6 +31,22 @@ fn main() {
     }
 }
 
+fn page() -> bool {
+    std::env::args().any(|a| a == "--page")
+}
+
+/// A fresh simulation set up as the JS API's timeline or as the page's.
+fn fresh(scenario: &Scenario) -> Simulation {
+    let mut sim = Simulation::new(scenario.config.clone(), 1).expect("valid");
+    if page() {
+        sim.set_invariants(false);
+        sim.set_keep_requests(Some(PAGE_KEEP_REQUESTS)).expect("valid");
+        sim.trace_mut().enable(2_000);
+        sim.spacetime_mut().enable(4_000).expect("valid");
+    }
+    sim
+}
+
 fn scenario(minutes: u64) -> Scenario {
     let text = format!("nextnumber/1\nseed 1\nbranches 9\n@0 load 100 random\nrun {}\n", minutes * MINUTE_MS);
     Scenario::parse(&text).expect("valid")
@@ -35,13 +55,16 @@ fn scenario(minutes: u64) -> Scenario {
 /// The cursor's heap by part, measured on a simulation that shares nothing; its total.
 fn breakdown(minutes: u64) -> usize {
     let before = live_bytes();
-    let sim: Simulation = scenario(minutes).run(1).expect("valid");
+    let scenario = scenario(minutes);
+    let mut sim = fresh(&scenario);
+    scenario.replay(&mut sim).expect("valid");
     let total = live_bytes() - before;
     println!(
-        "cursor: {:.1} MiB measured ({:.1} MiB by approx_bytes), {} requests recorded",
+        "cursor: {:.1} MiB measured ({:.1} MiB by approx_bytes), {} requests made, {} forgotten",
         total as f64 / MIB,
         sim.approx_bytes() as f64 / MIB,
-        sim.records().len()
+        sim.records().len(),
+        sim.requests_forgotten()
     );
     for (part, bytes) in sim.drop_by_parts(&live_bytes) {
         println!("  {part:<42} {:>7.1} MiB", bytes as f64 / MIB);
@@ -51,7 +74,9 @@ fn breakdown(minutes: u64) -> usize {
 
 fn timeline(minutes: u64, cursor: usize) {
     let before = live_bytes();
-    let mut t = Timeline::from_scenario(&scenario(minutes), 1).expect("valid");
+    let scenario = scenario(minutes);
+    let limits = if page() { Limits::PAGE } else { Limits::default() };
+    let mut t = Timeline::scripted(fresh(&scenario), &scenario, limits).expect("valid");
     let start = Instant::now();
     for minute in (5..=minutes).step_by(5) {
         t.run_until(Tick(minute * MINUTE_MS));

@@ -80,6 +80,12 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// The page's (`crates/web/src/state.rs`), here so the benchmarks measure the very same:
+    /// 48 snapshots within 64 MiB, one every 40,000 events.
+    pub const PAGE: Limits = Limits { max_snapshots: 48, budget_bytes: 64 << 20, events_between: 40_000 };
+}
+
 /// The most actions of a branch's log that could not be replayed that are remembered.
 const MAX_REJECTED: usize = 16;
 

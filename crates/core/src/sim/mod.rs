@@ -185,6 +185,35 @@ impl Simulation {
         self.checked.is_some()
     }
 
+    /// Keeps the latest `keep` requests at least and forgets older finished ones, so
+    /// customers may keep coming for as long as the run goes (the page sets it: README,
+    /// "What the page keeps"); `None`, the default, keeps the whole history, and customers
+    /// are turned away once it holds `limits::MAX_REQUESTS`. A setting of the simulator,
+    /// not of the run: it changes what is remembered, never what happens, so the run, its
+    /// checkers' verdicts (they keep their own state) and its link are the same either way.
+    pub fn set_keep_requests(&mut self, keep: Option<usize>) -> Result<(), String> {
+        let most = limits::MAX_REQUESTS - 2 * crate::chunked::CHUNK;
+        if keep.is_some_and(|k| k == 0 || k > most) {
+            return Err(format!("the requests kept are 1 to {most}, or all"));
+        }
+        self.customers.set_keep(keep);
+        Ok(())
+    }
+    pub fn keep_requests(&self) -> Option<usize> {
+        self.customers.keep()
+    }
+    /// How many of the run's first requests are forgotten ([`set_keep_requests`](Self::set_keep_requests)):
+    /// while any is, [`history`](Self::history) holds only the rest and no history hash of
+    /// the run can be computed.
+    pub fn requests_forgotten(&self) -> usize {
+        self.customers.records().first_kept()
+    }
+    /// The last moment a request now forgotten was answered: what counts answers over time
+    /// (the charts) misses some before it, none after.
+    pub fn forgotten_until(&self) -> Tick {
+        Tick(self.customers.forgotten_told().last_complete)
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -225,7 +254,8 @@ impl Simulation {
     pub fn spacetime_mut(&mut self) -> &mut SpaceTime {
         &mut self.spacetime
     }
-    /// Every request so far, as the history records it (for charts: [`crate::charts`]).
+    /// Every request so far, as the history records it (for charts: [`crate::charts`]),
+    /// from the first one kept ([`requests_forgotten`](Self::requests_forgotten)) on.
     pub fn records(&self) -> &crate::chunked::Chunked<RequestRecord> {
         self.customers.records()
     }
@@ -238,6 +268,9 @@ impl Simulation {
     }
 
     /// The run so far as a history (format `nextnumber-history/1`), for any tool to check.
+    /// Its requests are those kept: the whole run's unless some are forgotten
+    /// ([`requests_forgotten`](Self::requests_forgotten)), and then a checker would judge a
+    /// part as if it were the whole: ask first.
     pub fn history(&self) -> History {
         // Inserted one by one: collecting into a BTreeMap sorts first, and that sort's code
         // would ship in the page.
