@@ -23,6 +23,13 @@ const RECENT_MAX: usize = 3_584;
 /// an hour into a busy run). A lookup probes one more level per `LEVEL_MAX` entries.
 const LEVEL_MAX: usize = 8 * RECENT_MAX;
 
+/// About how many bytes `items` entries of `kv` bytes take in `SharedMap`s, for the
+/// time-travel budget: a control byte per bucket, and the levels fill 7/8 of their buckets
+/// (`RECENT_MAX`); `recent`, as it fills, between a half and all of that: 9/7, to err high.
+pub const fn approx_bytes(items: usize, kv: usize) -> usize {
+    items * (kv + 1) * 9 / 7
+}
+
 #[derive(Clone, Debug)]
 pub struct SharedMap<K, V> {
     /// Oldest (largest) first; a key in a newer level or in `recent` shadows an older one.

@@ -38,7 +38,7 @@ pub struct Monitor {
 }
 
 /// The bytes an entry of the maps of Numbers takes, as `Simulation::approx_bytes` counts it.
-const MAP_ENTRY_BYTES: usize = (std::mem::size_of::<(RequestId, SeqNum)>() + 1) * 16 / 7;
+const MAP_ENTRY_BYTES: usize = crate::shared_map::approx_bytes(1, std::mem::size_of::<(RequestId, SeqNum)>());
 
 impl Monitor {
     pub fn new(n: usize) -> Monitor {

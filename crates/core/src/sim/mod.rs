@@ -333,11 +333,10 @@ impl Simulation {
     /// high, by at most a third, from seconds to hours of steady customers.
     pub fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
-        // A hash map of `items` entries of `kv` bytes: a control byte per bucket, buckets
-        // 8/7 to 16/7 of the items as the map doubles; the upper end, to err high.
-        let map = |items: usize, kv: usize| items * (kv + 1) * 16 / 7;
+        let map = crate::shared_map::approx_bytes;
         let pair = size_of::<(RequestId, SeqNum)>();
-        let records = self.customers.records().len() * (size_of::<RequestRecord>() + 16);
+        let kept = self.customers.records().len() - self.requests_forgotten();
+        let records = kept * (size_of::<RequestRecord>() + 16);
         let (registers, _) = peers::register_bytes(&self.replicas, None);
         let longest_log = self.replicas.iter().map(|r| r.disk.log.len()).max().unwrap_or(0);
         // The monitor: per Number issued the canonical sequence and three maps; per committed

@@ -70,7 +70,7 @@ pub(super) fn register_bytes(replicas: &[Replica], earlier: Option<&[Replica]>) 
     use std::collections::{BTreeMap, BTreeSet};
     use std::mem::size_of;
     let (entry, pair, index) = (size_of::<Entry>(), size_of::<(RequestId, SeqNum)>(), size_of::<LogIndex>());
-    let map = |items: usize| items * (pair + 1) * 16 / 7;
+    let map = |items: usize| crate::shared_map::approx_bytes(items, pair);
     // Each frozen chunk or level by address, with its bytes.
     let held = |rs: &[Replica]| {
         let mut held = BTreeMap::new();
