@@ -4,9 +4,11 @@
 //! who got which Number, looked up but never iterated in an order that matters. Entries
 //! go into a small `recent` map; full, it is frozen behind an `Arc` as a level, and levels
 //! merge like a binary counter (the newer into the older while the older is not more than
-//! twice its size), so there are O(log n) levels, each entry is copied O(log n) times, and
-//! a clone (a time-travel snapshot) copies only `recent` and a pointer per level. A merge
-//! copies a level only if a clone still holds it ([`Arc::unwrap_or_clone`]).
+//! twice its size) until a level reaches `LEVEL_MAX` entries and is left as it is, so each
+//! entry is copied a few times at most, and a clone (a time-travel snapshot) copies only
+//! `recent` and a pointer per level. A merge copies a level only if a clone still holds it
+//! ([`Arc::unwrap_or_clone`]). Maps that fill alike (the branches' tables) can hold their
+//! equal levels in one memory ([`SharedMap::share_equal_levels`]).
 
 use rustc_hash::FxHashMap;
 use std::hash::Hash;
