@@ -253,7 +253,7 @@ async fn a_timer_ring_empties_as_its_deadline_nears() {
     assert_eq!(shown, ["1000 1000", "500 1000", "0 1000"]);
 }
 
-async fn desk_with(requests_total: usize) -> Element {
+async fn desk_with(requests_total: usize, requests_forgotten: usize) -> Element {
     use nextnumber_web::components::desk::{Desk, Props};
     use nextnumber_web::state::Snap;
     let mut sim = nextnumber_core::Simulation::new(nextnumber_core::Config::default(), 1).unwrap();
@@ -261,6 +261,7 @@ async fn desk_with(requests_total: usize) -> Element {
     sim.run_until(nextnumber_core::Tick(1_000));
     let mut view = sim.page_view();
     view.requests_total = requests_total;
+    view.requests_forgotten = requests_forgotten;
     let props = Props {
         view: Snap(Rc::new(view)),
         implicated: Rc::default(),
@@ -278,8 +279,17 @@ async fn desk_with(requests_total: usize) -> Element {
 #[wasm_bindgen_test]
 async fn a_full_history_is_said_at_the_desk() {
     use nextnumber_core::config::limits::MAX_REQUESTS;
-    let full = text(&desk_with(MAX_REQUESTS).await);
+    let full = text(&desk_with(MAX_REQUESTS, 0).await);
     assert!(full.contains("The history is full (200000 requests): no new customer is let in."), "{full}");
-    let busy = text(&desk_with(MAX_REQUESTS - 1).await);
+    let busy = text(&desk_with(MAX_REQUESTS - 1, 0).await);
     assert!(!busy.contains("history is full") && busy.contains("199999 requests so far"), "{busy}");
+}
+
+/// With a window of requests (the page's) the history is never full: the desk says how many
+/// of the first requests are gone instead.
+#[wasm_bindgen_test]
+async fn forgotten_requests_are_said_at_the_desk() {
+    let desk = text(&desk_with(360_000, 339_968).await);
+    assert!(!desk.contains("history is full"), "{desk}");
+    assert!(desk.contains("360000 requests so far") && desk.contains("the first 339968 are no longer kept"), "{desk}");
 }
