@@ -342,12 +342,13 @@ impl Simulation {
         let longest_log = self.replicas.iter().map(|r| r.disk.log.len()).max().unwrap_or(0);
         // The monitor: per Number issued the canonical sequence and three maps; per committed
         // slot its term, the branches' chain hashes (one copy where they agree, and a tail
-        // each) and the (index, term) → hash map.
+        // each) and the first hash seen by (index, term).
         let issued = self.monitor.sometimes().numbers_issued as usize;
         let chain_tails = self.replicas.len() * crate::chunked::CHUNK * 8;
         let monitor = issued * (size_of::<RequestId>() + 3 * map(1, pair))
-            + longest_log * (size_of::<Term>() + 8 + map(1, 24))
-            + chain_tails;
+            + longest_log * (size_of::<Term>() + 8)
+            + chain_tails
+            + self.monitor.chain_at_bytes();
         // The event queue's wheel, the network, the branches' small state.
         let rest = (32 << 10)
             + self.actions.len() * size_of::<(Tick, Action)>()
