@@ -41,7 +41,7 @@
 //! its predecessor is counted again beside its new successor; so gaps stay even across the
 //! run and a long run's older snapshots thin out first. The snapshot of tick 0 and the
 //! newest are kept. Memory is therefore the cursor plus `budget_bytes` of snapshots (by an
-//! estimate that errs high, see `approx_bytes`) while the cursor plays at the frontier;
+//! estimate within a few percent, see `approx_bytes`) while the cursor plays at the frontier;
 //! after a jump back, the cursor no longer holds the newest snapshot's chunks, and memory
 //! can grow by up to one simulation's worth (the cursor's own, unshared chunks). The
 //! defaults ([`Limits::default`]): 64 snapshots, 192 MiB.
@@ -58,8 +58,8 @@
 //! On issue 16's heavy run (9 branches, 100 customers a second for a simulated hour, 5.6
 //! million events), sharing took the snapshots kept from 1 to 11 and 20 jumps natively from
 //! a median of 1.45 s to 79 ms (BENCHMARKS.md, "Snapshots share what only grows"); the
-//! branches sharing their registers took the cursor from 259 to 94 MiB and the snapshots
-//! kept to 35, jumps to 37 ms median (BENCHMARKS.md, "One register for nine branches").
+//! branches sharing their registers took the cursor from 259 to 91 MiB and the snapshots
+//! kept to 42, jumps to 31 ms median (BENCHMARKS.md, "One register for nine branches").
 
 use crate::action::Action;
 use crate::ids::Tick;

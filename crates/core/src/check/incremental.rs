@@ -166,7 +166,7 @@ impl HistoryChecker {
         }
     }
 
-    /// About how many bytes its tables take, as `Simulation::approx_bytes` counts (erring high).
+    /// About how many bytes its tables take, as `Simulation::approx_bytes` counts.
     pub fn approx_bytes(&self) -> usize {
         let map = crate::shared_map::approx_bytes;
         let key = std::mem::size_of::<RequestId>();
