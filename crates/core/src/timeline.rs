@@ -41,7 +41,7 @@
 //! its predecessor is counted again beside its new successor; so gaps stay even across the
 //! run and a long run's older snapshots thin out first. The snapshot of tick 0 and the
 //! newest are kept. Memory is therefore the cursor plus `budget_bytes` of snapshots (by an
-//! estimate within a few percent, see `approx_bytes`) while the cursor plays at the frontier;
+//! estimate, see `approx_bytes` for how close) while the cursor plays at the frontier;
 //! after a jump back, the cursor no longer holds the newest snapshot's chunks, and memory
 //! can grow by up to one simulation's worth (the cursor's own, unshared chunks). The
 //! defaults ([`Limits::default`]): 64 snapshots, 192 MiB.

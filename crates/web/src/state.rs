@@ -44,7 +44,7 @@ pub const DETAIL_ROWS: usize = 40;
 /// Space-time marks kept (32 bytes each, copied into every time-travel snapshot).
 pub const SPACETIME_KEEP: usize = 4_000;
 /// Time travel's memory bound on the page: at most 48 snapshots and 64 MiB of them (by the
-/// core's estimate, within a few percent), on top of the run itself. A phone must cope.
+/// core's estimate: `Simulation::approx_bytes`), on top of the run itself. A phone must cope.
 const PAGE_LIMITS: Limits = Limits::PAGE;
 
 /// What a run starts from: changing any of these starts the run over.
