@@ -27,7 +27,11 @@ pub const CHUNK: usize = 1_024;
 /// A vector that only grows at the end (or is cut back), cheap to clone: see the module docs.
 #[derive(Clone)]
 pub struct Chunked<T> {
-    /// Every one exactly `CHUNK` long, never changed while shared.
+    /// Whole chunks at the front let go of ([`forget_before`](Chunked::forget_before)):
+    /// indexes stay those of the whole sequence, and the forgotten ones hold nothing.
+    forgotten: usize,
+    /// The chunks from the `forgotten`th on, every one exactly `CHUNK` long, never changed
+    /// while shared.
     frozen: Vec<Arc<[T]>>,
     /// Shorter than `CHUNK`: full, it is frozen at once.
     tail: Vec<T>,
@@ -35,7 +39,7 @@ pub struct Chunked<T> {
 
 impl<T> Default for Chunked<T> {
     fn default() -> Self {
-        Chunked { frozen: Vec::new(), tail: Vec::new() }
+        Chunked { forgotten: 0, frozen: Vec::new(), tail: Vec::new() }
     }
 }
 
@@ -44,8 +48,25 @@ impl<T: Clone> Chunked<T> {
         Self::default()
     }
 
+    /// Every element ever pushed and not cut back, forgotten ones included: the next
+    /// push's index.
     pub fn len(&self) -> usize {
-        self.frozen.len() * CHUNK + self.tail.len()
+        (self.forgotten + self.frozen.len()) * CHUNK + self.tail.len()
+    }
+
+    /// The index of the first element still held: 0 unless some were forgotten.
+    pub fn first_kept(&self) -> usize {
+        self.forgotten * CHUNK
+    }
+
+    /// Lets go of the whole chunks before index `i` (a shared chunk stays in memory while a
+    /// clone holds it). Indexes do not move; a forgotten element reads as `None`.
+    pub fn forget_before(&mut self, i: usize) {
+        let chunks = (i / CHUNK).min(self.forgotten + self.frozen.len());
+        if chunks > self.forgotten {
+            self.frozen.drain(..chunks - self.forgotten);
+            self.forgotten = chunks;
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -60,19 +81,22 @@ impl<T: Clone> Chunked<T> {
         }
     }
 
+    /// `None` past the end and before [`first_kept`](Self::first_kept).
     pub fn get(&self, i: usize) -> Option<&T> {
-        match self.frozen.get(i / CHUNK) {
+        let c = (i / CHUNK).checked_sub(self.forgotten)?;
+        match self.frozen.get(c) {
             Some(chunk) => Some(&chunk[i % CHUNK]),
-            None => self.tail.get(i - self.frozen.len() * CHUNK),
+            None => self.tail.get(i - (self.forgotten + self.frozen.len()) * CHUNK),
         }
     }
 
     /// Copies the element's chunk first if a clone shares it.
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
-        let frozen = self.frozen.len();
-        match self.frozen.get_mut(i / CHUNK) {
+        let c = (i / CHUNK).checked_sub(self.forgotten)?;
+        let held = self.forgotten + self.frozen.len();
+        match self.frozen.get_mut(c) {
             Some(chunk) => Some(&mut Arc::make_mut(chunk)[i % CHUNK]),
-            None => self.tail.get_mut(i - frozen * CHUNK),
+            None => self.tail.get_mut(i - held * CHUNK),
         }
     }
 
@@ -82,27 +106,36 @@ impl<T: Clone> Chunked<T> {
 
     /// Keeps the first `len` elements. Cutting into a frozen chunk thaws that one chunk: its
     /// kept part becomes the tail (a copy; a clone that shares the chunk keeps it whole).
+    /// Panics if that cuts into what was forgotten.
     pub fn truncate(&mut self, len: usize) {
         if len >= self.len() {
             return;
         }
-        let chunk = len / CHUNK;
+        assert!(len >= self.first_kept(), "cannot cut to {len}: the first {} are forgotten", self.first_kept());
+        let chunk = len / CHUNK - self.forgotten;
         if chunk < self.frozen.len() {
             self.tail = Vec::with_capacity(CHUNK);
             self.tail.extend_from_slice(&self.frozen[chunk][..len % CHUNK]);
             self.frozen.truncate(chunk);
         } else {
-            self.tail.truncate(len - chunk * CHUNK);
+            self.tail.truncate(len % CHUNK);
         }
     }
 
+    /// The elements still held, from [`first_kept`](Self::first_kept) on.
     pub fn iter(&self) -> Iter<'_, T> {
-        self.range(0..self.len())
+        self.range(self.first_kept()..self.len())
     }
 
-    /// The elements of `range`, like `&v[range]` of a `Vec` (and it panics as that would).
+    /// The elements of `range`, like `&v[range]` of a `Vec` (and it panics as that would, or
+    /// if the range starts among the forgotten).
     pub fn range(&self, range: Range<usize>) -> Iter<'_, T> {
-        assert!(range.start <= range.end && range.end <= self.len(), "range {range:?} of {}", self.len());
+        assert!(
+            self.first_kept() <= range.start && range.start <= range.end && range.end <= self.len(),
+            "range {range:?} of {}..{}",
+            self.first_kept(),
+            self.len()
+        );
         Iter { of: self, front: range.start, back: range.end }
     }
 
@@ -113,14 +146,21 @@ impl<T: Clone> Chunked<T> {
     /// How many elements this and `other` hold in the very same memory: the frozen chunks
     /// they share. What a snapshot costs beyond the one before it is the rest.
     pub fn shared_with(&self, other: &Chunked<T>) -> usize {
-        let pairs = self.frozen.iter().zip(&other.frozen);
+        let pairs = self.aligned_with(other);
         pairs.filter(|(a, b)| Arc::ptr_eq(a, b)).count() * CHUNK
+    }
+
+    /// The frozen chunks this and `other` both hold at the same place.
+    fn aligned_with<'a>(&'a self, other: &'a Chunked<T>) -> impl Iterator<Item = (&'a Arc<[T]>, &'a Arc<[T]>)> {
+        let start = self.forgotten.max(other.forgotten);
+        let mine = self.frozen.iter().skip(start - self.forgotten);
+        mine.zip(other.frozen.iter().skip(start - other.forgotten))
     }
 
     /// The first index whose element is not `pred` (as `slice::partition_point`, the
     /// elements must be partitioned by it).
     pub fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
-        let (mut lo, mut hi) = (0, self.len());
+        let (mut lo, mut hi) = (self.first_kept(), self.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             if pred(&self[mid]) {
@@ -142,6 +182,32 @@ impl<T: Clone> Chunked<T> {
             Ok(i)
         } else {
             Err(i)
+        }
+    }
+}
+
+impl<T: Clone + PartialEq> Chunked<T> {
+    /// How many full chunks are frozen: what [`share_equal_chunks`](Self::share_equal_chunks)
+    /// can share.
+    pub fn frozen_chunks(&self) -> usize {
+        self.forgotten + self.frozen.len()
+    }
+
+    /// The frozen chunks' addresses: what tells a chunk that several holders share.
+    pub fn chunk_ids(&self) -> impl Iterator<Item = usize> + '_ {
+        self.frozen.iter().map(|c| Arc::as_ptr(c).cast::<u8>() as usize)
+    }
+
+    /// Holds each frozen chunk from the `from`th on in `other`'s memory where `other` holds
+    /// an equal one at the same place. Nine branches of one cluster write the same register:
+    /// apart, they hold nine copies of it. Equal contents, so nothing reading either changes.
+    pub fn share_equal_chunks(&mut self, other: &Chunked<T>, from: usize) {
+        let start = from.max(self.forgotten).max(other.forgotten);
+        let mine = self.frozen.iter_mut().skip(start - self.forgotten);
+        for (mine, theirs) in mine.zip(other.frozen.iter().skip(start - other.forgotten)) {
+            if !Arc::ptr_eq(mine, theirs) && **mine == **theirs {
+                *mine = Arc::clone(theirs);
+            }
         }
     }
 }
@@ -223,7 +289,7 @@ impl<T: Clone> From<Vec<T>> for Chunked<T> {
 
 impl<T: Clone + PartialEq> PartialEq for Chunked<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
+        self.first_kept() == other.first_kept() && self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
@@ -231,7 +297,7 @@ impl<T: Clone + Eq> Eq for Chunked<T> {}
 
 impl<T: Clone + PartialEq> PartialEq<Vec<T>> for Chunked<T> {
     fn eq(&self, other: &Vec<T>) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
+        self.first_kept() == 0 && self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
@@ -258,6 +324,7 @@ mod tests {
         Push(u32),
         Truncate(usize),
         Set(usize, u32),
+        Forget(usize),
         /// Keeps a clone aside, which later operations must not change.
         Fork,
     }
@@ -268,16 +335,19 @@ mod tests {
             1 => (0..4 * CHUNK).prop_map(Op::Truncate),
             1 => (0..4 * CHUNK, any::<u32>()).prop_map(|(i, x)| Op::Set(i, x)),
             1 => Just(Op::Fork),
+            1 => (0..4 * CHUNK).prop_map(Op::Forget),
         ]
     }
 
-    fn agree(c: &Chunked<u32>, v: &[u32]) -> Result<(), TestCaseError> {
-        prop_assert_eq!(c.len(), v.len());
-        prop_assert!(c.iter().eq(v.iter()));
-        prop_assert!(c.iter().rev().eq(v.iter().rev()));
-        prop_assert_eq!(c.last(), v.last());
+    /// `c` holds what `v` holds from `kept` on, at the same indexes.
+    fn agree(c: &Chunked<u32>, v: &[u32], kept: usize) -> Result<(), TestCaseError> {
+        prop_assert_eq!((c.first_kept(), c.len()), (kept, v.len()));
+        prop_assert!(c.iter().eq(v[kept..].iter()));
+        prop_assert!(c.iter().rev().eq(v[kept..].iter().rev()));
+        prop_assert_eq!(c.last(), v[kept..].last());
         prop_assert_eq!(c.get(v.len()), None);
-        let (a, b) = (v.len() / 3, v.len() * 2 / 3);
+        prop_assert_eq!(c.get(kept.wrapping_sub(1)), None);
+        let (a, b) = (kept + (v.len() - kept) / 3, kept + (v.len() - kept) * 2 / 3);
         prop_assert!(c.range(a..b).eq(v[a..b].iter()));
         prop_assert_eq!(c.range(a..b).len(), b - a);
         Ok(())
@@ -298,21 +368,28 @@ mod tests {
                 c.push(x);
                 v.push(x);
             }
-            let mut forks: Vec<(Chunked<u32>, Vec<u32>)> = Vec::new();
+            let mut kept = 0;
+            let mut forks: Vec<(Chunked<u32>, Vec<u32>, usize)> = Vec::new();
             for op in ops {
                 match op {
                     Op::Push(x) => { c.push(x); v.push(x); }
-                    Op::Truncate(n) => { c.truncate(n); v.truncate(n); }
-                    Op::Set(i, x) if i < v.len() => { c[i] = x; v[i] = x; }
-                    Op::Set(..) => {}
-                    Op::Fork => forks.push((c.clone(), v.clone())),
+                    Op::Truncate(n) if n >= kept => { c.truncate(n); v.truncate(n); }
+                    Op::Set(i, x) if kept <= i && i < v.len() => { c[i] = x; v[i] = x; }
+                    Op::Truncate(..) | Op::Set(..) => {}
+                    Op::Forget(n) => {
+                        c.forget_before(n);
+                        kept = kept.max(n.min(v.len()) / CHUNK * CHUNK);
+                    }
+                    Op::Fork => forks.push((c.clone(), v.clone(), kept)),
                 }
                 prop_assert_eq!(c.tail.len() < CHUNK, true);
             }
-            agree(&c, &v)?;
-            prop_assert_eq!(&c, &v);
-            for (fc, fv) in &forks {
-                agree(fc, fv)?;
+            agree(&c, &v, kept)?;
+            if kept == 0 {
+                prop_assert_eq!(&c, &v);
+            }
+            for (fc, fv, fk) in &forks {
+                agree(fc, fv, *fk)?;
             }
         }
 
@@ -335,5 +412,18 @@ mod tests {
         assert_eq!(b[CHUNK + 1], CHUNK as u32 + 1);
         a.truncate(CHUNK / 2);
         assert_eq!((a.shared_with(&b), a.len(), b.len()), (0, CHUNK / 2, 3 * CHUNK + 5));
+    }
+
+    #[test]
+    fn equal_chunks_written_apart_come_to_share_memory_and_unequal_ones_do_not() {
+        let mut a: Chunked<u32> = (0..3 * CHUNK as u32).collect();
+        let mut b: Chunked<u32> = (0..3 * CHUNK as u32).collect();
+        b[2 * CHUNK] = 7;
+        assert_eq!(a.shared_with(&b), 0);
+        a.share_equal_chunks(&b, 1);
+        assert_eq!(a.shared_with(&b), CHUNK, "only the second chunk: the first was not offered, the third differs");
+        assert_eq!(a.to_vec(), (0..3 * CHUNK as u32).collect::<Vec<_>>());
+        a.share_equal_chunks(&b, 0);
+        assert_eq!((a.shared_with(&b), a.frozen_chunks()), (2 * CHUNK, 3));
     }
 }

@@ -7,8 +7,13 @@ use std::fmt;
 pub mod limits {
     pub const MAX_BRANCHES: usize = crate::ids::MAX_BRANCHES;
     pub const MAX_CLIENTS: usize = 4_096;
-    /// Requests in the history (issues and reads together).
+    /// Requests the history holds (issues and reads together): past it no customer is let
+    /// in, unless the simulation keeps a window of the latest (`Simulation::set_keep_requests`).
     pub const MAX_REQUESTS: usize = 200_000;
+    /// The page's window of requests: a few minutes of its heaviest load, far more than its
+    /// panels show (the latest 64); the checkers keep their own state (README, "What the
+    /// page keeps").
+    pub const PAGE_KEEP_REQUESTS: usize = 20_000;
     pub const MAX_IN_FLIGHT: usize = 100_000;
     pub const MAX_ACTIONS: usize = 10_000;
     /// One month of simulated time: enough for pigeon mail, small enough to stay in u64 math.

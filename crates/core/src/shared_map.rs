@@ -4,16 +4,33 @@
 //! who got which Number, looked up but never iterated in an order that matters. Entries
 //! go into a small `recent` map; full, it is frozen behind an `Arc` as a level, and levels
 //! merge like a binary counter (the newer into the older while the older is not more than
-//! twice its size), so there are O(log n) levels, each entry is copied O(log n) times, and
-//! a clone (a time-travel snapshot) copies only `recent` and a pointer per level. A merge
-//! copies a level only if a clone still holds it ([`Arc::unwrap_or_clone`]).
+//! twice its size) until a level reaches `LEVEL_MAX` entries and is left as it is, so each
+//! entry is copied a few times at most, and a clone (a time-travel snapshot) copies only
+//! `recent` and a pointer per level. A merge copies a level only if a clone still holds it
+//! ([`Arc::unwrap_or_clone`]). Maps that fill alike (the branches' tables) can hold their
+//! equal levels in one memory ([`SharedMap::share_equal_levels`]).
 
 use rustc_hash::FxHashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
-/// Entries in `recent` before it is frozen.
-const RECENT_MAX: usize = 4_096;
+/// Entries in `recent` before it is frozen: 7/8 of a power of two, a hash map's most
+/// before it doubles its buckets, so `recent` and the levels merged from it (multiples of
+/// it by powers of two) fill their buckets instead of leaving half of them empty.
+const RECENT_MAX: usize = 3_584;
+
+/// A level this large takes no more merges: it stays as it is, in the memory every later
+/// snapshot shares. Merging on would rewrite it at every doubling, and each snapshot taken
+/// in between would keep its own copy of the table (measured: most of a snapshot's own cost
+/// an hour into a busy run). A lookup probes one more level per `LEVEL_MAX` entries.
+const LEVEL_MAX: usize = 8 * RECENT_MAX;
+
+/// About how many bytes `items` entries of `kv` bytes take in `SharedMap`s, for the
+/// time-travel budget: a control byte per bucket, and the levels fill 7/8 of their buckets
+/// (`RECENT_MAX`); `recent`, as it fills, between a half and all of that: 9/7, to err high.
+pub const fn approx_bytes(items: usize, kv: usize) -> usize {
+    items * (kv + 1) * 9 / 7
+}
 
 #[derive(Clone, Debug)]
 pub struct SharedMap<K, V> {
@@ -86,7 +103,7 @@ impl<K: Hash + Eq + Clone, V: Clone> SharedMap<K, V> {
         let full = std::mem::take(&mut self.recent);
         self.frozen.push(Arc::new(full));
         while let [.., older, newer] = &self.frozen[..] {
-            if older.len() > 2 * newer.len() {
+            if older.len() > 2 * newer.len() || older.len() >= LEVEL_MAX {
                 break;
             }
             let newer = self.frozen.pop().expect("two levels");
@@ -100,6 +117,37 @@ impl<K: Hash + Eq + Clone, V: Clone> SharedMap<K, V> {
     pub fn shared_with(&self, other: &SharedMap<K, V>) -> usize {
         let shared = self.frozen.iter().filter(|m| other.frozen.iter().any(|o| Arc::ptr_eq(m, o)));
         shared.map(|m| m.len()).sum()
+    }
+}
+
+impl<K: Hash + Eq + Clone, V: Clone + PartialEq> SharedMap<K, V> {
+    /// How many entries the frozen levels hold (a key shadowed in a newer level counted
+    /// again): it changes whenever a level is frozen or merged, so a caller can tell when
+    /// [`share_equal_levels`](Self::share_equal_levels) has something new to share.
+    pub fn frozen_entries(&self) -> usize {
+        self.frozen.iter().map(|m| m.len()).sum()
+    }
+
+    /// Each frozen level's address and entries: what tells a level several holders share.
+    pub fn levels(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.frozen.iter().map(|m| (Arc::as_ptr(m).cast::<u8>() as usize, m.len()))
+    }
+
+    /// Entries not yet frozen, which no clone shares.
+    pub fn recent_len(&self) -> usize {
+        self.recent.len()
+    }
+
+    /// Holds each frozen level in `other`'s memory where `other` holds an equal one at the
+    /// same place: the branches of one cluster fill the same table of who got which Number
+    /// in the same order, so their levels freeze and merge alike. Equal contents, so no
+    /// lookup changes.
+    pub fn share_equal_levels(&mut self, other: &SharedMap<K, V>) {
+        for (mine, theirs) in self.frozen.iter_mut().zip(&other.frozen) {
+            if !Arc::ptr_eq(mine, theirs) && mine.len() == theirs.len() && **mine == **theirs {
+                *mine = Arc::clone(theirs);
+            }
+        }
     }
 }
 
@@ -146,5 +194,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn equal_levels_filled_apart_come_to_share_memory_and_unequal_ones_do_not() {
+        let fill = |n: u32, odd: u32| {
+            let mut m = SharedMap::new();
+            (0..n).for_each(|k| m.insert(k, if k == odd { 7 } else { k }));
+            m
+        };
+        // Four levels' worth frozen, merged into one of three and one of one.
+        let n = 4 * RECENT_MAX as u32 + 5;
+        let newest = 3 * RECENT_MAX as u32 + 1;
+        let (mut a, b, c) = (fill(n, u32::MAX), fill(n, u32::MAX), fill(n, newest));
+        assert_eq!(a.shared_with(&b), 0);
+        a.share_equal_levels(&c);
+        assert_eq!(a.shared_with(&c), 3 * RECENT_MAX, "all but the level where they differ");
+        a.share_equal_levels(&b);
+        assert_eq!(a.shared_with(&b), a.frozen_entries());
+        assert!((0..n).all(|k| a.get(&k) == Some(&k)));
     }
 }

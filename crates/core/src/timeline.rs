@@ -20,8 +20,10 @@
 //! checker's per-slot and per-Number records, and the tables of who got which Number.
 //! Those are [`Chunked`](crate::chunked::Chunked) (full chunks of 1,024 frozen behind an
 //! `Arc`) and [`SharedMap`](crate::shared_map::SharedMap) (frozen levels merged like a
-//! binary counter), so a snapshot, the cursor and a restored copy hold the same chunk in
-//! the same memory, and taking a snapshot copies its tails and small state, not the run.
+//! binary counter up to a size, then left alone), so a snapshot, the cursor and a restored
+//! copy hold the same chunk in the same memory, and taking a snapshot copies its tails and
+//! small state, not the run. The branches of one cluster hold their equal chunks and
+//! levels in one memory too (`sim/peers.rs`): nine copies of a register become one.
 //! A late write into a shared chunk (a request answered after its chunk filled, a log cut
 //! by a new leader, §5.3) copies that one chunk first: no snapshot sees a later change.
 //!
@@ -39,7 +41,7 @@
 //! its predecessor is counted again beside its new successor; so gaps stay even across the
 //! run and a long run's older snapshots thin out first. The snapshot of tick 0 and the
 //! newest are kept. Memory is therefore the cursor plus `budget_bytes` of snapshots (by an
-//! estimate that errs high, see `approx_bytes`) while the cursor plays at the frontier;
+//! estimate, see `approx_bytes` for how close) while the cursor plays at the frontier;
 //! after a jump back, the cursor no longer holds the newest snapshot's chunks, and memory
 //! can grow by up to one simulation's worth (the cursor's own, unshared chunks). The
 //! defaults ([`Limits::default`]): 64 snapshots, 192 MiB.
@@ -55,7 +57,9 @@
 //! browser. Lighter runs (fewer customers, slower links) keep more snapshots closer together.
 //! On issue 16's heavy run (9 branches, 100 customers a second for a simulated hour, 5.6
 //! million events), sharing took the snapshots kept from 1 to 11 and 20 jumps natively from
-//! a median of 1.45 s to 79 ms (BENCHMARKS.md, "Snapshots share what only grows").
+//! a median of 1.45 s to 79 ms (BENCHMARKS.md, "Snapshots share what only grows"); the
+//! branches sharing their registers took the cursor from 259 to 91 MiB and the snapshots
+//! kept to 42, jumps to 31 ms median (BENCHMARKS.md, "One register for nine branches").
 
 use crate::action::Action;
 use crate::ids::Tick;
@@ -78,6 +82,12 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits { max_snapshots: 64, budget_bytes: 192 << 20, events_between: 40_000 }
     }
+}
+
+impl Limits {
+    /// The page's (`crates/web/src/state.rs`), here so the benchmarks measure the very same:
+    /// 48 snapshots within 64 MiB, one every 40,000 events.
+    pub const PAGE: Limits = Limits { max_snapshots: 48, budget_bytes: 64 << 20, events_between: 40_000 };
 }
 
 /// The most actions of a branch's log that could not be replayed that are remembered.

@@ -68,7 +68,7 @@ fn a_hash_job_gives_the_history_hash_in_any_pieces() {
         replay_drawn(&scenario, &mut sim);
         let want = sim.history().hash();
         for piece in [1, 7, 1_000, usize::MAX] {
-            let mut job = sim.hash_job();
+            let mut job = sim.hash_job().expect("nothing forgotten");
             let mut calls = 0;
             let got = loop {
                 calls += 1;
@@ -79,7 +79,7 @@ fn a_hash_job_gives_the_history_hash_in_any_pieces() {
             assert_eq!(got, want, "seed {seed}, pieces of {piece}");
             assert!(piece >= 1_000 || calls > 1, "one call walked it all in pieces of {piece}");
         }
-        let mut job = sim.hash_job();
+        let mut job = sim.hash_job().expect("nothing forgotten");
         sim.run_until(nextnumber_core::Tick(sim.now().0 + 5_000));
         assert_eq!(job.work(usize::MAX), Some(want), "the job hashes the moment it began");
     }

@@ -24,8 +24,14 @@ fn fingerprint(sim: &Simulation) -> String {
 
 /// The straight run of `scenario` to tick `t`: its actions at or before `t`, then time.
 fn straight(scenario: &Scenario, t: u64) -> Simulation {
+    straight_keeping(scenario, t, None)
+}
+
+/// [`straight`], keeping the latest `keep` requests only (`Simulation::set_keep_requests`).
+fn straight_keeping(scenario: &Scenario, t: u64, keep: Option<usize>) -> Simulation {
     let mut sim = Simulation::new(scenario.config.clone(), scenario.seed.unwrap()).unwrap();
     sim.trace_mut().enable(50);
+    sim.set_keep_requests(keep).unwrap();
     for (at, a) in scenario.actions.iter().filter(|(at, _)| at.0 <= t) {
         sim.run_until(*at);
         sim.act(a.clone()).unwrap();
@@ -35,8 +41,13 @@ fn straight(scenario: &Scenario, t: u64) -> Simulation {
 }
 
 fn timeline(scenario: &Scenario, limits: Limits) -> Timeline {
+    timeline_keeping(scenario, limits, None)
+}
+
+fn timeline_keeping(scenario: &Scenario, limits: Limits, keep: Option<usize>) -> Timeline {
     let mut sim = Simulation::new(scenario.config.clone(), scenario.seed.unwrap()).unwrap();
     sim.trace_mut().enable(50);
+    sim.set_keep_requests(keep).unwrap();
     Timeline::scripted(sim, scenario, limits).unwrap()
 }
 
@@ -271,6 +282,27 @@ proptest! {
         for at in jumps {
             t.seek(Tick(at));
             prop_assert_eq!(fingerprint(t.sim()), fingerprint(&straight(&scenario, at)));
+        }
+    }
+
+    /// The same with a window of requests, as the page keeps: a jump lands on the moment a
+    /// straight run with the same window reaches, the same requests forgotten, the same
+    /// verdicts.
+    #[test]
+    fn jumps_with_a_window_of_requests_match_a_straight_run(
+        seed in 0u64..1_000,
+        jumps in proptest::collection::vec(0u64..16_000, 1..5),
+    ) {
+        let scenario = chunky(seed, "AB CDE");
+        let mut t = timeline_keeping(&scenario, tight(), Some(chunked::CHUNK));
+        t.seek(Tick(16_000));
+        prop_assert!(t.sim().requests_forgotten() > 0, "nothing forgotten: the test lost its point");
+        for at in jumps {
+            t.seek(Tick(at));
+            let straight = straight_keeping(&scenario, at, Some(chunked::CHUNK));
+            prop_assert_eq!(t.sim().requests_forgotten(), straight.requests_forgotten());
+            prop_assert_eq!(format!("{:?}", t.sim().report()), format!("{:?}", straight.report()));
+            prop_assert_eq!(fingerprint(t.sim()), fingerprint(&straight));
         }
     }
 }

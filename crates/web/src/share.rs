@@ -268,6 +268,9 @@ pub fn share(props: &Props) -> Html {
                         },
                         HashShown::Computing => html! { { "being computed…" } },
                         HashShown::Playing => html! { { "shown when the run is paused" } },
+                        HashShown::Forgotten(why) => html! {
+                            { format!("not known here: {why}; open the link with nextnumber run --link for it") }
+                        },
                     }
                 }
             </p>

@@ -10,7 +10,7 @@
 use crate::clock::Meter;
 use crate::geometry::Point;
 use crate::tracelog::{log_text, LogFilter};
-use nextnumber_core::config::{LatencyPreset, RequestPath, Variant};
+use nextnumber_core::config::{limits, LatencyPreset, RequestPath, Variant};
 use nextnumber_core::report::Report;
 use nextnumber_core::timeline::Limits;
 use nextnumber_core::view::{BranchDetail, MessageView, RegistersView, View};
@@ -44,8 +44,8 @@ pub const DETAIL_ROWS: usize = 40;
 /// Space-time marks kept (32 bytes each, copied into every time-travel snapshot).
 pub const SPACETIME_KEEP: usize = 4_000;
 /// Time travel's memory bound on the page: at most 48 snapshots and 64 MiB of them (by the
-/// core's estimate, which errs high), on top of the run itself. A phone must cope.
-const PAGE_LIMITS: Limits = Limits { max_snapshots: 48, budget_bytes: 64 << 20, events_between: 40_000 };
+/// core's estimate: `Simulation::approx_bytes`), on top of the run itself. A phone must cope.
+const PAGE_LIMITS: Limits = Limits::PAGE;
 
 /// What a run starts from: changing any of these starts the run over.
 #[derive(Clone, Debug, PartialEq)]
@@ -168,6 +168,8 @@ pub enum HashShown {
     /// Being computed, a piece each frame.
     Computing,
     Known(Rc<str>),
+    /// The page no longer holds the run's first requests (its memory policy, README): why.
+    Forgotten(Rc<str>),
 }
 
 /// One moment of one run: what a hash is computed for.
@@ -332,6 +334,9 @@ fn fresh(config: Config, seed: u64) -> Result<Simulation, String> {
     // The replicas' invariants are asserted in every test, swarm and CLI run; the page
     // saves itself their cost (BENCHMARKS.md).
     sim.set_invariants(false);
+    // Customers keep coming however long the run goes; the page keeps the latest requests
+    // and says where the rest is missing (the history hash, the charts, the desk).
+    sim.set_keep_requests(Some(limits::PAGE_KEEP_REQUESTS))?;
     sim.trace_mut().enable(TRACE_KEEP);
     sim.spacetime_mut().enable(SPACETIME_KEEP)?;
     Ok(sim)
@@ -501,7 +506,10 @@ impl Model {
         };
         if self.hash_of != Some(moment) {
             (self.hash, self.hash_of) = (HashShown::Computing, Some(moment));
-            job.replace(Some(sim.hash_job()));
+            match sim.hash_job() {
+                Ok(j) => _ = job.replace(Some(j)),
+                Err(why) => (self.hash, _) = (HashShown::Forgotten(Rc::from(why)), job.replace(None)),
+            }
         }
     }
 

@@ -119,7 +119,8 @@ pub fn state_text(r: &RequestView) -> String {
         (Some(Outcome::Number { number }), _) => format!("answered: Number {number}"),
         (Some(Outcome::Read { read, linearizable: true }), _) => format!("latest Number {read} (linearizable)"),
         (Some(Outcome::Read { read, .. }), _) => match r.stale_by {
-            Some(0) | None => format!("latest Number {read} (stale read, but nothing newer was issued yet)"),
+            Some(0) => format!("latest Number {read} (stale read, but nothing newer was issued yet)"),
+            None => format!("latest Number {read} (stale read; how stale is no longer known)"),
             Some(1) => format!("latest Number {read} (stale: 1 Number behind)"),
             Some(k) => format!("latest Number {read} (stale: {k} Numbers behind)"),
         },

@@ -253,8 +253,8 @@ async fn a_timer_ring_empties_as_its_deadline_nears() {
     assert_eq!(shown, ["1000 1000", "500 1000", "0 1000"]);
 }
 
-async fn desk_with(requests_total: usize) -> Element {
-    desk_showing(|view| view.requests_total = requests_total).await
+async fn desk_with(requests_total: usize, requests_forgotten: usize) -> Element {
+    desk_showing(|view| (view.requests_total, view.requests_forgotten) = (requests_total, requests_forgotten)).await
 }
 
 /// The desk after one customer asked A at the start, with `change` made to the view.
@@ -283,9 +283,9 @@ async fn desk_showing(change: impl FnOnce(&mut nextnumber_core::view::View)) -> 
 #[wasm_bindgen_test]
 async fn a_full_history_is_said_at_the_desk() {
     use nextnumber_core::config::limits::MAX_REQUESTS;
-    let full = text(&desk_with(MAX_REQUESTS).await);
+    let full = text(&desk_with(MAX_REQUESTS, 0).await);
     assert!(full.contains("The history is full (200000 requests): no new customer is let in."), "{full}");
-    let busy = text(&desk_with(MAX_REQUESTS - 1).await);
+    let busy = text(&desk_with(MAX_REQUESTS - 1, 0).await);
     assert!(!busy.contains("history is full") && busy.contains("199999 requests so far"), "{busy}");
 }
 
@@ -305,4 +305,13 @@ async fn the_desk_counts_the_one_way_trips_of_an_answer() {
     assert!(traced.contains("answered: Number 1 · 3 one-way trips, 48 ms"), "{traced}");
     let untraced = text(&desk_showing(answered(None)).await);
     assert!(untraced.contains("answered: Number 1 · 50 ms") && !untraced.contains("trip"), "{untraced}");
+}
+
+/// With a window of requests (the page's) the history is never full: the desk says how many
+/// of the first requests are gone instead.
+#[wasm_bindgen_test]
+async fn forgotten_requests_are_said_at_the_desk() {
+    let desk = text(&desk_with(360_000, 339_968).await);
+    assert!(!desk.contains("history is full"), "{desk}");
+    assert!(desk.contains("360000 requests so far") && desk.contains("the first 339968 are no longer kept"), "{desk}");
 }

@@ -166,9 +166,9 @@ impl HistoryChecker {
         }
     }
 
-    /// About how many bytes its tables take, as `Simulation::approx_bytes` counts (erring high).
+    /// About how many bytes its tables take, as `Simulation::approx_bytes` counts.
     pub fn approx_bytes(&self) -> usize {
-        let map = |items: usize, kv: usize| items * (kv + 1) * 16 / 7;
+        let map = crate::shared_map::approx_bytes;
         let key = std::mem::size_of::<RequestId>();
         map(self.request_of.len() + self.number_of.len() + self.told.len() + self.told_whom.len(), key + 8)
             + map(self.asked.len(), key + std::mem::size_of::<Asked>())
@@ -179,7 +179,7 @@ impl HistoryChecker {
     /// Of [`approx_bytes`](Self::approx_bytes), what this and `other` (a snapshot of the same
     /// run) hold in the very same memory.
     pub fn shared_bytes_with(&self, other: &HistoryChecker) -> usize {
-        let map = |items: usize, kv: usize| items * (kv + 1) * 16 / 7;
+        let map = crate::shared_map::approx_bytes;
         let key = std::mem::size_of::<RequestId>();
         let pairs = self.request_of.shared_with(&other.request_of)
             + self.number_of.shared_with(&other.number_of)

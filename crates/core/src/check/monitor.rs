@@ -12,6 +12,43 @@ use crate::shared_map::SharedMap;
 use crate::trace::fnv1a;
 use std::collections::BTreeMap;
 
+/// The chain hash first seen for each (index, term) of any branch's log. Nearly every index
+/// only ever holds one term, so that one is kept in a plain list by index (16 bytes a slot,
+/// where a map entry took 45: measured, the largest of the monitor's records an hour into a
+/// busy run); the terms of entries a new leader later overwrote go to a map.
+#[derive(Clone, Debug, Default)]
+struct ChainAt {
+    /// By `index - 1`: the term first seen there and its chain hash.
+    first: Chunked<(Term, u64)>,
+    other: SharedMap<(LogIndex, Term), u64>,
+}
+
+impl ChainAt {
+    /// The hash known for (`index`, `term`), `h` if it is the first seen.
+    fn known(&mut self, index: LogIndex, term: Term, h: u64) -> u64 {
+        let i = index.0 as usize - 1;
+        // A branch's log grows one index at a time, so no index is reached before the last.
+        debug_assert!(i <= self.first.len());
+        match self.first.get(i) {
+            None if i == self.first.len() => {
+                self.first.push((term, h));
+                h
+            }
+            Some(&(t, known)) if t == term => known,
+            _ => *self.other.get_or_insert((index, term), h),
+        }
+    }
+
+    fn approx_bytes(&self) -> usize {
+        self.first.len() * std::mem::size_of::<(Term, u64)>() + self.other.len() * (MAP_ENTRY_BYTES + 8)
+    }
+
+    fn shared_bytes_with(&self, other: &ChainAt) -> usize {
+        self.first.shared_with(&other.first) * std::mem::size_of::<(Term, u64)>()
+            + self.other.shared_with(&other.other) * (MAP_ENTRY_BYTES + 8)
+    }
+}
+
 /// The online checker, fed by the simulator with what each branch reports.
 #[derive(Clone, Debug)]
 pub struct Monitor {
@@ -30,15 +67,16 @@ pub struct Monitor {
     /// What customers were told (I1, I3).
     told: SharedMap<RequestId, SeqNum>,
     told_whom: SharedMap<SeqNum, RequestId>,
-    /// Per branch, a hash of its log up to each index; shared map (index, term) → hash (Log Matching).
+    /// Per branch, a hash of its log up to each index, and what each (index, term) hashed to
+    /// first anywhere (Log Matching).
     chains: Vec<Chunked<u64>>,
-    chain_at: SharedMap<(LogIndex, Term), u64>,
+    chain_at: ChainAt,
     violations: Violations,
     sometimes: Sometimes,
 }
 
 /// The bytes an entry of the maps of Numbers takes, as `Simulation::approx_bytes` counts it.
-const MAP_ENTRY_BYTES: usize = (std::mem::size_of::<(RequestId, SeqNum)>() + 1) * 16 / 7;
+const MAP_ENTRY_BYTES: usize = crate::shared_map::approx_bytes(1, std::mem::size_of::<(RequestId, SeqNum)>());
 
 impl Monitor {
     pub fn new(n: usize) -> Monitor {
@@ -53,7 +91,7 @@ impl Monitor {
             told: SharedMap::new(),
             told_whom: SharedMap::new(),
             chains: vec![Chunked::new(); n],
-            chain_at: SharedMap::new(),
+            chain_at: ChainAt::default(),
             violations: Violations::default(),
             sometimes: Sometimes::default(),
         }
@@ -65,17 +103,24 @@ impl Monitor {
 
     /// Bytes of its records that this monitor and `other` hold in the very same memory (see
     /// `Simulation::approx_bytes_beside`): only those its size estimate counts.
+    /// What its record of chain hashes by (index, term) takes, as `Simulation::approx_bytes` counts.
+    pub(crate) fn chain_at_bytes(&self) -> usize {
+        self.chain_at.approx_bytes()
+    }
+
     pub(crate) fn shared_bytes_with(&self, other: &Monitor) -> usize {
         use std::mem::size_of;
+        // Branches that agree hold one copy of their chains (share_chain), and the estimate
+        // counts one: so does what it shares.
         let chains = self.chains.iter().zip(&other.chains).map(|(a, b)| a.shared_with(b) * size_of::<u64>());
         self.canonical.shared_with(&other.canonical) * size_of::<RequestId>()
             + self.committed.shared_with(&other.committed) * size_of::<Term>()
-            + chains.sum::<usize>()
+            + chains.max().unwrap_or(0)
             + (self.number_of.shared_with(&other.number_of)
                 + self.told.shared_with(&other.told)
                 + self.told_whom.shared_with(&other.told_whom))
                 * MAP_ENTRY_BYTES
-            + self.chain_at.shared_with(&other.chain_at) * (MAP_ENTRY_BYTES + 8)
+            + self.chain_at.shared_bytes_with(&other.chain_at)
     }
 
     /// Evidence that the checks were not vacuous.
@@ -168,16 +213,31 @@ impl Monitor {
         *seen = (*seen).min(from.0.saturating_sub(1));
         let chain = &mut self.chains[r.id.index()];
         chain.truncate(from.0 as usize - 1);
+        let frozen = chain.frozen_chunks();
         let mut h = chain.last().copied().unwrap_or(0);
         for i in from.0..=r.last_index().0 {
             let e = r.disk.log[i as usize - 1];
             h = entry_hash(h, e.term, e.kind);
             chain.push(h);
-            let known = *self.chain_at.get_or_insert((LogIndex(i), e.term), h);
+            let known = self.chain_at.known(LogIndex(i), e.term, h);
             if known != h {
                 let detail = format!("{} holds entry {i} of term {} after a register that differs", r.id, e.term.0);
                 self.violations.push(violation(Invariant::LogMatching, Some(now.0), detail).branches([r.id]));
             }
+        }
+        self.share_chain(r.id.index(), frozen);
+    }
+
+    /// Branches that agree hold equal chains of hashes: one copy in memory, as their logs
+    /// (sim/peers.rs). `from`: the first chunk not yet offered.
+    fn share_chain(&mut self, b: usize, from: usize) {
+        if self.chains[b].frozen_chunks() == from {
+            return;
+        }
+        let (before, rest) = self.chains.split_at_mut(b);
+        let (me, after) = rest.split_first_mut().expect("b is a branch");
+        for peer in before.iter().chain(after.iter()) {
+            me.share_equal_chunks(peer, from);
         }
     }
 
@@ -252,4 +312,25 @@ fn entry_hash(prev: u64, term: Term, kind: EntryKind) -> u64 {
         h = fnv1a(h, &n.0.to_le_bytes());
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A slot's first term is kept by index, a later term (an entry a new leader overwrote,
+    /// §5.3) in the map: either way the first hash seen for an (index, term) is the one
+    /// every later branch is compared with, so a differing register is still caught.
+    #[test]
+    fn the_first_hash_of_each_index_and_term_is_known_however_it_is_kept() {
+        let mut c = ChainAt::default();
+        let (one, two) = (Term(1), Term(2));
+        assert_eq!(c.known(LogIndex(1), one, 10), 10);
+        assert_eq!(c.known(LogIndex(2), one, 20), 20);
+        assert_eq!(c.known(LogIndex(2), two, 21), 21, "another term at index 2: its own first hash");
+        assert_eq!(c.known(LogIndex(2), one, 99), 20, "a differing register at (2, term 1)");
+        assert_eq!(c.known(LogIndex(2), two, 98), 21, "a differing register at (2, term 2)");
+        assert_eq!(c.known(LogIndex(3), two, 30), 30);
+        assert_eq!((c.first.len(), c.other.len()), (3, 1));
+    }
 }

@@ -5,7 +5,7 @@
 
 use super::lineage::{AnsweredPath, Lineage};
 use super::{Event, Simulation};
-use crate::chunked::Chunked;
+use crate::chunked::{Chunked, CHUNK};
 use crate::config::{limits, ClientMode};
 use crate::history::{Outcome, RequestKind, RequestRecord};
 use crate::ids::*;
@@ -27,10 +27,13 @@ pub(super) struct Customer {
     pub next_attempt: u32,
     pub pending: Option<Pending>,
     /// The record of each of this customer's requests, by `seq - 1`: request IDs and attempts
-    /// are numbered from 1 per customer, so a list beats a map on every answer.
-    pub by_seq: Vec<usize>,
-    /// Which record each attempt was for, by `attempt - 1`.
-    pub by_attempt: Vec<usize>,
+    /// are numbered from 1 per customer, so a list beats a map on every answer. Chunked, as
+    /// the records: a snapshot shares them, and a window of requests forgets their front.
+    pub by_seq: Chunked<usize>,
+    /// Which of their requests (its `seq`) each attempt was for, by `attempt - 1`. Never
+    /// forgotten: an answer to an attempt of a forgotten request may still be on its way,
+    /// and the online checker must still see what Number it brings.
+    pub by_attempt: Chunked<u32>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -39,6 +42,18 @@ pub(super) struct Customers {
     /// Chunked, so time-travel snapshots share the old ones (chunked.rs); a record is
     /// written again when its answer comes, which copies its chunk if a snapshot holds it.
     records: Chunked<RequestRecord>,
+    /// How many of the latest requests must be kept, if not all ([`Customers::forget_old`]).
+    keep: Option<usize>,
+    /// Of the requests forgotten, the last moment one was answered and the highest Number
+    /// one was told: what a stale read's measure needs of them (view.rs).
+    forgotten_told: Told,
+}
+
+/// The latest answer and the highest Number told among some requests.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Told {
+    pub last_complete: u64,
+    pub highest: u64,
 }
 
 impl Customers {
@@ -46,11 +61,64 @@ impl Customers {
         &self.records
     }
 
-    fn idle_customer(&mut self) -> Result<ClientId, String> {
-        // Refuse before creating anyone, so a refused action leaves no trace.
-        if self.records.len() >= limits::MAX_REQUESTS {
+    /// For measure.rs, which drops them one at a time.
+    pub(super) fn into_parts(self) -> (Vec<Customer>, Chunked<RequestRecord>) {
+        (self.list, self.records)
+    }
+
+    /// Keeps the latest `keep` requests at least, and lets go of older finished ones, a
+    /// chunk at a time; `None`: keeps them all (until the history is full).
+    pub fn set_keep(&mut self, keep: Option<usize>) {
+        self.keep = keep;
+        self.forget_old();
+    }
+
+    pub fn keep(&self) -> Option<usize> {
+        self.keep
+    }
+
+    pub fn forgotten_told(&self) -> Told {
+        self.forgotten_told
+    }
+
+    /// The history is full when it holds `MAX_REQUESTS`: what is kept is bounded, not how
+    /// many customers may come. Without a window that is every request the run made.
+    fn full(&self) -> Result<(), String> {
+        if self.records.len() - self.records.first_kept() >= limits::MAX_REQUESTS {
             return Err(format!("the history is full ({} requests)", limits::MAX_REQUESTS));
         }
+        Ok(())
+    }
+
+    /// Past the window, forgets the oldest requests, whole chunks of them, but never one a
+    /// customer still waits on (nor any after it): a waiting record is written again.
+    fn forget_old(&mut self) {
+        let Some(keep) = self.keep else { return };
+        let before = self.records.len().saturating_sub(keep);
+        if before / CHUNK <= self.records.first_kept() / CHUNK {
+            return;
+        }
+        let waiting = self.list.iter().filter_map(|c| c.pending.map(|p| p.record)).min();
+        let before = before.min(waiting.unwrap_or(usize::MAX)) / CHUNK * CHUNK;
+        for r in self.records.range(self.records.first_kept()..before.max(self.records.first_kept())) {
+            let t = &mut self.forgotten_told;
+            t.last_complete = t.last_complete.max(r.complete.unwrap_or(0));
+            if let Some(Outcome::Number { number }) = r.result {
+                t.highest = t.highest.max(number);
+            }
+        }
+        self.records.forget_before(before);
+        let first = self.records.first_kept();
+        for c in &mut self.list {
+            // Each customer's records are in the order they were made.
+            let seqs = c.by_seq.partition_point(|&r| r < first);
+            c.by_seq.forget_before(seqs);
+        }
+    }
+
+    fn idle_customer(&mut self) -> Result<ClientId, String> {
+        // Refuse before creating anyone, so a refused action leaves no trace.
+        self.full()?;
         // Lowest idle id first: deterministic, and the map stays small under steady load.
         if let Some(i) = self.list.iter().position(|c| c.pending.is_none()) {
             return Ok(ClientId(i as u32 + 1));
@@ -66,22 +134,32 @@ impl Customers {
         &mut self.list[c.0 as usize - 1]
     }
 
-    /// The record of `request`, if that customer made it.
-    fn record_of(&self, request: RequestId) -> Option<usize> {
-        let c = self.list.get((request.client.0 as usize).checked_sub(1)?)?;
-        c.by_seq.get((request.seq as usize).checked_sub(1)?).copied()
+    /// The record of `request`, if that customer made it; an error says why not.
+    fn record_of(&self, request: RequestId) -> Result<usize, String> {
+        let seq = (request.seq as usize).checked_sub(1);
+        let c = self.list.get((request.client.0 as usize).wrapping_sub(1));
+        match c.zip(seq).and_then(|(c, seq)| c.by_seq.get(seq)) {
+            Some(&record) if record >= self.records.first_kept() => Ok(record),
+            Some(_) => Err(self.forgotten(request)),
+            None if c.zip(seq).is_some_and(|(c, seq)| seq < c.by_seq.len()) => Err(self.forgotten(request)),
+            None => Err(format!("no request {request} yet")),
+        }
     }
 
-    /// The record a customer's attempt was for.
-    fn record_of_attempt(&self, client: ClientId, attempt: u32) -> Option<usize> {
+    fn forgotten(&self, request: RequestId) -> String {
+        let first = self.records.first_kept();
+        format!("{request} is forgotten: this run keeps its latest requests only, and the first {first} are gone")
+    }
+
+    /// The request a customer's attempt was for.
+    fn request_of_attempt(&self, client: ClientId, attempt: u32) -> Option<RequestId> {
         let c = self.list.get((client.0 as usize).checked_sub(1)?)?;
-        c.by_attempt.get((attempt as usize).checked_sub(1)?).copied()
+        let seq = *c.by_attempt.get((attempt as usize).checked_sub(1)?)?;
+        Some(RequestId { client, seq })
     }
 
     fn new_record(&mut self, client: ClientId, branch: NodeId, kind: RequestKind, now: Tick) -> Result<usize, String> {
-        if self.records.len() >= limits::MAX_REQUESTS {
-            return Err(format!("the history is full ({} requests)", limits::MAX_REQUESTS));
-        }
+        self.full()?;
         let record = self.records.len();
         let c = self.customer(client);
         c.next_seq += 1;
@@ -100,7 +178,9 @@ impl Customers {
             attempts: 0,
             critical: None,
         });
-        Ok(self.records.len() - 1)
+        // After the record is made, never on a refusal: a refused action leaves no trace.
+        self.forget_old();
+        Ok(record)
     }
 }
 
@@ -136,7 +216,7 @@ impl Simulation {
     /// Number is on file for no one to collect; only a Number stamped at the door and never
     /// filed is lost.
     pub(super) fn customer_abandon(&mut self, request: RequestId) -> Result<(), String> {
-        let record = self.customers.record_of(request).ok_or_else(|| format!("no request {request} yet"))?;
+        let record = self.customers.record_of(request)?;
         let p = self.customers.list[request.client.0 as usize - 1].pending.filter(|p| p.record == record);
         let p = p.ok_or_else(|| format!("{request} is not waiting: it was answered, or its customer left"))?;
         self.walk_away(request.client, p);
@@ -182,7 +262,7 @@ impl Simulation {
     /// The customer carries the same request ID to `branch`: what the essay's customer does
     /// after a lost confirmation.
     pub(super) fn customer_retry(&mut self, request: RequestId, branch: NodeId) -> Result<(), String> {
-        let record = self.customers.record_of(request).ok_or_else(|| format!("no request {request} yet"))?;
+        let record = self.customers.record_of(request)?;
         let r = &self.customers.records[record];
         if r.kind != RequestKind::Issue {
             return Err(format!("{request} is a read; ask again instead"));
@@ -197,11 +277,12 @@ impl Simulation {
     }
 
     fn attempt(&mut self, client: ClientId, record: usize, branch: NodeId) {
+        let seq = self.customers.records[record].request.seq;
         let c = self.customers.customer(client);
         c.next_attempt += 1;
         let attempt = c.next_attempt;
         c.pending = Some(Pending { record, attempt, branch });
-        c.by_attempt.push(record);
+        c.by_attempt.push(seq);
         debug_assert_eq!(c.by_attempt.len(), attempt as usize);
         self.customers.records[record].attempts += 1;
         let r = &self.customers.records[record];
@@ -227,10 +308,12 @@ impl Simulation {
 
     pub(super) fn on_answer(&mut self, branch: NodeId, client: ClientId, attempt: u32, answer: Answer, relayed: bool) {
         self.trace_node(branch, "answer", format_args!("{client} try={attempt}: {answer}"));
-        let Some(record) = self.customers.record_of_attempt(client, attempt) else { return };
-        let pending = self.customers.customer(client).pending.filter(|p| p.record == record);
+        let Some(request) = self.customers.request_of_attempt(client, attempt) else { return };
+        // A forgotten request is never the one waited on: its answer is a late one.
+        let record = self.customers.record_of(request).ok();
+        let pending = self.customers.customer(client).pending.filter(|p| Some(p.record) == record);
         let Some(p) = pending else {
-            return self.late_answer(record, answer);
+            return self.late_answer(request, answer);
         };
         match answer {
             // Any try of the same request ID may bring its Number.
@@ -268,9 +351,9 @@ impl Simulation {
     }
 
     /// A Number that arrives after the customer left still says what their request got.
-    fn late_answer(&mut self, record: usize, answer: Answer) {
+    fn late_answer(&mut self, request: RequestId, answer: Answer) {
         if let Answer::Number { number } = answer {
-            self.monitor.on_number(self.now, self.customers.records[record].request, number);
+            self.monitor.on_number(self.now, request, number);
         }
     }
 

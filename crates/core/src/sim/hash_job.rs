@@ -87,8 +87,12 @@ impl HashJob {
 }
 
 impl Simulation {
-    /// Starts computing this moment's history hash, to be walked a piece at a time.
-    pub fn hash_job(&self) -> HashJob {
-        HashJob::new(self.clone())
+    /// Starts computing this moment's history hash, to be walked a piece at a time; refused
+    /// once the run's first requests are forgotten, since the hash covers every request.
+    pub fn hash_job(&self) -> Result<HashJob, String> {
+        match self.requests_forgotten() {
+            0 => Ok(HashJob::new(self.clone())),
+            n => Err(format!("the first {n} requests are no longer kept, so the history hash cannot be computed")),
+        }
     }
 }

@@ -42,6 +42,8 @@ mod decree;
 pub mod flight;
 mod hash_job;
 mod lineage;
+mod measure;
+mod peers;
 mod queue;
 pub mod view;
 
@@ -128,6 +130,8 @@ pub struct Simulation {
     /// The replica invariants, asserted after every step while on: how far each branch's
     /// append-only state has been checked. On unless switched off ([`Simulation::set_invariants`]).
     checked: Option<Vec<Checked>>,
+    /// What each branch has offered its peers to share (peers.rs).
+    offered: Vec<peers::Offered>,
 }
 
 impl Simulation {
@@ -165,6 +169,7 @@ impl Simulation {
             latest_path: None,
             out: Scratch::default(),
             checked: Some(vec![Checked::default(); n]),
+            offered: vec![peers::Offered::default(); n],
             client_mode: config.client_mode,
             config,
         };
@@ -187,6 +192,35 @@ impl Simulation {
     }
     pub fn invariants(&self) -> bool {
         self.checked.is_some()
+    }
+
+    /// Keeps the latest `keep` requests at least and forgets older finished ones, so
+    /// customers may keep coming for as long as the run goes (the page sets it: README,
+    /// "What the page keeps"); `None`, the default, keeps the whole history, and customers
+    /// are turned away once it holds `limits::MAX_REQUESTS`. A setting of the simulator,
+    /// not of the run: it changes what is remembered, never what happens, so the run, its
+    /// checkers' verdicts (they keep their own state) and its link are the same either way.
+    pub fn set_keep_requests(&mut self, keep: Option<usize>) -> Result<(), String> {
+        let most = limits::MAX_REQUESTS - 2 * crate::chunked::CHUNK;
+        if keep.is_some_and(|k| k == 0 || k > most) {
+            return Err(format!("the requests kept are 1 to {most}, or all"));
+        }
+        self.customers.set_keep(keep);
+        Ok(())
+    }
+    pub fn keep_requests(&self) -> Option<usize> {
+        self.customers.keep()
+    }
+    /// How many of the run's first requests are forgotten ([`set_keep_requests`](Self::set_keep_requests)):
+    /// while any is, [`history`](Self::history) holds only the rest and no history hash of
+    /// the run can be computed.
+    pub fn requests_forgotten(&self) -> usize {
+        self.customers.records().first_kept()
+    }
+    /// The last moment a request now forgotten was answered: what counts answers over time
+    /// (the charts) misses some before it, none after.
+    pub fn forgotten_until(&self) -> Tick {
+        Tick(self.customers.forgotten_told().last_complete)
     }
 
     pub fn config(&self) -> &Config {
@@ -229,12 +263,13 @@ impl Simulation {
     pub fn spacetime_mut(&mut self) -> &mut SpaceTime {
         &mut self.spacetime
     }
-    /// Every request so far, as the history records it (for charts: [`crate::charts`]).
     /// The trips of the latest answer that can be traced to its own ask (lineage.rs).
     pub fn latest_path(&self) -> Option<&AnsweredPath> {
         self.latest_path.as_ref()
     }
 
+    /// Every request so far, as the history records it (for charts: [`crate::charts`]),
+    /// from the first one kept ([`requests_forgotten`](Self::requests_forgotten)) on.
     pub fn records(&self) -> &crate::chunked::Chunked<RequestRecord> {
         self.customers.records()
     }
@@ -247,6 +282,9 @@ impl Simulation {
     }
 
     /// The run so far as a history (format `nextnumber-history/1`), for any tool to check.
+    /// Its requests are those kept: the whole run's unless some are forgotten
+    /// ([`requests_forgotten`](Self::requests_forgotten)), and then a checker would judge a
+    /// part as if it were the whole: ask first.
     pub fn history(&self) -> History {
         // Inserted one by one: collecting into a BTreeMap sorts first, and that sort's code
         // would ship in the page.
@@ -304,28 +342,29 @@ impl Simulation {
     /// About how many bytes a clone of this simulation takes, for the time-travel
     /// snapshots' budget ([`crate::timeline`]). It counts what grows with the run: the
     /// history of requests, each branch's register (log, issue sequence, table) and the
-    /// online checker's records of them, which are nearly all of a long run. Checked
-    /// against a counting allocator (`crates/bench/examples/snapshot_cost.rs`): it errs
-    /// high, by at most a third, from seconds to hours of steady customers.
+    /// online checker's records of them, which are nearly all of a long run; a chunk or a
+    /// level that several branches hold is counted once (peers.rs). Checked against a
+    /// counting allocator (`crates/bench/examples/snapshot_memory.rs`): on issue 16's run
+    /// it is within 2 % of the measured cursor at 10 and at 60 minutes, in the JS API's
+    /// set-up and the page's. The snapshots' own costs it sums within about a third, either
+    /// way: 62 MiB for 74 measured on the page's hour, 192 for 144 on the JS API's.
     pub fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
-        // A hash map of `items` entries of `kv` bytes: a control byte per bucket, buckets
-        // 8/7 to 16/7 of the items as the map doubles; the upper end, to err high.
-        let map = |items: usize, kv: usize| items * (kv + 1) * 16 / 7;
+        let map = crate::shared_map::approx_bytes;
         let pair = size_of::<(RequestId, SeqNum)>();
-        let records = self.customers.records().len() * (size_of::<RequestRecord>() + 16);
-        let (mut registers, mut longest_log) = (0, 0);
-        for r in &self.replicas {
-            registers += r.disk.log.len() * size_of::<crate::msg::Entry>()
-                + r.register.sequence.len() * (pair + size_of::<LogIndex>())
-                + map(r.register.table.len(), pair);
-            longest_log = longest_log.max(r.disk.log.len());
-        }
+        let kept = self.customers.records().len() - self.requests_forgotten();
+        let records = kept * (size_of::<RequestRecord>() + 16);
+        let (registers, _) = peers::register_bytes(&self.replicas, None);
+        let longest_log = self.replicas.iter().map(|r| r.disk.log.len()).max().unwrap_or(0);
         // The monitor: per Number issued the canonical sequence and three maps; per committed
-        // slot its term, each branch's chain hash and the (index, term) → hash map.
+        // slot its term, the branches' chain hashes (one copy where they agree, and a tail
+        // each) and the first hash seen by (index, term).
         let issued = self.monitor.sometimes().numbers_issued as usize;
+        let chain_tails = self.replicas.len() * crate::chunked::CHUNK * 8;
         let monitor = issued * (size_of::<RequestId>() + 3 * map(1, pair))
-            + longest_log * (size_of::<Term>() + self.replicas.len() * 8 + map(1, 24));
+            + longest_log * (size_of::<Term>() + 8)
+            + chain_tails
+            + self.monitor.chain_at_bytes();
         // The event queue's wheel, the network, the branches' small state.
         let rest = (32 << 10)
             + self.actions.len() * size_of::<(Tick, Action)>()
@@ -344,16 +383,10 @@ impl Simulation {
     pub fn approx_bytes_beside(&self, earlier: &Simulation) -> usize {
         use std::mem::size_of;
         let records = self.customers.records().shared_with(earlier.customers.records());
-        let map = |items: usize, kv: usize| items * (kv + 1) * 16 / 7;
         let mut shared = records * size_of::<RequestRecord>()
             + self.monitor.shared_bytes_with(&earlier.monitor)
             + self.history_check.shared_bytes_with(&earlier.history_check);
-        for (r, e) in self.replicas.iter().zip(&earlier.replicas) {
-            shared += r.disk.log.shared_with(&e.disk.log) * size_of::<crate::msg::Entry>()
-                + r.register.sequence.shared_with(&e.register.sequence) * size_of::<(RequestId, SeqNum)>()
-                + r.register.issued_at.shared_with(&e.register.issued_at) * size_of::<LogIndex>()
-                + r.register.table.shared_with(&e.register.table) * map(1, size_of::<(RequestId, SeqNum)>());
-        }
+        shared += peers::register_bytes(&self.replicas, Some(&earlier.replicas)).1;
         self.approx_bytes().saturating_sub(shared)
     }
 
@@ -433,6 +466,7 @@ impl Simulation {
         self.out.0 = out;
         self.cause = Lineage::default();
         self.assert_invariants(node);
+        self.share_with_peers(node);
     }
 
     fn assert_invariants(&mut self, node: NodeId) {

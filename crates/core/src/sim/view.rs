@@ -240,7 +240,8 @@ pub struct RequestView {
     /// For a request in a Main Office's register: who has filed it so far.
     pub quorum: Option<QuorumView>,
     /// For a stale read: how many Numbers it missed, counting the highest Number any
-    /// customer had been told when it was answered.
+    /// customer had been told when it was answered; `None` if that is no longer known
+    /// (told to a request forgotten since, `Simulation::set_keep_requests`).
     pub stale_by: Option<u64>,
     /// For an answered request: the one-way trips from the ask to the Number, when the
     /// chain of messages that brought it began at that ask (sim/lineage.rs).
@@ -259,8 +260,11 @@ pub struct View {
     pub in_flight: usize,
     /// The most recent requests (the page shows the tail; the history has them all).
     pub requests: Vec<RequestView>,
-    /// How many requests the history holds.
+    /// How many requests the run has made.
     pub requests_total: usize,
+    /// How many of the first are forgotten (`Simulation::set_keep_requests`): the history
+    /// holds the rest.
+    pub requests_forgotten: usize,
     pub leader: Option<NodeId>,
     pub client_mode: ClientMode,
     /// Customers per simulated second walking in on their own (0: none).
@@ -462,6 +466,7 @@ impl Simulation {
             in_flight: self.in_flight.len(),
             requests: self.request_views(VIEW_MAX_REQUESTS),
             requests_total: self.customers.records().len(),
+            requests_forgotten: self.requests_forgotten(),
             leader: self.current_leader(),
             client_mode: self.client_mode,
             load_per_sec: self.load.map_or(0, |l| l.per_sec),
@@ -484,7 +489,7 @@ impl Simulation {
     /// The latest `max` requests, oldest first, each with where it stands.
     pub fn request_views(&self, max: usize) -> Vec<RequestView> {
         let records = self.customers.records();
-        let first = records.len().saturating_sub(max);
+        let first = records.len().saturating_sub(max).max(records.first_kept());
         let pending: Vec<(usize, super::customers::Pending)> = self
             .customers
             .list
@@ -591,18 +596,22 @@ impl Simulation {
         if stale.is_empty() {
             return;
         }
-        let mut highest = vec![0u64; stale.len()];
+        // The requests forgotten count whole for a read answered after all of them were;
+        // for an earlier one the measure is unknown, and left out rather than shown low.
+        let forgotten = self.customers.forgotten_told();
+        let mut highest: Vec<Option<u64>> =
+            stale.iter().map(|s| (s.2 >= forgotten.last_complete).then_some(forgotten.highest)).collect();
         for r in self.customers.records() {
             if let (Some(Outcome::Number { number }), Some(done)) = (&r.result, r.complete) {
                 for (k, s) in stale.iter().enumerate() {
-                    if done <= s.2 && *number > highest[k] {
-                        highest[k] = *number;
+                    if let Some(h) = highest[k].as_mut().filter(|h| done <= s.2 && *number > **h) {
+                        *h = *number;
                     }
                 }
             }
         }
         for (k, (i, read, _)) in stale.drain(..).enumerate() {
-            views[i].stale_by = Some(highest[k].saturating_sub(read));
+            views[i].stale_by = highest[k].map(|h| h.saturating_sub(read));
         }
     }
 

@@ -101,6 +101,13 @@ pub fn charts(props: &Props) -> Html {
                 <span class="key p50">{ "median" }</span>{ " and " }<span class="key p99">{ "99th percentile" }</span>
             </p>
             { chart("Request latency, median and 99th percentile", vec![(latency(false), "p50"), (latency(true), "p99")]) }
+            if sim.requests_forgotten() > 0 {
+                <p class="muted" role="note">{ format!(
+                    "Up to {} the charts miss the run's first {} requests: the page keeps only the latest ones.",
+                    fmt_ms(sim.forgotten_until().0),
+                    sim.requests_forgotten()
+                ) }</p>
+            }
             { space_time(&sim, send) }
             <p class="muted">{ "Click or tap a chart or the diagram to jump to that moment; the scrubber under the map does the same by keyboard." }</p>
         </section>

@@ -154,9 +154,11 @@ fn recent_requests(view: &View, implicated: &Implicated) -> Html {
     html! {
         <div>
             <ol class="requests" aria-label="Recent requests">{ for view.requests.iter().rev().take(SHOWN_REQUESTS).map(row) }</ol>
-            if view.requests_total >= limits::MAX_REQUESTS {
+            if view.requests_total - view.requests_forgotten >= limits::MAX_REQUESTS {
                 // The load generator skips customers silently at the cap; the visitor is told.
                 <p class="hint" role="status">{ format!("The history is full ({} requests): no new customer is let in.", limits::MAX_REQUESTS) }</p>
+            } else if view.requests_forgotten > 0 {
+                <p class="hint">{ format!("{} requests so far; the latest {SHOWN_REQUESTS} are shown, and the first {} are no longer kept.", view.requests_total, view.requests_forgotten) }</p>
             } else if view.requests_total > SHOWN_REQUESTS {
                 <p class="hint">{ format!("{} requests so far; the latest {SHOWN_REQUESTS} are shown.", view.requests_total) }</p>
             }
