@@ -1,20 +1,13 @@
 //! The `nextnumber` binary as a user meets it: exit codes, files, messages.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn nextnumber(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nextnumber")).args(args).output().expect("runs")
-}
+mod common;
+use common::{nextnumber, text};
 
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("nextnumber-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    common::temp("cli", name)
 }
 
 #[test]

@@ -9,20 +9,12 @@ use nextnumber_core::History;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn nextnumber(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nextnumber")).args(args).output().expect("runs")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+mod common;
+use common::{nextnumber, text};
 
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("nextnumber-export-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::temp("export", name)
 }
 
 /// Refusals (a cut-off branch, a burnt one), stale and linearizable reads, and customers

@@ -1,23 +1,10 @@
 //! `nextnumber link` and `nextnumber run --link`: a scenario file and its permalink run the
 //! same (same history hash), and a broken link is bad input (exit 2) with a message.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn nextnumber(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nextnumber")).args(args).output().expect("runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", stdout(o), String::from_utf8_lossy(&o.stderr))
-}
-
-fn fixture(name: &str) -> String {
-    format!("{}/../core/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{fixture, nextnumber, stdout, text};
 
 fn hash_line(o: &Output) -> String {
     stdout(o).lines().find(|l| l.starts_with("history hash ")).unwrap_or_else(|| panic!("{}", text(o))).to_string()
