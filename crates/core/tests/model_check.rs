@@ -128,3 +128,16 @@ fn the_direct_path_keeps_every_property() {
     assert!(r.states > FAST_STATES, "the confirmations added states: {}", r.states);
     assert_eq!(r.states, DIRECT_STATES, "the state space changed (per depth: {:?})", r.per_depth);
 }
+
+/// `make model`: the direct path one level deeper, in the same standard model.
+const DIRECT_FULL_DEPTH: usize = 8;
+const DIRECT_FULL_STATES: usize = 3_699_184;
+
+#[test]
+#[ignore = "about a minute: `make model`"]
+fn the_direct_path_keeps_every_property_to_depth_8() {
+    let r = run(&Bounds::standard(DIRECT_FULL_DEPTH).with_path(RequestPath::Direct));
+    assert_safe_and_not_vacuous(&r, DIRECT_FULL_DEPTH);
+    println!("per depth: {:?}", r.per_depth);
+    assert_eq!(r.states, DIRECT_FULL_STATES, "the state space changed (per depth: {:?})", r.per_depth);
+}
