@@ -59,3 +59,31 @@ fn hashes_match_the_golden_file() {
         wrong.join("\n")
     );
 }
+
+/// The page's trace keeps its lines as data and formats them when read (trace.rs); read,
+/// they must be the very lines a hashed trace formats as it goes (whose hash the golden
+/// file pins): the same hash over all of them.
+#[test]
+fn a_tail_only_trace_reads_as_the_hashed_one() {
+    use nextnumber_core::trace::{fnv1a, FNV_OFFSET};
+    use nextnumber_core::{swarm, Simulation};
+    for seed in 0..20 {
+        let (scenario, _) = swarm::draw_scenario(seed, None);
+        let run = |tail: bool| {
+            let mut sim = Simulation::new(scenario.config.clone(), seed).unwrap();
+            if tail {
+                sim.trace_mut().enable_tail(usize::MAX);
+            } else {
+                sim.trace_mut().enable(0);
+            }
+            swarm::replay_drawn(&scenario, &mut sim);
+            sim
+        };
+        let (hashed, tail) = (run(false), run(true));
+        let lines: Vec<String> = tail.trace().lines().collect();
+        assert!(lines.len() > 100, "seed {seed}: too few lines to compare");
+        assert_eq!(lines.len() as u64, hashed.trace().count(), "seed {seed}");
+        let read = lines.iter().fold(FNV_OFFSET, |h, l| fnv1a(fnv1a(h, l.as_bytes()), b"\n"));
+        assert_eq!(read, hashed.trace().hash(), "seed {seed}: the lines read differ from those hashed");
+    }
+}

@@ -337,7 +337,7 @@ fn fresh(config: Config, seed: u64) -> Result<Simulation, String> {
     // Customers keep coming however long the run goes; the page keeps the latest requests
     // and says where the rest is missing (the history hash, the charts, the desk).
     sim.set_keep_requests(Some(limits::PAGE_KEEP_REQUESTS))?;
-    sim.trace_mut().enable(TRACE_KEEP);
+    sim.trace_mut().enable_tail(TRACE_KEEP);
     sim.spacetime_mut().enable(SPACETIME_KEEP)?;
     Ok(sim)
 }

@@ -25,8 +25,9 @@ fn about(who: &str, b: &str) -> bool {
 pub fn log_text(sim: &Simulation, filter: &LogFilter) -> String {
     let LogFilter { text, branch, verb } = filter;
     let needle = text.to_ascii_lowercase();
-    let mut out: Vec<&str> = Vec::with_capacity(SHOWN);
-    for line in sim.trace().lines().collect::<Vec<_>>().into_iter().rev() {
+    let mut out: Vec<String> = Vec::with_capacity(SHOWN);
+    // Newest first; each line is formatted as it is read (trace.rs), so only these are.
+    for line in sim.trace().lines().rev() {
         let mut words = line.split_whitespace();
         let (_, who, v) = (words.next(), words.next().unwrap_or(""), words.next().unwrap_or(""));
         if (!branch.is_empty() && !about(who, branch))

@@ -24,7 +24,7 @@ use crate::net::Network;
 use crate::replica::{Checked, Input, Note, Output, Replica, Role};
 use crate::scenario::Scenario;
 use crate::spacetime::{DropReason, Mark, SpaceTime};
-use crate::trace::Trace;
+use crate::trace::{Line, Said, Trace, Who};
 use customers::Customers;
 use flight::Flights;
 pub use flight::InFlight;
@@ -34,6 +34,7 @@ pub use lineage::{AnsweredPath, Critical, Trip};
 use queue::EventQueue;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -517,7 +518,12 @@ impl Simulation {
                     _ => {}
                 }
                 if self.trace.enabled() {
-                    self.trace.line(self.now, &node, "note", format_args!("{note}"));
+                    self.trace.line(Line {
+                        tick: self.now,
+                        who: Who::Branch(node),
+                        verb: "note",
+                        said: Said::Note(note),
+                    });
                 }
             }
         }
@@ -573,7 +579,8 @@ impl Simulation {
             self.spacetime.push(self.now, Mark::Send { id, from, to, kind: msg.kind(), arrive: arrive.0 });
         }
         if self.trace.enabled() {
-            self.trace.line(self.now, &Hop(from, to), "send", format_args!("#{id} {msg} arrives={}", arrive.0));
+            let said = Said::Send { id, msg: Cow::Borrowed(&msg), arrive };
+            self.trace.line(Line { tick: self.now, who: Who::Hop(from, to), verb: "send", said });
         }
         let lineage = self.cause.clone();
         let slot = self.in_flight.insert(InFlight { id, from, to, sent: self.now, arrive, msg, lineage });
@@ -586,7 +593,8 @@ impl Simulation {
         }
         self.stats.messages_dropped += 1;
         if self.trace.enabled() {
-            self.trace.line(self.now, &Hop(from, to), "drop", format_args!("{msg} ({})", why.name()));
+            let said = Said::Drop { msg: Cow::Borrowed(msg), why };
+            self.trace.line(Line { tick: self.now, who: Who::Hop(from, to), verb: "drop", said });
         }
     }
 
@@ -603,7 +611,8 @@ impl Simulation {
             self.spacetime.push(self.now, Mark::Deliver { id, from: m.from, to: m.to, kind: m.msg.kind() });
         }
         if self.trace.enabled() {
-            self.trace.line(self.now, &Hop(m.from, m.to), "deliver", format_args!("#{id} {}", m.msg));
+            let said = Said::Deliver { id, msg: Cow::Borrowed(&m.msg) };
+            self.trace.line(Line { tick: self.now, who: Who::Hop(m.from, m.to), verb: "deliver", said });
         }
         let cause = m.lineage.then(Trip { from: m.from, to: m.to, sent: m.sent, arrived: self.now });
         self.step_replica_because(m.to, Input::Message { from: m.from, msg: m.msg }, cause);
@@ -621,7 +630,8 @@ impl Simulation {
         // same run, trace and all.
         self.apply_action(action.clone())?;
         if self.trace.enabled() {
-            self.trace.line(self.now, &"act", "action", format_args!("{action}"));
+            let said = Said::Action(Cow::Borrowed(&action));
+            self.trace.line(Line { tick: self.now, who: Who::Visitor, verb: "action", said });
         }
         if self.spacetime.enabled() {
             self.spacetime.push(self.now, Mark::Action { index: self.actions.len() as u32 });
@@ -838,9 +848,10 @@ impl Simulation {
                 >= crate::replica::quorum_of(self.config.branches)
     }
 
-    pub(crate) fn trace_node(&mut self, node: NodeId, verb: &str, detail: fmt::Arguments) {
+    pub(crate) fn trace_node(&mut self, node: NodeId, verb: &'static str, detail: fmt::Arguments) {
         if self.trace.enabled() {
-            self.trace.line(self.now, &node, verb, detail);
+            let said = Said::Text(detail.to_string());
+            self.trace.line(Line { tick: self.now, who: Who::Branch(node), verb, said });
         }
     }
 }
@@ -874,14 +885,6 @@ pub(crate) fn paperwork_ms(config: &Config) -> u64 {
 
 fn load_interval(per_sec: u32) -> u64 {
     (1_000 / per_sec as u64).max(1)
-}
-
-/// `A→B` in the trace.
-struct Hop(NodeId, NodeId);
-impl fmt::Display for Hop {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}→{}", self.0, self.1)
-    }
 }
 
 /// A scenario runs on the simulator: the scenario format (`crate::scenario`) knows nothing

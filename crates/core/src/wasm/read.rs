@@ -98,7 +98,7 @@ macro_rules! read_api {
             /// The last kept trace lines up to the present moment, oldest first.
             #[wasm_bindgen(js_name = traceLines)]
             pub fn trace_lines(&self) -> Vec<String> {
-                self.sim().trace().lines().map(str::to_string).collect()
+                self.sim().trace().lines().collect()
             }
 
             /// The run as scenario text, which `new Simulation({ scenario })` reproduces: a
