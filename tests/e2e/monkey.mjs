@@ -31,7 +31,7 @@ import { serve } from "./serve.mjs";
 import { launch } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, "..", "..", "dist");
+const dist = process.env.DIST ?? join(here, "..", "..", "dist"); // DIST: another build (a campaign on a fixed one)
 
 const env = (name, fallback) => {
   const v = process.env[name];

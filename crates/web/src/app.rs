@@ -15,7 +15,7 @@ use crate::components::{
     timeline::TimeTravel,
     Part,
 };
-use crate::hooks::use_animation;
+use crate::hooks::{use_animation, use_settled};
 use crate::narration::{use_story, Narration};
 use crate::share::{use_address, Share};
 use crate::state::{Model, Msg, Selection, Settings};
@@ -50,8 +50,9 @@ pub fn app() -> Html {
     // In an iframe (`?embed=1`): the map, its controls, the checkers and the story; the rest folded.
     let embed = crate::share::embedded();
     crate::share::use_post_height(embed);
+    let settled = use_settled();
 
-    let page = Panels { model: &model, send: &send, story, canvas };
+    let page = Panels { model: &model, send: &send, story, canvas, settled };
     if embed {
         return page.embedded();
     }
@@ -69,13 +70,15 @@ pub fn app() -> Html {
                     <p class="leader" aria-live="polite">{ leader_text(&model) }</p>
                     { page.map() }
                     { page.time_travel(Part::Whole) }
-                    <Registers registers={model.registers.clone()} />
-                    { details(&model, &send) }
-                    <Charts view={model.view.clone()} shared={model.shared.clone()} end={model.end} send={send.clone()} />
+                    if settled {
+                        <Registers registers={model.registers.clone()} />
+                        { details(&model, &send) }
+                        <Charts view={model.view.clone()} shared={model.shared.clone()} end={model.end} send={send.clone()} />
+                    }
                 </section>
                 <aside class="side">
                     if !on_stage { { page.narration(Part::Whole) } }
-                    { panels(&model, &send, true) }
+                    if settled { { panels(&model, &send, true) } }
                 </aside>
             </main>
         </div>
@@ -88,6 +91,8 @@ struct Panels<'a> {
     send: &'a Callback<Msg>,
     story: Option<Rc<Story>>,
     canvas: NodeRef,
+    /// The first screen is drawn: the rest may follow (`use_settled`).
+    settled: bool,
 }
 
 impl Panels<'_> {
@@ -151,15 +156,17 @@ impl Panels<'_> {
                                 { ": the checkers in full, speed and settings, registers, branches, messages, desk, sharing, network, event log" }
                             </span>
                         </summary>
-                        <Checker report={model.report.clone()} />
-                        { self.narration(Part::Rest) }
-                        <section class="panel" aria-label="Speed, settings and time travel">
-                            { self.controls(Part::Rest) }
-                            { self.time_travel(Part::Rest) }
-                        </section>
-                        <Registers registers={model.registers.clone()} />
-                        { details(model, send) }
-                        { panels(model, send, false) }
+                        if self.settled {
+                            <Checker report={model.report.clone()} />
+                            { self.narration(Part::Rest) }
+                            <section class="panel" aria-label="Speed, settings and time travel">
+                                { self.controls(Part::Rest) }
+                                { self.time_travel(Part::Rest) }
+                            </section>
+                            <Registers registers={model.registers.clone()} />
+                            { details(model, send) }
+                            { panels(model, send, false) }
+                        }
                     </details>
                 </div>
             </main>
