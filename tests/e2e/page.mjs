@@ -8,7 +8,8 @@
 //  3. Cut one direction of a link, then restore it; set a link's latency to pigeon mail.
 //  4. Retry a request, with the same RequestId, at another branch: the same Number.
 //  5. No quorum: split, issue on both sides, and the checker turns red.
-//  6. Malformed settings (seed, branches, groups) get a clear message.
+//  6. Malformed settings (seed, branches, groups) get a clear message; a link's own network
+//     and loss are named as such and carry over to a run with a new seed.
 //  7. A message in flight can be inspected and dropped; the event log shows it.
 //  8. A panic shows the error panel with the seed.
 //  9. Screenshots at 390×844 and 1440×900, light and dark (and a phone with 9 branches),
@@ -18,7 +19,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { serve } from "./serve.mjs";
-import { advance, launch, steps } from "./harness.mjs";
+import { advance, launch, steps, until } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "..", "..", "dist");
@@ -314,6 +315,20 @@ try {
     await button(page, "Do it").click();
     await page.getByRole("alert").filter({ hasText: "unknown action" }).waitFor();
     assert.deepEqual(errors, [], "no error in the page");
+  });
+
+  await step("a link's own network and loss carry over to a new seed", async (context) => {
+    const { page } = await open(context, "#nextnumber/1;seed_3;branches_3;latency_40_40;loss_10;end");
+    const summary = page.getByText(/^Run settings: seed/);
+    await summary.filter({ hasText: "seed 3, 3 branches, its own network (40 ms)" }).waitFor();
+    await openSettings(page);
+    await page.getByLabel("Seed").fill("4");
+    await button(page, "Reset").click();
+    await summary.filter({ hasText: "seed 4, 3 branches, its own network (40 ms)" }).waitFor();
+    await until(() => page.evaluate(() => location.hash), "the new run's link").then((h) =>
+      assert.match(h, /^#nextnumber\/1;seed_4;branches_3;latency_40_40;.*loss_10;/));
+    await page.getByLabel("Network of the run (every link, with timeouts to suit)").selectOption({ label: "datacenter (10–15 ms)" });
+    await summary.filter({ hasText: "seed 4, 3 branches, datacenter" }).waitFor();
   });
 
   await step("pause, step, inspect a message in flight and drop it", async (context) => {

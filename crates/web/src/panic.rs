@@ -36,17 +36,20 @@ pub fn panicked() -> bool {
     PANICKED.with(Cell::get)
 }
 
-/// A new run began: remember what it is made of.
-pub fn note_run(s: &crate::state::Settings) {
-    let variants: Vec<&str> = s.variants.iter().map(|v| v.name()).collect();
-    let text = format!(
-        "seed {}\nbranches {}\nlatency {}{}",
-        s.seed,
-        s.branches,
-        s.network.name(),
-        variants.iter().map(|v| format!("\nvariant {v}")).collect::<String>()
-    );
-    RUN.with(|r| *r.borrow_mut() = text);
+/// A new run began: remember what it is made of, in the scenario file's words (every
+/// setting that differs from the default, its latency and loss included).
+pub fn note_run(config: &nextnumber_core::Config, seed: u64) {
+    let scenario = nextnumber_core::Scenario {
+        name: None,
+        config: config.clone(),
+        seed: Some(seed),
+        actions: Vec::new(),
+        run_until: None,
+    };
+    // Without the format's header line, so the seed comes first, as the panel shows it.
+    let text = scenario.to_text();
+    let run = text.split_once('\n').map_or("", |(_, rest)| rest).trim_end().to_string();
+    RUN.with(|r| *r.borrow_mut() = run);
     ACTIONS.with(|a| a.borrow_mut().clear());
 }
 

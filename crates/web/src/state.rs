@@ -10,7 +10,7 @@
 use crate::clock::Meter;
 use crate::geometry::Point;
 use crate::tracelog::{log_text, LogFilter};
-use nextnumber_core::config::{limits, LatencyPreset, RequestPath, Variant};
+use nextnumber_core::config::{limits, LatencyPreset, RequestPath, Variant, ALL_PRESETS};
 use nextnumber_core::report::Report;
 use nextnumber_core::timeline::Limits;
 use nextnumber_core::view::{BranchDetail, MessageView, RegistersView, View};
@@ -53,43 +53,55 @@ pub struct Settings {
     pub seed: u64,
     pub branches: usize,
     pub variants: Vec<Variant>,
-    /// Every link's latency, with timeouts tuned to it.
-    pub network: LatencyPreset,
+    /// Every link's latency, with timeouts tuned to it; `None` for a run opened with a
+    /// latency or timeouts of its own, which no preset gives.
+    pub network: Option<LatencyPreset>,
     pub path: RequestPath,
+    /// The run's config as it was opened (a link's, a scenario's, or the default): whatever
+    /// the controls do not set (its loss, its duplication, a network of its own) carries
+    /// over to a new run from changed settings.
+    pub base: Rc<Config>,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings {
-            seed: 1,
-            branches: 5,
-            variants: Vec::new(),
-            network: LatencyPreset::Datacenter,
-            path: RequestPath::Forward,
-        }
+        Settings::of(&Config::default(), 1)
     }
 }
 
+/// `config` with every link at preset `p`'s latency and the timeouts to suit it.
+fn with_network(mut config: Config, p: LatencyPreset) -> Config {
+    let (min, max) = p.latency_ms();
+    (config.latency_min_ms, config.latency_max_ms) = (min, max);
+    config.tune_timeouts(max);
+    config
+}
+
 impl Settings {
-    /// The settings the controls show for a run opened from a link or a scenario: the
-    /// network preset whose latency the config has (datacenter when none matches).
+    /// The settings the controls show for a run opened from a link or a scenario.
     pub fn of(config: &Config, seed: u64) -> Settings {
-        let network = nextnumber_core::config::ALL_PRESETS
-            .into_iter()
-            .find(|p| p.latency_ms() == (config.latency_min_ms, config.latency_max_ms))
-            .unwrap_or(LatencyPreset::Datacenter);
-        Settings { seed, branches: config.branches, variants: config.variants.clone(), network, path: config.path }
+        let network = ALL_PRESETS.into_iter().find(|&p| with_network(config.clone(), p) == *config);
+        Settings {
+            seed,
+            branches: config.branches,
+            variants: config.variants.clone(),
+            network,
+            path: config.path,
+            base: Rc::new(config.clone()),
+        }
     }
 
     pub fn config(&self) -> Config {
-        let mut c =
-            Config { branches: self.branches, variants: self.variants.clone(), path: self.path, ..Config::default() };
-        let (min, max) = self.network.latency_ms();
-        (c.latency_min_ms, c.latency_max_ms) = (min, max);
-        if self.network != LatencyPreset::Datacenter {
-            c.tune_timeouts(max);
+        let c = Config {
+            branches: self.branches,
+            variants: self.variants.clone(),
+            path: self.path,
+            ..(*self.base).clone()
+        };
+        match self.network {
+            Some(p) => with_network(c, p),
+            None => c,
         }
-        c
     }
 }
 
@@ -344,7 +356,7 @@ fn fresh(config: Config, seed: u64) -> Result<Simulation, String> {
 
 fn start(settings: &Settings) -> Result<Timeline, String> {
     let t = Timeline::with_limits(fresh(settings.config(), settings.seed)?, PAGE_LIMITS)?;
-    crate::panic::note_run(settings);
+    crate::panic::note_run(&settings.config(), settings.seed);
     Ok(t)
 }
 
@@ -353,7 +365,7 @@ fn open(scenario: &Scenario, at: Option<u64>) -> Result<(Timeline, Settings, u64
     let settings = Settings::of(&scenario.config, scenario.seed.unwrap_or(Settings::default().seed));
     let sim = fresh(scenario.config.clone(), settings.seed)?;
     let t = Timeline::scripted(sim, scenario, PAGE_LIMITS)?;
-    crate::panic::note_run(&settings);
+    crate::panic::note_run(&scenario.config, settings.seed);
     let to = at.unwrap_or(t.end().0);
     Ok((t, settings, to))
 }

@@ -34,6 +34,18 @@ fn variant_label(v: Variant) -> &'static str {
     }
 }
 
+/// The run's network in words: its preset's name, or the latency of its own.
+fn network_name(s: &Settings) -> String {
+    match s.network {
+        Some(p) => p.name().to_string(),
+        None => {
+            let (min, max) = (s.base.latency_min_ms, s.base.latency_max_ms);
+            let latency = if min == max { fmt_ms(min) } else { format!("{}–{}", fmt_ms(min), fmt_ms(max)) };
+            format!("its own network ({latency})")
+        }
+    }
+}
+
 /// The settings the form holds now, or what is wrong with them.
 fn read_form(seed: &NodeRef, branches: &NodeRef, base: &Settings) -> Result<Settings, String> {
     let value = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
@@ -152,11 +164,14 @@ pub fn controls(props: &Props) -> Html {
             restart(&move |s: &mut Settings| s.seed = next);
         })
     };
+    let own = props.settings.network.is_none();
     let network = {
         let restart = restart.clone();
         Callback::from(move |e: Event| {
             let i = e.target_unchecked_into::<HtmlSelectElement>().selected_index().max(0) as usize;
-            restart(&move |s: &mut Settings| s.network = ALL_PRESETS[i.min(ALL_PRESETS.len() - 1)]);
+            // A run with a network of its own lists it first.
+            let preset = if own { i.checked_sub(1) } else { Some(i) };
+            restart(&move |s: &mut Settings| s.network = preset.map(|i| ALL_PRESETS[i.min(ALL_PRESETS.len() - 1)]));
         })
     };
     let path = {
@@ -207,7 +222,7 @@ pub fn controls(props: &Props) -> Html {
                 <div class="controls">{ speed_picker(props.speed, send) }</div>
             }
             <details class="settings">
-                <summary>{ format!("Run settings: seed {}, {} branches, {}{path_note}{unsafe_note}", s.seed, s.branches, s.network.name()) }</summary>
+                <summary>{ format!("Run settings: seed {}, {} branches, {}{path_note}{unsafe_note}", s.seed, s.branches, network_name(s)) }</summary>
                 <form class="controls" onsubmit={reset} aria-label="Run settings">
                     <label>{ "Seed " }
                         <input ref={seed_input} class="seed" inputmode="numeric" />
@@ -219,7 +234,8 @@ pub fn controls(props: &Props) -> Html {
                     <button type="button" onclick={new_seed}>{ "New seed" }</button>
                     <label>{ "Network " }
                         <select onchange={network} aria-label="Network of the run (every link, with timeouts to suit)">
-                            { for ALL_PRESETS.iter().map(|&p| html! { <option selected={p == s.network}>{ preset_label(p) }</option> }) }
+                            if own { <option selected=true>{ network_name(s) }</option> }
+                            { for ALL_PRESETS.iter().map(|&p| html! { <option selected={Some(p) == s.network}>{ preset_label(p) }</option> }) }
                         </select>
                     </label>
                     <label>{ "Request path " }
