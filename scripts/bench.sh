@@ -12,6 +12,8 @@ mkdir -p "$logs"
 
 native_cmd="cargo bench -p nextnumber-bench --bench raftscope"
 wasm_cmd="cargo test -p nextnumber-core --profile bench --target wasm32-unknown-unknown --features wasm --test wasm_bench -- --include-ignored --nocapture"
+# The same, built as the page and the JS package ship (size first; they add wasm-opt -Oz).
+shipped_cmd="${wasm_cmd/--profile bench/--profile wasm}"
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 # Other work on the machine skews the figures: record how busy it was.
@@ -35,6 +37,9 @@ checker_rows=$(grep '^native checkers:' "$logs/checkers.log" | sed -E 's/^native
 log "wasm: $wasm_cmd"
 $wasm_cmd 2>&1 | tee "$logs/wasm.log" >&2
 wasm=$(grep -m1 -o 'wasm raftscope:.*' "$logs/wasm.log" || echo "wasm raftscope: no result line (see $logs/wasm.log)")
+log "wasm, as shipped: $shipped_cmd"
+$shipped_cmd 2>&1 | tee "$logs/wasm-shipped.log" >&2
+shipped=$(grep -m1 -o 'wasm raftscope:.*' "$logs/wasm-shipped.log" || echo "wasm raftscope: no result line (see $logs/wasm-shipped.log)")
 
 # The page: load time and frame rates (tests/e2e/bench-page.mjs), and the bytes of a visit
 # (a plain visit, a link and an embed: the same files; tests/e2e/visits.mjs).
@@ -61,6 +66,7 @@ Load average (1, 5, 15 min) before: ${load_before}; after: $(cut -d' ' -f1-3 /pr
 |---|---|
 | native | \`${native#native raftscope: }\` |
 | wasm, headless Chromium | \`${wasm#wasm raftscope: }\` |
+| wasm as shipped (profile wasm, opt-level z), headless Chromium | \`${shipped#wasm raftscope: }\` |
 ${checker_rows}
 ${page_rows}
 
@@ -70,6 +76,7 @@ Commands (run by \`scripts/bench.sh\`, i.e. \`make bench\`):
 $native_cmd
 $checkers_cmd
 $wasm_cmd
+$shipped_cmd
 $page_cmd
 \`\`\`
 <!-- bench:end -->
