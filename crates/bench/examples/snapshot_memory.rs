@@ -41,7 +41,7 @@ fn fresh(scenario: &Scenario) -> Simulation {
     if page() {
         sim.set_invariants(false);
         sim.set_keep_requests(Some(PAGE_KEEP_REQUESTS)).expect("valid");
-        sim.trace_mut().enable(2_000);
+        sim.trace_mut().enable_tail(2_000);
         sim.spacetime_mut().enable(4_000).expect("valid");
     }
     sim
