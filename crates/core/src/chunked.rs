@@ -186,6 +186,17 @@ impl<T: Clone> Chunked<T> {
     }
 }
 
+impl<T: Clone + Default> Chunked<T> {
+    /// The element at `i` to write, the vector first grown to hold it with default values:
+    /// a list used as a table by a dense key (`crate::dense`).
+    pub fn get_or_grow(&mut self, i: usize) -> &mut T {
+        while self.len() <= i {
+            self.push(T::default());
+        }
+        &mut self[i]
+    }
+}
+
 impl<T: Clone + PartialEq> Chunked<T> {
     /// How many full chunks are frozen: what [`share_equal_chunks`](Self::share_equal_chunks)
     /// can share.

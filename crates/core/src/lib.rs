@@ -4,7 +4,8 @@
 //! Imports run one way, from the bottom of this list to its top (no module imports one
 //! listed below it; `scripts/import-order.py`, run by the tests, checks):
 //!
-//! 1. [`chunked`], [`shared_map`], [`ids`], [`config`], [`trace`] (FNV-1a and the trace recorder): the vocabulary;
+//! 1. [`chunked`], [`shared_map`], [`ids`], [`dense`] (tables by request ID and by Number), [`config`],
+//!    [`trace`] (FNV-1a and the trace recorder): the vocabulary;
 //! 2. [`msg`], then [`replica`]: one branch, a Raft state machine (`step(now, input) -> outputs`);
 //! 3. [`action`], [`net`], [`spacetime`]: what a visitor does, the roads, the space-time record;
 //! 4. [`history`], [`export`], [`scenario`], [`permalink`], [`narration`]: the formats other tools rely on,
@@ -19,6 +20,7 @@
 // 1. The vocabulary.
 pub mod chunked;
 pub mod config;
+pub mod dense;
 pub mod ids;
 pub mod shared_map;
 pub mod trace;

@@ -24,10 +24,11 @@
 
 use super::{violation, Invariant, Violation, Violations};
 use crate::chunked::Chunked;
+use crate::dense::{number_place, ByRequest, MaybeNumber};
 use crate::history::{Outcome, RequestKind, RequestRecord};
 use crate::ids::*;
-use crate::shared_map::SharedMap;
 use std::collections::{BTreeMap, BTreeSet};
+use std::mem::size_of;
 
 /// Where the two history checkers part, if they do: the invariants that one of them finds
 /// broken and the other does not. They must break the same invariants, with one exception:
@@ -48,25 +49,18 @@ pub fn disagreement(file: &Violations, incremental: &Violations, fires: bool) ->
 }
 
 /// One history, judged as it is written. Cloned with the simulation for time travel: its
-/// tables are chunked or shared, so a snapshot copies only what changed since the last one.
+/// tables are chunked, so a snapshot copies only what changed since the last one.
 #[derive(Clone, Debug)]
 pub struct HistoryChecker {
     /// Per branch, its sequence since its last restart.
     branches: Vec<Sequence>,
-    /// The first request bound to each Number anywhere, and the first Number of each request.
-    request_of: SharedMap<u64, RequestId>,
-    number_of: SharedMap<RequestId, u64>,
-    asked: SharedMap<RequestId, Asked>,
-    /// What customers were told, both ways.
-    told: SharedMap<RequestId, u64>,
-    told_whom: SharedMap<u64, RequestId>,
-    /// Requests whose last word was a definite refusal (false once they are tried again).
-    refused: SharedMap<RequestId, bool>,
+    /// What it knows of each request and of each Number (`crate::dense`: lists by request
+    /// ID and by Number, a third of the bytes hash maps took).
+    requests: ByRequest<Facts>,
+    numbers: Chunked<Holders>,
     /// The running maxima of Numbers told and of linearizable reads, in completion order.
     issued_max: Chunked<Done>,
     read_max: Chunked<Done>,
-    /// The first Number of each need, and whether it has had another.
-    need: SharedMap<RequestId, (u64, bool)>,
     /// Numbers bound to a request no customer has asked for (yet).
     unasked: BTreeMap<u64, RequestId>,
     leaders: BTreeMap<Term, NodeId>,
@@ -116,6 +110,31 @@ impl Sequence {
     }
 }
 
+/// What the checker knows of one request.
+#[derive(Copy, Clone, Debug, Default)]
+struct Facts {
+    /// The first Number bound to it anywhere.
+    bound: MaybeNumber,
+    /// The Number its customer was last told.
+    told: MaybeNumber,
+    /// Set once it is invoked.
+    asked: Option<Asked>,
+    /// Whether its last word was a definite refusal (false once it is tried again); none if
+    /// it was never refused.
+    refused: Option<bool>,
+    /// Of the need it is the first request of: that need's first Number, and whether the
+    /// need has had another.
+    need: MaybeNumber,
+    need_broken: bool,
+}
+
+/// Who holds a Number: the first request bound to it anywhere, the first told it.
+#[derive(Copy, Clone, Debug, Default)]
+struct Holders {
+    bound: Option<RequestId>,
+    told: Option<RequestId>,
+}
+
 /// What the checker keeps of a request when it is invoked.
 #[derive(Copy, Clone, Debug)]
 struct Asked {
@@ -151,15 +170,10 @@ impl HistoryChecker {
     pub fn new(branches: usize) -> HistoryChecker {
         HistoryChecker {
             branches: vec![Sequence::default(); branches],
-            request_of: SharedMap::new(),
-            number_of: SharedMap::new(),
-            asked: SharedMap::new(),
-            told: SharedMap::new(),
-            told_whom: SharedMap::new(),
-            refused: SharedMap::new(),
+            requests: ByRequest::new(),
+            numbers: Chunked::new(),
             issued_max: Chunked::new(),
             read_max: Chunked::new(),
-            need: SharedMap::new(),
             unasked: BTreeMap::new(),
             leaders: BTreeMap::new(),
             found: Violations::default(),
@@ -168,28 +182,26 @@ impl HistoryChecker {
 
     /// About how many bytes its tables take, as `Simulation::approx_bytes` counts.
     pub fn approx_bytes(&self) -> usize {
-        let map = crate::shared_map::approx_bytes;
-        let key = std::mem::size_of::<RequestId>();
-        map(self.request_of.len() + self.number_of.len() + self.told.len() + self.told_whom.len(), key + 8)
-            + map(self.asked.len(), key + std::mem::size_of::<Asked>())
-            + map(self.need.len() + self.refused.len(), key + 16)
-            + (self.issued_max.len() + self.read_max.len()) * std::mem::size_of::<Done>()
+        self.requests.len() * size_of::<Facts>()
+            + self.numbers.len() * size_of::<Holders>()
+            + (self.issued_max.len() + self.read_max.len()) * size_of::<Done>()
     }
 
     /// Of [`approx_bytes`](Self::approx_bytes), what this and `other` (a snapshot of the same
     /// run) hold in the very same memory.
     pub fn shared_bytes_with(&self, other: &HistoryChecker) -> usize {
-        let map = crate::shared_map::approx_bytes;
-        let key = std::mem::size_of::<RequestId>();
-        let pairs = self.request_of.shared_with(&other.request_of)
-            + self.number_of.shared_with(&other.number_of)
-            + self.told.shared_with(&other.told)
-            + self.told_whom.shared_with(&other.told_whom);
-        map(pairs, key + 8)
-            + map(self.asked.shared_with(&other.asked), key + std::mem::size_of::<Asked>())
-            + map(self.need.shared_with(&other.need) + self.refused.shared_with(&other.refused), key + 16)
+        self.requests.shared_with(&other.requests) * size_of::<Facts>()
+            + self.numbers.shared_with(&other.numbers) * size_of::<Holders>()
             + (self.issued_max.shared_with(&other.issued_max) + self.read_max.shared_with(&other.read_max))
-                * std::mem::size_of::<Done>()
+                * size_of::<Done>()
+    }
+
+    fn holders(&self, number: u64) -> Holders {
+        self.numbers.get(number_place(number)).copied().unwrap_or_default()
+    }
+
+    fn holders_mut(&mut self, number: u64) -> &mut Holders {
+        self.numbers.get_or_grow(number_place(number))
     }
 
     /// Everything found so far (at most the first few of each invariant).
@@ -209,13 +221,14 @@ impl HistoryChecker {
 
     /// Branch `b` applied `number` for `request`, as the next entry of its sequence.
     pub fn applied(&mut self, b: NodeId, request: RequestId, number: u64) {
+        let bound_to = self.holders(number).bound;
         let seq = &mut self.branches[b.index()];
         seq.apply(number);
         if !seq.broken {
             if number != seq.count {
                 // Said when asked (`violations`), with the holes the sequence has by then.
                 (seq.broken, seq.skipped) = (true, Some((number, seq.count, request)));
-            } else if let Some(&other) = self.request_of.get(&number).filter(|o| **o != request) {
+            } else if let Some(other) = bound_to.filter(|o| *o != request) {
                 seq.broken = true;
                 let detail = format!("{b} bound Number {number} to {request}, another branch to {other}");
                 let v = violation(Invariant::I5Agreement, None, detail);
@@ -226,21 +239,21 @@ impl HistoryChecker {
     }
 
     fn bind(&mut self, b: NodeId, request: RequestId, number: u64) {
-        match self.request_of.get(&number) {
-            Some(&other) if other != request => {
+        match self.holders(number).bound {
+            Some(other) if other != request => {
                 let detail = format!("Number {number} is bound to both {other} and {request}");
                 self.found.push(violation(Invariant::I1Unique, None, detail).requests([other, request]).branches([b]));
             }
             Some(_) => {}
-            None => self.request_of.insert(number, request),
+            None => self.holders_mut(number).bound = Some(request),
         }
-        match self.number_of.get(&request).copied() {
+        match self.requests.get(request).bound.get() {
             Some(n) if n != number => {
                 let detail = format!("{request} is bound to Numbers {n} and {number}");
                 self.found.push(violation(Invariant::I3Idempotent, None, detail).requests([request]).branches([b]));
                 self.need_number(request, number);
                 // I6 judges every Number a request holds, not only its first.
-                if let Some(asked) = self.asked.get(&request).copied() {
+                if let Some(asked) = self.requests.get(request).asked {
                     self.in_order(request, asked, number);
                 }
             }
@@ -251,16 +264,17 @@ impl HistoryChecker {
 
     /// The first Number bound to `request`: everything that waited for it is judged now.
     fn first_binding(&mut self, request: RequestId, number: u64) {
-        self.number_of.insert(request, number);
-        if self.refused.get(&request) == Some(&true) {
+        self.requests.get_mut(request).bound = MaybeNumber::some(number);
+        let facts = self.requests.get(request);
+        if facts.refused == Some(true) {
             self.refused_yet_bound(request, None);
         }
-        match self.asked.get(&request).copied() {
+        match facts.asked {
             None => {
                 self.unasked.entry(number).or_insert(request);
             }
             // A Number told already was judged when it was told.
-            Some(asked) if self.told.get(&request) != Some(&number) => self.in_order(request, asked, number),
+            Some(asked) if facts.told.get() != Some(number) => self.in_order(request, asked, number),
             Some(_) => {}
         }
         self.need_number(request, number);
@@ -278,8 +292,8 @@ impl HistoryChecker {
             issued_before: before(&self.issued_max) as u32,
             read_before: before(&self.read_max) as u32,
         };
-        self.asked.insert(record.request, asked);
-        if let Some(number) = self.number_of.get(&record.request).copied() {
+        self.requests.get_mut(record.request).asked = Some(asked);
+        if let Some(number) = self.requests.get(record.request).bound.get() {
             self.unasked.remove(&number);
             self.in_order(record.request, asked, number);
             self.need_number(record.request, number);
@@ -288,8 +302,8 @@ impl HistoryChecker {
 
     /// The request is tried again: a refusal it had is no longer its last word.
     pub fn attempted(&mut self, request: RequestId) {
-        if self.refused.contains_key(&request) {
-            self.refused.insert(request, false);
+        if self.requests.get(request).refused.is_some() {
+            self.requests.get_mut(request).refused = Some(false);
         }
     }
 
@@ -300,8 +314,8 @@ impl HistoryChecker {
             Some(Outcome::Number { number }) => self.told_number(request, *number, complete),
             Some(Outcome::Read { read, linearizable: true }) => self.read_value(request, *read, complete),
             Some(Outcome::Error { error }) => {
-                self.refused.insert(request, true);
-                if self.number_of.contains_key(&request) {
+                self.requests.get_mut(request).refused = Some(true);
+                if self.requests.get(request).bound.get().is_some() {
                     self.refused_yet_bound(request, Some((error, complete)));
                 }
             }
@@ -316,25 +330,26 @@ impl HistoryChecker {
     }
 
     fn told_number(&mut self, request: RequestId, number: u64, complete: u64) {
-        match self.told_whom.get(&number) {
-            Some(&other) if other != request => {
+        match self.holders(number).told {
+            Some(other) if other != request => {
                 let detail = format!("Number {number} was given to both {other} and {request}");
                 self.found.push(violation(Invariant::I1Unique, Some(complete), detail).requests([other, request]));
             }
             Some(_) => {}
-            None => self.told_whom.insert(number, request),
+            None => self.holders_mut(number).told = Some(request),
         }
-        self.told.insert(request, number);
-        match self.number_of.get(&request).copied() {
+        self.requests.get_mut(request).told = MaybeNumber::some(number);
+        let facts = self.requests.get(request);
+        match facts.bound.get() {
             Some(b) if b != number => {
                 let detail = format!("{request} was told Number {number} but is bound to Number {b}");
                 self.found.push(violation(Invariant::I3Idempotent, Some(complete), detail).requests([request]));
             }
             _ => {}
         }
-        if let Some(asked) = self.asked.get(&request).copied() {
+        if let Some(asked) = facts.asked {
             // Judged at its binding already, unless that binding gave another Number.
-            if self.number_of.get(&request) != Some(&number) {
+            if facts.bound.get() != Some(number) {
                 self.in_order(request, asked, number);
             }
         }
@@ -346,7 +361,7 @@ impl HistoryChecker {
     }
 
     fn read_value(&mut self, request: RequestId, value: u64, complete: u64) {
-        let Some(asked) = self.asked.get(&request).copied() else { return };
+        let Some(asked) = self.requests.get(request).asked else { return };
         let this = Done { request, value, complete, read: true };
         let issued = self.max_before(&self.issued_max, asked.issued_before).filter(|m| value < m.value);
         let read = self.max_before(&self.read_max, asked.read_before).filter(|m| value < m.value);
@@ -383,11 +398,12 @@ impl HistoryChecker {
 
     /// I7: a need (a request and the retries made without its ID) ends with one Number.
     fn need_number(&mut self, request: RequestId, number: u64) {
-        let Some(root) = self.asked.get(&request).map(|a| a.root) else { return };
-        match self.need.get(&root).copied() {
-            None => self.need.insert(root, (number, false)),
-            Some((first, reported)) if first != number && !reported => {
-                self.need.insert(root, (first, true));
+        let Some(root) = self.requests.get(request).asked.map(|a| a.root) else { return };
+        let need = self.requests.get(root);
+        match need.need.get() {
+            None => self.requests.get_mut(root).need = MaybeNumber::some(number),
+            Some(first) if first != number && !need.need_broken => {
+                self.requests.get_mut(root).need_broken = true;
                 let detail = format!("the need first asked as {root} ended with Numbers {first}, {number}");
                 self.found.push(violation(Invariant::I7OneChildOneNumber, None, detail).requests([root, request]));
             }
@@ -410,5 +426,18 @@ impl HistoryChecker {
         if let Some(v) = erased.gap(b) {
             self.found.push(v);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the memory figures (BENCHMARKS.md, "One register for nine branches") rest on: a
+    /// request's facts in 64 bytes and a Number's holders in 24, where the hash maps took
+    /// about 180 a request between them.
+    #[test]
+    fn a_request_costs_64_bytes_and_a_number_24() {
+        assert_eq!((size_of::<Facts>(), size_of::<Holders>()), (64, 24));
     }
 }

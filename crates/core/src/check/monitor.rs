@@ -4,6 +4,7 @@
 
 use super::{violation, Invariant, Sometimes, Violation, Violations};
 use crate::chunked::Chunked;
+use crate::dense::{number_place, ByRequest, MaybeNumber};
 use crate::history::LeaderRecord;
 use crate::ids::*;
 use crate::msg::EntryKind;
@@ -63,10 +64,11 @@ pub struct Monitor {
     commit_seen: Vec<u64>,
     /// The canonical issue sequence: Number k is bound to canonical[k-1] (I1, I2, I5).
     canonical: Chunked<RequestId>,
-    number_of: SharedMap<RequestId, SeqNum>,
-    /// What customers were told (I1, I3).
-    told: SharedMap<RequestId, SeqNum>,
-    told_whom: SharedMap<SeqNum, RequestId>,
+    /// Per request, the first Number issued to it and the first its customer was told
+    /// (I1, I3); per Number, the first request told it. Lists by request ID and by Number
+    /// (`crate::dense`), a third of the bytes hash maps took.
+    numbers_of: ByRequest<NumbersOf>,
+    told_whom: Chunked<Option<RequestId>>,
     /// Per branch, a hash of its log up to each index, and what each (index, term) hashed to
     /// first anywhere (Log Matching).
     chains: Vec<Chunked<u64>>,
@@ -75,7 +77,15 @@ pub struct Monitor {
     sometimes: Sometimes,
 }
 
-/// The bytes an entry of the maps of Numbers takes, as `Simulation::approx_bytes` counts it.
+/// The Numbers a request was issued and told first.
+#[derive(Copy, Clone, Debug, Default)]
+struct NumbersOf {
+    issued: MaybeNumber,
+    told: MaybeNumber,
+}
+
+/// The bytes an entry of the map of overwritten chain hashes takes, as `Simulation::approx_bytes`
+/// counts it.
 const MAP_ENTRY_BYTES: usize = crate::shared_map::approx_bytes(1, std::mem::size_of::<(RequestId, SeqNum)>());
 
 impl Monitor {
@@ -87,9 +97,8 @@ impl Monitor {
             committed_in: Chunked::new(),
             commit_seen: vec![0; n],
             canonical: Chunked::new(),
-            number_of: SharedMap::new(),
-            told: SharedMap::new(),
-            told_whom: SharedMap::new(),
+            numbers_of: ByRequest::new(),
+            told_whom: Chunked::new(),
             chains: vec![Chunked::new(); n],
             chain_at: ChainAt::default(),
             violations: Violations::default(),
@@ -108,6 +117,12 @@ impl Monitor {
         self.chain_at.approx_bytes()
     }
 
+    /// What its tables by request and by Number take, as `Simulation::approx_bytes` counts.
+    pub(crate) fn request_table_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.numbers_of.len() * size_of::<NumbersOf>() + self.told_whom.len() * size_of::<Option<RequestId>>()
+    }
+
     pub(crate) fn shared_bytes_with(&self, other: &Monitor) -> usize {
         use std::mem::size_of;
         // Branches that agree hold one copy of their chains (share_chain), and the estimate
@@ -116,10 +131,8 @@ impl Monitor {
         self.canonical.shared_with(&other.canonical) * size_of::<RequestId>()
             + self.committed.shared_with(&other.committed) * size_of::<Term>()
             + chains.max().unwrap_or(0)
-            + (self.number_of.shared_with(&other.number_of)
-                + self.told.shared_with(&other.told)
-                + self.told_whom.shared_with(&other.told_whom))
-                * MAP_ENTRY_BYTES
+            + self.numbers_of.shared_with(&other.numbers_of) * size_of::<NumbersOf>()
+            + self.told_whom.shared_with(&other.told_whom) * size_of::<Option<RequestId>>()
             + self.chain_at.shared_bytes_with(&other.chain_at)
     }
 
@@ -264,40 +277,35 @@ impl Monitor {
                     .push(violation(Invariant::I2Gapless, Some(now.0), detail).requests([request]).branches([b]));
             }
         }
-        match self.number_of.get(&request) {
-            Some(&n) if n != number => {
-                let detail = format!("{request} was issued Number {} and then Number {k} by {b}", n.0);
+        match self.numbers_of.get(request).issued.get() {
+            Some(n) if n != number.0 => {
+                let detail = format!("{request} was issued Number {n} and then Number {k} by {b}");
                 self.violations
                     .push(violation(Invariant::I3Idempotent, Some(now.0), detail).requests([request]).branches([b]));
             }
             Some(_) => {}
-            None => {
-                self.number_of.insert(request, number);
-            }
+            None => self.numbers_of.get_mut(request).issued = MaybeNumber::some(number.0),
         }
     }
 
     /// A customer was told `number` for `request`.
     pub fn on_number(&mut self, now: Tick, request: RequestId, number: SeqNum) {
-        match self.told.get(&request) {
-            Some(&n) if n != number => {
-                let detail = format!("{request} was told Number {} and later Number {}", n.0, number.0);
+        match self.numbers_of.get(request).told.get() {
+            Some(n) if n != number.0 => {
+                let detail = format!("{request} was told Number {n} and later Number {}", number.0);
                 self.violations.push(violation(Invariant::I3Idempotent, Some(now.0), detail).requests([request]));
             }
             Some(_) => self.sometimes.retries_answered += 1,
-            None => {
-                self.told.insert(request, number);
-            }
+            None => self.numbers_of.get_mut(request).told = MaybeNumber::some(number.0),
         }
-        match self.told_whom.get(&number) {
-            Some(&other) if other != request => {
+        let at = number_place(number.0);
+        match self.told_whom.get(at).copied().flatten() {
+            Some(other) if other != request => {
                 let detail = format!("Number {} was given to both {other} and {request}", number.0);
                 self.violations.push(violation(Invariant::I1Unique, Some(now.0), detail).requests([other, request]));
             }
             Some(_) => {}
-            None => {
-                self.told_whom.insert(number, request);
-            }
+            None => *self.told_whom.get_or_grow(at) = Some(request),
         }
     }
 }

@@ -351,18 +351,17 @@ impl Simulation {
     /// way: 62 MiB for 74 measured on the page's hour, 192 for 144 on the JS API's.
     pub fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
-        let map = crate::shared_map::approx_bytes;
-        let pair = size_of::<(RequestId, SeqNum)>();
         let kept = self.customers.records().len() - self.requests_forgotten();
         let records = kept * (size_of::<RequestRecord>() + 16);
         let (registers, _) = peers::register_bytes(&self.replicas, None);
         let longest_log = self.replicas.iter().map(|r| r.disk.log.len()).max().unwrap_or(0);
-        // The monitor: per Number issued the canonical sequence and three maps; per committed
-        // slot its term, the branches' chain hashes (one copy where they agree, and a tail
-        // each) and the first hash seen by (index, term).
+        // The monitor: per Number issued the canonical sequence; its tables by request and
+        // by Number; per committed slot its term, the branches' chain hashes (one copy where
+        // they agree, and a tail each) and the first hash seen by (index, term).
         let issued = self.monitor.sometimes().numbers_issued as usize;
         let chain_tails = self.replicas.len() * crate::chunked::CHUNK * 8;
-        let monitor = issued * (size_of::<RequestId>() + 3 * map(1, pair))
+        let monitor = issued * size_of::<RequestId>()
+            + self.monitor.request_table_bytes()
             + longest_log * (size_of::<Term>() + 8)
             + chain_tails
             + self.monitor.chain_at_bytes();
