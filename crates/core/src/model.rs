@@ -64,12 +64,14 @@
 //! Sometimes-properties count from the moment: one is reached when the search adds to the
 //! moment's count (a Number issued, a leader taking office, a retry answered).
 
-use crate::check::Monitor;
+use crate::check::{Invariant, Monitor};
 use crate::config::{Config, RequestPath, Variant};
 use crate::ids::*;
 use crate::msg::{Answer, Ask, Message, Op};
 use crate::replica::{Input, Note, Output, Replica, Role};
+use crate::scenario::Scenario;
 use crate::sim::Moment;
+use crate::timeline::Timeline;
 use rustc_hash::FxHashSet;
 use std::fmt::{self, Write as _};
 use std::hash::{DefaultHasher, Hasher};
@@ -180,6 +182,8 @@ pub struct Counterexample {
     pub depth: usize,
     /// Unique states found when it was found: how fast the search caught it.
     pub states: usize,
+    /// The monitor's invariant broken; None for a replica's own invariant (named in `violation`).
+    pub invariant: Option<Invariant>,
     pub violation: String,
     /// Each step in words.
     pub steps: Vec<String>,
@@ -213,7 +217,66 @@ pub struct Report {
     pub truncated: bool,
 }
 
+impl Sometimes {
+    /// In the essay's words, for the page's summary.
+    pub fn words(self) -> &'static str {
+        match self {
+            Sometimes::NumberIssued => "a Number issued",
+            Sometimes::LeaderChanged => "a leader changed",
+            Sometimes::RetryGotItsNumber => "a retry answered",
+        }
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 impl Report {
+    /// One sentence on the outcome, for a reader: what broke and how soon, or what was
+    /// covered (with the sometimes-properties reached and never reached, so a vacuous check
+    /// shows as such), or where the cap stopped it.
+    pub fn summary(&self) -> String {
+        let states = thousands(self.states);
+        let mut text = match &self.violation {
+            Some(c) if c.depth == 0 => format!("already broken at this moment: {}", c.violation),
+            Some(c) => {
+                let steps = if c.depth == 1 { "step" } else { "steps" };
+                format!("{} in {} {steps} (found after {} states)", c.violation, c.depth, thousands(c.states))
+            }
+            None if self.truncated => format!(
+                "no violation in {} states, but the search stopped at its cap of {} fingerprints before finishing \
+                 {} steps: lower the bounds or raise the cap",
+                states,
+                thousands(self.bounds.max_states),
+                self.depth() + 1
+            ),
+            None => format!("no violation within {} steps: {} states", self.depth(), states),
+        };
+        let words = |reached: bool| -> Vec<&str> {
+            ALL_SOMETIMES.iter().filter(|s| self.reached(**s).is_some() == reached).map(|s| s.words()).collect()
+        };
+        if self.violation.is_none() {
+            let (reached, never) = (words(true), words(false));
+            if !reached.is_empty() {
+                text += &format!("; reached: {}", reached.join(", "));
+            }
+            if !never.is_empty() {
+                text += &format!("; never reached: {} (what depends on it was not tested)", never.join(", "));
+            }
+        }
+        text
+    }
+
     /// The deepest level searched completely.
     pub fn depth(&self) -> usize {
         self.per_depth.len().saturating_sub(1)
@@ -657,11 +720,16 @@ impl Model {
     /// An "always" property broken in `s`, if any: every checker of the monitor, and each
     /// replica's own invariants.
     fn broken(&self, s: &State) -> Option<String> {
+        self.broken_invariant(s).map(|(_, text)| text)
+    }
+
+    /// The same, with the monitor's invariant (None: a replica's own invariant).
+    fn broken_invariant(&self, s: &State) -> Option<(Option<Invariant>, String)> {
         if let Some(v) = s.monitor.violations().first() {
             // Not `Violation`'s Display: every step here happens at one moment.
-            return Some(format!("{} violated: {}", v.invariant.code(), v.detail));
+            return Some((Some(v.invariant), format!("{} violated: {}", v.invariant.code(), v.detail)));
         }
-        s.replicas.iter().find_map(|r| r.invariants().err())
+        s.replicas.iter().find_map(|r| r.invariants().err()).map(|text| (None, text))
     }
 
     /// Each sometimes-property, reached when the search adds to the moment's count (from
@@ -675,25 +743,37 @@ impl Model {
         ]
     }
 
+    /// A step in the essay's words with the field's beside them, made from the step and the
+    /// state it is taken in (the message it moves, the try a customer is on).
     fn describe(&self, s: &State, step: Step) -> String {
         match step {
-            Step::Deliver(i) | Step::Drop(i) => {
+            Step::Deliver(i) => {
                 let e = &s.in_flight[i as usize];
-                let verb = if matches!(step, Step::Deliver(_)) { "deliver" } else { "drop" };
-                format!("{verb} {}→{}: {}", e.from, e.to, e.msg)
+                format!("{} receives {} from {} ({})", e.to, message_words(&e.msg), e.from, e.msg)
             }
-            Step::ElectionTimeout(id) => format!("{id}: election timeout"),
-            Step::HeartbeatTimeout(id) => format!("{id}: heartbeat timeout"),
+            Step::Drop(i) => {
+                let e = &s.in_flight[i as usize];
+                format!("{} from {} to {} is lost on the road ({})", message_words(&e.msg), e.from, e.to, e.msg)
+            }
+            Step::ElectionTimeout(id) if s.replicas[id.index()].role == Role::Leader => {
+                format!("{id}'s election timer fires: as the Main Office it checks that it still reaches a majority")
+            }
+            Step::ElectionTimeout(id) => format!("{id}'s election timer fires: it stands for election in a new term"),
+            Step::HeartbeatTimeout(id) => format!("{id}'s heartbeat timer fires: the Main Office resends its register"),
             Step::Ask(c, id) => {
                 let k = self.need(c);
-                format!("{c} asks at {id} for {} (try {})", self.needs[k].request, s.attempts[k] + 1)
+                format!(
+                    "customer {c} asks at {id} for a Number (request {}, try {})",
+                    self.needs[k].request,
+                    s.attempts[k] + 1
+                )
             }
-            Step::File(id, r) => format!("{id} files {r}, stamped at its door"),
-            Step::Decree(id) => format!("decree: {id} is declared the Main Office"),
-            Step::Crash(id) => format!("{id} burns down (only its disk is left)"),
-            Step::Restart(id) => format!("{id} restarts"),
-            Step::Isolate(id) => format!("flood: {id} cut off both ways"),
-            Step::Heal => "the flood recedes".to_string(),
+            Step::File(id, r) => format!("{id} files request {r}, stamped at its door"),
+            Step::Decree(id) => format!("a decree names {id} the Main Office"),
+            Step::Crash(id) => format!("fire at {id}: the branch burns down, only its disk is left"),
+            Step::Restart(id) => format!("{id} reopens, recovering its term, vote and register from disk"),
+            Step::Isolate(id) => format!("flood: {id} is cut off both ways"),
+            Step::Heal => "the flood recedes: every road is open again".to_string(),
         }
     }
 
@@ -757,6 +837,22 @@ impl State {
     }
 }
 
+/// What a message is, in the essay's words.
+fn message_words(msg: &Message) -> String {
+    match msg {
+        Message::RequestVote { term, .. } => format!("a request for votes in term {}", term.0),
+        Message::Vote { term, granted: true } => format!("a vote in term {}", term.0),
+        Message::Vote { term, granted: false } => format!("a vote refused in term {}", term.0),
+        Message::Append(a) if a.entries.is_empty() => format!("the Main Office's heartbeat (term {})", a.term.0),
+        Message::Append(a) => format!("{} register entries (term {})", a.entries.len(), a.term.0),
+        Message::AppendAck { success: true, .. } => "a filing acknowledged".to_string(),
+        Message::AppendAck { .. } => "a filing refused".to_string(),
+        Message::Forward(ask) => format!("customer {}'s request, forwarded", ask.client),
+        Message::Reply { client, answer, .. } => format!("the answer for customer {client} ({answer})"),
+        Message::Confirm { .. } => "a confirmation that an entry is filed".to_string(),
+    }
+}
+
 /// How far a search has gone: what a caller reports between slices.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Progress {
@@ -809,9 +905,9 @@ impl Search {
         let mut search =
             Search { model, seen, level: vec![start].into_iter(), next: Vec::new(), depth: 1, report, done: false };
         // A moment may already be broken: that is the shortest counterexample, of no steps.
-        if let Some(violation) = search.model.broken(&search.model.start) {
-            search.report.violation =
-                Some(Counterexample { depth: 0, states: 1, violation, steps: vec![], path: vec![] });
+        if let Some((invariant, violation)) = search.model.broken_invariant(&search.model.start) {
+            let c = Counterexample { depth: 0, states: 1, invariant, violation, steps: vec![], path: vec![] };
+            search.report.violation = Some(c);
             search.done = true;
         }
         search.done |= search.model.bounds.max_depth == 0;
@@ -860,11 +956,12 @@ impl Search {
                     self.report.sometimes[k] = Some(depth);
                 }
             }
-            if let Some(violation) = model.broken(&t) {
+            if let Some((invariant, violation)) = model.broken_invariant(&t) {
                 let path = t.path();
                 let steps = model.explain(&path);
                 self.report.states = self.seen.len();
-                self.report.violation = Some(Counterexample { depth, states: self.seen.len(), violation, steps, path });
+                let states = self.seen.len();
+                self.report.violation = Some(Counterexample { depth, states, invariant, violation, steps, path });
                 self.done = true;
                 return;
             }
@@ -916,6 +1013,14 @@ impl Search {
         }
         Ok(None)
     }
+}
+
+/// The run of `scenario` at `tick`, as the page's timeline stands there (everything at or
+/// before `tick` done): the config and the moment a search from there starts from.
+pub fn moment_of(scenario: &Scenario, tick: Tick) -> Result<(Config, Moment), String> {
+    let mut timeline = Timeline::from_scenario(scenario, 1)?;
+    timeline.seek(tick);
+    Ok((timeline.sim().config().clone(), timeline.sim().moment()))
 }
 
 /// Breadth-first search of every state within `bounds.max_depth` actions of the initial

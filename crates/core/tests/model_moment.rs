@@ -75,3 +75,62 @@ fn the_cap_on_fingerprints_stops_the_search_and_says_so() {
     let text = r.to_string();
     assert!(text.contains("cap of 1000 fingerprints"), "{text}");
 }
+
+#[test]
+fn the_summary_names_what_was_reached_and_what_was_not() {
+    let r = check(&Bounds::small(3));
+    assert_eq!(
+        r.summary(),
+        format!(
+            "no violation within 3 steps: {} states; never reached: a Number issued, a leader changed, a retry \
+             answered (what depends on it was not tested)",
+            model::thousands(r.states)
+        )
+    );
+    assert_eq!(model::thousands(1_234_567), "1,234,567");
+    assert_eq!(model::thousands(612), "612");
+}
+
+/// The run tests/wasm_model.rs checks in the browser, at the same moment with the same
+/// bounds (the JS API's defaults, spelled out): the figures pinned here are the ones the
+/// browser must find, so the two agree state for state. Two customers have just asked at
+/// followers, whose forwards are on the road to the Main Office.
+pub const TWO_ASKS: &str = "nextnumber/1\nseed 7\nbranches 3\n@1500 ask B\n@1500 ask C\nrun 1505\n";
+pub const TWO_ASKS_AT: u64 = 1_505;
+pub const TWO_ASKS_STATES: usize = 21_963;
+
+fn js_defaults(highest_term: u64) -> Bounds {
+    Bounds {
+        customers: 1,
+        attempts: 2,
+        crashes: 1,
+        partitions: 1,
+        drops: false,
+        heartbeats: false,
+        max_term: Some(highest_term + 1),
+        max_states: 2_000_000,
+        ..Bounds::standard(4)
+    }
+}
+
+fn from_two_asks(variant: &str) -> model::Report {
+    let text = TWO_ASKS.replace("branches 3\n", &format!("branches 3\n{variant}"));
+    let (config, moment) = model::moment_of(&Scenario::parse(&text).unwrap(), Tick(TWO_ASKS_AT)).unwrap();
+    assert!(!moment.in_flight.is_empty() && !moment.waiting.is_empty(), "a busy moment");
+    let bounds = js_defaults(moment.highest_term());
+    let started = std::time::Instant::now();
+    let r = finish(Search::at(&config, moment, &bounds), 2_000);
+    let secs = started.elapsed().as_secs_f64();
+    println!("{r}\n{} ({:.2} s, {:.0} states/s)", r.summary(), secs, r.states as f64 / secs);
+    r
+}
+
+#[test]
+fn mid_run_figures_the_browser_must_agree_with() {
+    let safe = from_two_asks("");
+    assert_eq!((safe.states, safe.violation.is_some(), safe.truncated), (TWO_ASKS_STATES, false, false), "{safe}");
+    assert_eq!(safe.unreached(), vec![]);
+    let broken = from_two_asks("variant no-quorum\n");
+    let c = broken.violation.expect("no quorum breaks a property");
+    assert_eq!((broken.states, c.depth, c.invariant), (7, 1, Some(Invariant::I4Durable)), "{c}");
+}

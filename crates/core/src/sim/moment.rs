@@ -26,6 +26,13 @@ pub struct Moment {
     pub monitor: Monitor,
 }
 
+impl Moment {
+    /// The highest term any branch has reached: the search's terms count on from it.
+    pub fn highest_term(&self) -> u64 {
+        self.replicas.iter().map(|r| r.disk.term.0).max().unwrap_or(0)
+    }
+}
+
 impl Simulation {
     pub fn moment(&self) -> Moment {
         let n = self.config.branches;
