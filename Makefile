@@ -36,9 +36,11 @@ export TRUNK_SKIP_VERSION_CHECK := true
 # then 250.9 KB with the registers, timers and quorum (+11.3 KB), the snapshots' shared
 # chunks and maps (+5.5 KB) and the embed's strip and height messages (+5.2 KB), then 266.1 KB
 # on 2026-12-07 with the request paths and their trips (issue 12, +4.0 KB) and the registers
-# shared between branches with the page's window of requests (issue 16, +9.2 KB); the cap is
-# that plus 2 % (where the bytes go: BENCHMARKS.md, "The page").
-VISIT_MAX_BYTES ?= 271000
+# shared between branches with the page's window of requests (issue 16, +9.2 KB), then 274.3 KB
+# with the "What could go wrong from here?" panel and its worker glue (issue 13, +8.2 KB; the
+# worker and the JS package it runs load only when a check starts); the cap is that plus 2 %
+# (where the bytes go: BENCHMARKS.md, "The page").
+VISIT_MAX_BYTES ?= 279800
 # The browser monkey test in make test replays one seed, so CI is reproducible; fresh seeds
 # are for long runs (`make test-e2e MONKEY_SEED=$$RANDOM`, RELIABILITY.md). The seed is a
 # named regression: on the manual clock, 2754278509 held the page for 4.6 s at gesture 1,781
@@ -99,6 +101,7 @@ test-e2e: dist
 	$(MAKE) --no-print-directory build-cli
 	node tests/e2e/links.mjs
 	node tests/e2e/element.mjs
+	node tests/e2e/whatif.mjs
 	VISIT_MAX_BYTES=$(VISIT_MAX_BYTES) node tests/e2e/visits.mjs
 
 # The JS package (after `make pkg`, which `make dist` in test-e2e ran): npm pack's files, what

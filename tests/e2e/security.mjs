@@ -196,7 +196,8 @@ try {
     for (let i = 0; i < n; i++) {
       for (const value of HOSTILE.slice(0, 4)) {
         const field = fields.nth(i);
-        if (!(await field.isEditable())) continue;
+        // A number field (the what-if panel's bounds) holds no text at all: the browser refuses it.
+        if (!(await field.isEditable()) || (await field.getAttribute("type")) === "number") continue;
         await field.fill(value);
         await field.press("Enter");
       }

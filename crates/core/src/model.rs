@@ -40,12 +40,38 @@
 //!   are what the model check is for.
 //! - Each customer has one need (one request ID) and carries it, in exactly-once mode, to
 //!   any branch up to `attempts` times: the first ask and the retries.
+//!
+//! ## From a moment of a run ([`Search::at`], the page's "What could go wrong from here?")
+//! The search may start from any moment of a simulation (`Simulation::moment`) instead of
+//! the initial state: its replicas (a down branch as it will restart, from its disk), which
+//! are up, its flood (any set of cut roads, which the search's `Heal` ends as it ends its
+//! own), its messages in flight, its monitor with the whole history so far (so a break
+//! that needs the past, a Number given twice across the moment, is seen), and its waiting
+//! customers: each is a need whose request ID is the one they wait with, and which the
+//! search may carry `attempts - 1` more times (retries), besides `customers` new customers
+//! with fresh IDs. The run's config sets the branches, variants and path.
+//!
+//! The search's time is abstract, the run's is not, and the two meet only at the start:
+//! every step happens at the moment's tick, a latency or a timer's deadline never orders
+//! two steps, and a loss or a fire happens only as a step. So the search covers every
+//! future of the moment in which, between its steps, nothing else happens, whatever the
+//! latencies and timers; futures with more events than `max_depth` are not covered. A
+//! counterexample is a list of [`Step`]s (deliver this message, lose that one, A's timer
+//! fires, the fire at C, a customer asks), each narrated in words generated from the step
+//! in the state it is taken in, replayable from the same moment by [`Search::replay`]. It
+//! is not a timed run of the simulator: the page plays it as a trace of steps from the
+//! moment, never as new seeded time (which could order the events differently).
+//! Sometimes-properties count from the moment: one is reached when the search adds to the
+//! moment's count (a Number issued, a leader taking office, a retry answered).
 
-use crate::check::Monitor;
+use crate::check::{Invariant, Monitor};
 use crate::config::{Config, RequestPath, Variant};
 use crate::ids::*;
 use crate::msg::{Answer, Ask, Message, Op};
 use crate::replica::{Input, Note, Output, Replica, Role};
+use crate::scenario::Scenario;
+use crate::sim::Moment;
+use crate::timeline::Timeline;
 use rustc_hash::FxHashSet;
 use std::fmt::{self, Write as _};
 use std::hash::{DefaultHasher, Hasher};
@@ -76,7 +102,8 @@ pub struct Bounds {
     pub max_term: Option<u64>,
     /// Actions along a path.
     pub max_depth: usize,
-    /// Stop (unfinished) past this many unique states, to bound memory.
+    /// Stop (unfinished) past this many unique states, to bound memory: the cap on
+    /// fingerprints, each [`FINGERPRINT_BYTES`] in the seen-set at most.
     pub max_states: usize,
 }
 
@@ -130,6 +157,11 @@ impl Bounds {
     }
 }
 
+/// The bytes a fingerprint takes in the seen-set at worst: 8, and as many again free when
+/// the set has just doubled. The frontier of states is on top of this; the caps the page and
+/// the tests use keep it smaller.
+pub const FINGERPRINT_BYTES: usize = 16;
+
 /// The "sometimes" properties, each paired with the "always" ones it makes meaningful.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Sometimes {
@@ -150,8 +182,13 @@ pub struct Counterexample {
     pub depth: usize,
     /// Unique states found when it was found: how fast the search caught it.
     pub states: usize,
+    /// The monitor's invariant broken; None for a replica's own invariant (named in `violation`).
+    pub invariant: Option<Invariant>,
     pub violation: String,
+    /// Each step in words.
     pub steps: Vec<String>,
+    /// The steps themselves, to replay from the same start ([`Search::replay`]).
+    pub path: Vec<Step>,
 }
 
 impl fmt::Display for Counterexample {
@@ -180,7 +217,66 @@ pub struct Report {
     pub truncated: bool,
 }
 
+impl Sometimes {
+    /// In the essay's words, for the page's summary.
+    pub fn words(self) -> &'static str {
+        match self {
+            Sometimes::NumberIssued => "a Number issued",
+            Sometimes::LeaderChanged => "a leader changed",
+            Sometimes::RetryGotItsNumber => "a retry answered",
+        }
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 impl Report {
+    /// One sentence on the outcome, for a reader: what broke and how soon, or what was
+    /// covered (with the sometimes-properties reached and never reached, so a vacuous check
+    /// shows as such), or where the cap stopped it.
+    pub fn summary(&self) -> String {
+        let states = thousands(self.states);
+        let mut text = match &self.violation {
+            Some(c) if c.depth == 0 => format!("already broken at this moment: {}", c.violation),
+            Some(c) => {
+                let steps = if c.depth == 1 { "step" } else { "steps" };
+                format!("{} in {} {steps} (found after {} states)", c.violation, c.depth, thousands(c.states))
+            }
+            None if self.truncated => format!(
+                "no violation in {} states, but the search stopped at its cap of {} fingerprints before finishing \
+                 {} steps: lower the bounds or raise the cap",
+                states,
+                thousands(self.bounds.max_states),
+                self.depth() + 1
+            ),
+            None => format!("no violation within {} steps: {} states", self.depth(), states),
+        };
+        let words = |reached: bool| -> Vec<&str> {
+            ALL_SOMETIMES.iter().filter(|s| self.reached(**s).is_some() == reached).map(|s| s.words()).collect()
+        };
+        if self.violation.is_none() {
+            let (reached, never) = (words(true), words(false));
+            if !reached.is_empty() {
+                text += &format!("; reached: {}", reached.join(", "));
+            }
+            if !never.is_empty() {
+                text += &format!("; never reached: {} (what depends on it was not tested)", never.join(", "));
+            }
+        }
+        text
+    }
+
     /// The deepest level searched completely.
     pub fn depth(&self) -> usize {
         self.per_depth.len().saturating_sub(1)
@@ -234,7 +330,13 @@ impl fmt::Display for Report {
         }
         write!(f, ", {} transitions", self.transitions)?;
         if self.truncated {
-            write!(f, " (stopped at the state limit)")?;
+            write!(
+                f,
+                " (stopped at the cap of {} fingerprints, about {} MB, before depth {} was complete: lower the bounds or raise the cap)",
+                self.bounds.max_states,
+                (self.bounds.max_states * FINGERPRINT_BYTES) >> 20,
+                self.depth() + 1
+            )?;
         }
         let reached: Vec<String> = ALL_SOMETIMES
             .iter()
@@ -252,9 +354,10 @@ impl fmt::Display for Report {
 }
 
 /// One action of the search. `Deliver` and `Drop` name a message by its place in the
-/// state's (canonically ordered) in-flight list.
+/// state's (canonically ordered) in-flight list, so a path means something only from the
+/// start it was found from ([`Search::replay`]).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-enum Step {
+pub enum Step {
     Deliver(u32),
     Drop(u32),
     ElectionTimeout(NodeId),
@@ -262,7 +365,7 @@ enum Step {
     Ask(ClientId, NodeId),
     /// A customer stamped at this branch's door is done with the paperwork
     /// (`number-at-the-door`). Never taking this step is the customer who walks away.
-    File(NodeId, ClientId),
+    File(NodeId, RequestId),
     /// A higher authority names this branch the Main Office, in a term above all in use.
     Decree(NodeId),
     Crash(NodeId),
@@ -276,6 +379,13 @@ struct Envelope {
     to: NodeId,
     msg: Message,
     fp: u64,
+}
+
+impl Envelope {
+    fn new(from: NodeId, to: NodeId, msg: Message) -> Envelope {
+        let fp = debug_fp_with(|buf| write!(buf, "{from}{to}{msg:?}"));
+        Envelope { from, to, msg, fp }
+    }
 }
 
 /// The path to a state, shared with its siblings: only printed for a counterexample.
@@ -292,9 +402,13 @@ struct State {
     replica_fp: Vec<u64>,
     up: Vec<bool>,
     isolated: Option<NodeId>,
+    /// The run's own cut links (`from * branches + to`) while its flood lasts; the search's
+    /// `Heal` ends it as it ends the search's own flood.
+    run_cut: Option<Arc<[bool]>>,
     crashes: u8,
     partitions: u8,
     decrees: u8,
+    /// Asks made by the search, per need (`Model::needs`).
     attempts: Vec<u32>,
     /// Sorted by fingerprint: a canonical order for a multiset.
     in_flight: Vec<Arc<Envelope>>,
@@ -302,9 +416,6 @@ struct State {
     monitor_fp: u64,
     trail: Option<Arc<Trail>>,
 }
-
-/// The time every step happens at: time is abstract here (see the module comment).
-const NOW: Tick = Tick(0);
 
 /// Fingerprints a value's `Debug` image: written into a reused buffer, then hashed in one
 /// go (SipHash fed the many small pieces `Debug` writes was a third of the search's time).
@@ -325,34 +436,93 @@ fn debug_fp_with(f: impl FnOnce(&mut String) -> fmt::Result) -> u64 {
     })
 }
 
-fn request_of(client: ClientId) -> RequestId {
-    RequestId { client, seq: 1 }
+/// One customer's need: a request the search may carry to any branch `asks` times.
+struct Need {
+    client: ClientId,
+    request: RequestId,
+    /// The customer's attempts before the search began: the search's asks number on from it.
+    attempts_before: u32,
+    asks: u32,
 }
 
 struct Model {
     bounds: Bounds,
     config: Config,
+    /// The time every step happens at (see the module comment): the moment's.
+    now: Tick,
+    needs: Vec<Need>,
+    /// Per customer of the run, the request `seq` of each of its attempts (`Moment`).
+    attempt_seqs: Vec<Vec<u32>>,
+    /// The moment's sometimes-counts: a property is reached when the search adds to them.
+    base: crate::check::Sometimes,
+    start: State,
 }
 
 impl Model {
-    fn initial(&self) -> State {
-        let n = self.bounds.branches;
-        let replicas: Vec<Arc<Replica>> = NodeId::all(n).map(|id| Arc::new(Replica::new(id, &self.config))).collect();
-        let monitor = Arc::new(Monitor::new(n));
-        State {
-            replica_fp: replicas.iter().map(|r| debug_fp(&**r)).collect(),
-            replicas,
-            up: vec![true; n],
-            isolated: None,
-            crashes: 0,
-            partitions: 0,
-            decrees: 0,
-            attempts: vec![0; self.bounds.customers as usize],
-            in_flight: Vec::new(),
-            monitor_fp: debug_fp(&*monitor),
-            monitor,
-            trail: None,
+    /// The initial state: every branch fresh, one need per customer.
+    fn initial(bounds: &Bounds) -> Model {
+        let config = Config {
+            branches: bounds.branches,
+            variants: bounds.variants.clone(),
+            path: bounds.path,
+            ..Config::default()
+        };
+        let n = bounds.branches;
+        let needs = (1..=bounds.customers)
+            .map(|c| Need {
+                client: ClientId(c),
+                request: RequestId { client: ClientId(c), seq: 1 },
+                attempts_before: 0,
+                asks: bounds.attempts,
+            })
+            .collect();
+        let replicas = NodeId::all(n).map(|id| Replica::new(id, &config)).collect();
+        let start = State::new(replicas, vec![true; n], None, Vec::new(), Monitor::new(n), bounds.customers as usize);
+        Model {
+            bounds: bounds.clone(),
+            config,
+            now: Tick(0),
+            needs,
+            attempt_seqs: Vec::new(),
+            base: Default::default(),
+            start,
         }
+    }
+
+    /// A moment of a run: its branches (a down one as it will restart: from its disk), its
+    /// flood, its messages in flight, its waiting customers (each may retry `attempts - 1`
+    /// times) and `customers` new ones, and its monitor with the history so far.
+    fn at(config: &Config, m: Moment, bounds: &Bounds) -> Model {
+        let bounds = Bounds {
+            branches: config.branches,
+            variants: config.variants.clone(),
+            path: config.path,
+            ..bounds.clone()
+        };
+        let waiting = m.waiting.iter().map(|&(client, request)| Need {
+            client,
+            request,
+            attempts_before: m.attempt_seqs.get(client.0 as usize - 1).map_or(0, |a| a.len() as u32),
+            asks: bounds.attempts.saturating_sub(1),
+        });
+        let first_new = m.attempt_seqs.len() as u32 + 1;
+        let fresh = (first_new..first_new + bounds.customers).map(|c| Need {
+            client: ClientId(c),
+            request: RequestId { client: ClientId(c), seq: 1 },
+            attempts_before: 0,
+            asks: bounds.attempts,
+        });
+        let needs: Vec<Need> = waiting.chain(fresh).collect();
+        let replicas = m.replicas.into_iter().zip(&m.up).map(|(mut r, up)| {
+            if !up {
+                r.restart(config);
+            }
+            r
+        });
+        let run_cut = m.cut.iter().any(|c| *c).then(|| Arc::from(m.cut));
+        let start = State::new(replicas.collect(), m.up, run_cut, m.in_flight, m.monitor, needs.len());
+        let base = start.monitor.sometimes();
+        Model { bounds, config: config.clone(), now: m.now, needs, attempt_seqs: m.attempt_seqs, base, start }
     }
 
     fn fingerprint(&self, s: &State) -> u64 {
@@ -367,6 +537,9 @@ impl Model {
         if self.bounds.decrees > 0 {
             h.write_u8(s.decrees); // only then: the other models' fingerprints stay as they were
         }
+        if s.run_cut.is_some() {
+            h.write_u8(1); // only then, likewise: whether the run's flood still stands
+        }
         for a in &s.attempts {
             h.write_u32(*a);
         }
@@ -380,6 +553,7 @@ impl Model {
 
     fn cut(&self, s: &State, a: NodeId, b: NodeId) -> bool {
         s.isolated.is_some_and(|i| i == a || i == b)
+            || s.run_cut.as_ref().is_some_and(|c| c[a.index() * self.bounds.branches + b.index()])
     }
 
     fn steps(&self, s: &State, out: &mut Vec<Step>) {
@@ -408,16 +582,16 @@ impl Model {
                 }
             }
         }
-        for (c, &a) in s.attempts.iter().enumerate() {
-            if a < b.attempts {
+        for (need, &a) in self.needs.iter().zip(&s.attempts) {
+            if a < need.asks {
                 // An ask at a closed branch changes nothing but the customer's count.
                 for id in NodeId::all(b.branches).filter(|id| s.up[id.index()]) {
-                    out.push(Step::Ask(ClientId(c as u32 + 1), id));
+                    out.push(Step::Ask(need.client, id));
                 }
             }
         }
         for id in NodeId::all(b.branches).filter(|id| s.up[id.index()]) {
-            out.extend(s.replicas[id.index()].at_door.iter().map(|(r, ..)| Step::File(id, r.client)));
+            out.extend(s.replicas[id.index()].at_door.iter().map(|(r, ..)| Step::File(id, *r)));
             if s.decrees < b.decrees && s.replicas[id.index()].role != Role::Leader {
                 out.push(Step::Decree(id));
             }
@@ -431,9 +605,14 @@ impl Model {
         }
         match s.isolated {
             Some(_) => out.push(Step::Heal),
+            None if s.run_cut.is_some() => out.push(Step::Heal),
             None if s.partitions < b.partitions => out.extend(NodeId::all(b.branches).map(Step::Isolate)),
             None => {}
         }
+    }
+
+    fn need(&self, client: ClientId) -> usize {
+        self.needs.iter().position(|n| n.client == client).expect("a step asks only for a need of the model")
     }
 
     /// Applies one step, as the simulator would.
@@ -451,12 +630,13 @@ impl Model {
             Step::ElectionTimeout(id) => self.step_replica(s, id, Input::ElectionTimeout),
             Step::HeartbeatTimeout(id) => self.step_replica(s, id, Input::HeartbeatTimeout),
             Step::Ask(client, id) => {
-                let a = &mut s.attempts[client.0 as usize - 1];
-                *a += 1;
-                let ask = Ask { client, attempt: *a, op: Op::Issue(request_of(client)) };
+                let k = self.need(client);
+                s.attempts[k] += 1;
+                let need = &self.needs[k];
+                let ask = Ask { client, attempt: need.attempts_before + s.attempts[k], op: Op::Issue(need.request) };
                 self.step_replica(s, id, Input::Ask(ask));
             }
-            Step::File(id, client) => self.step_replica(s, id, Input::File(request_of(client))),
+            Step::File(id, request) => self.step_replica(s, id, Input::File(request)),
             Step::Decree(id) => {
                 s.decrees += 1;
                 let term = Term(s.replicas.iter().map(|r| r.disk.term.0).max().unwrap_or(0) + 1);
@@ -476,28 +656,43 @@ impl Model {
                 s.partitions += 1;
                 s.isolated = Some(id);
             }
-            Step::Heal => s.isolated = None,
+            Step::Heal => {
+                s.isolated = None;
+                s.run_cut = None;
+            }
         }
+    }
+
+    /// The request an answer to `client`'s `attempt` belongs to: the need's for an ask of
+    /// the search, else the one the run made that attempt for.
+    fn request_answered(&self, client: ClientId, attempt: u32) -> Option<RequestId> {
+        let need = self.needs.iter().find(|n| n.client == client && attempt > n.attempts_before);
+        if let Some(n) = need {
+            return Some(n.request);
+        }
+        let seq =
+            *self.attempt_seqs.get((client.0 as usize).checked_sub(1)?)?.get((attempt as usize).checked_sub(1)?)?;
+        Some(RequestId { client, seq })
     }
 
     /// `Simulation::step_replica` and `apply_output`, minus the clock and the PRNG.
     fn step_replica(&self, s: &mut State, id: NodeId, input: Input) {
         let mut out = Vec::new();
         let r = Arc::make_mut(&mut s.replicas[id.index()]);
-        r.step(NOW, input, &mut out);
+        r.step(self.now, input, &mut out);
         s.replica_fp[id.index()] = debug_fp(&*r);
         let mut monitor_changed = false;
         for o in out {
             match o {
                 Output::Send { to, msg } => {
                     if !self.cut(s, id, to) {
-                        let fp = debug_fp_with(|buf| write!(buf, "{id}{to}{msg:?}"));
-                        let at = s.in_flight.partition_point(|e| e.fp < fp);
-                        s.in_flight.insert(at, Arc::new(Envelope { from: id, to, msg, fp }));
+                        s.send(Envelope::new(id, to, msg));
                     }
                 }
-                Output::Answer { client, answer: Answer::Number { number }, .. } => {
-                    Arc::make_mut(&mut s.monitor).on_number(NOW, request_of(client), number);
+                Output::Answer { client, attempt, answer: Answer::Number { number }, .. } => {
+                    let request = self.request_answered(client, attempt);
+                    let request = request.expect("every attempt answered was made by the run or the search");
+                    Arc::make_mut(&mut s.monitor).on_number(self.now, request, number);
                     monitor_changed = true;
                 }
                 Output::Note(note) => {
@@ -510,7 +705,7 @@ impl Model {
                             | Note::Applied { request: Some(_), number: Some(_), .. }
                     );
                     if seen {
-                        Arc::make_mut(&mut s.monitor).observe(NOW, &s.replicas[id.index()], note);
+                        Arc::make_mut(&mut s.monitor).observe(self.now, &s.replicas[id.index()], note);
                         monitor_changed = true;
                     }
                 }
@@ -525,52 +720,68 @@ impl Model {
     /// An "always" property broken in `s`, if any: every checker of the monitor, and each
     /// replica's own invariants.
     fn broken(&self, s: &State) -> Option<String> {
+        self.broken_invariant(s).map(|(_, text)| text)
+    }
+
+    /// The same, with the monitor's invariant (None: a replica's own invariant).
+    fn broken_invariant(&self, s: &State) -> Option<(Option<Invariant>, String)> {
         if let Some(v) = s.monitor.violations().first() {
-            // Not `Violation`'s Display: every step here happens at t=0.
-            return Some(format!("{} violated: {}", v.invariant.code(), v.detail));
+            // Not `Violation`'s Display: every step here happens at one moment.
+            return Some((Some(v.invariant), format!("{} violated: {}", v.invariant.code(), v.detail)));
         }
-        s.replicas.iter().find_map(|r| r.invariants().err())
+        s.replicas.iter().find_map(|r| r.invariants().err()).map(|text| (None, text))
     }
 
+    /// Each sometimes-property, reached when the search adds to the moment's count (from
+    /// the initial state, a leader changing means a second one taking office).
     fn sometimes(&self, s: &State) -> [bool; 3] {
-        let m = s.monitor.sometimes();
-        [m.numbers_issued > 0, m.leaders_elected >= 2, m.retries_answered > 0]
+        let (m, b) = (s.monitor.sometimes(), &self.base);
+        [
+            m.numbers_issued > b.numbers_issued,
+            m.leaders_elected >= (b.leaders_elected + 1).max(2),
+            m.retries_answered > b.retries_answered,
+        ]
     }
 
+    /// A step in the essay's words with the field's beside them, made from the step and the
+    /// state it is taken in (the message it moves, the try a customer is on).
     fn describe(&self, s: &State, step: Step) -> String {
         match step {
-            Step::Deliver(i) | Step::Drop(i) => {
+            Step::Deliver(i) => {
                 let e = &s.in_flight[i as usize];
-                let verb = if matches!(step, Step::Deliver(_)) { "deliver" } else { "drop" };
-                format!("{verb} {}→{}: {}", e.from, e.to, e.msg)
+                format!("{} receives {} from {} ({})", e.to, message_words(&e.msg), e.from, e.msg)
             }
-            Step::ElectionTimeout(id) => format!("{id}: election timeout"),
-            Step::HeartbeatTimeout(id) => format!("{id}: heartbeat timeout"),
+            Step::Drop(i) => {
+                let e = &s.in_flight[i as usize];
+                format!("{} from {} to {} is lost on the road ({})", message_words(&e.msg), e.from, e.to, e.msg)
+            }
+            Step::ElectionTimeout(id) if s.replicas[id.index()].role == Role::Leader => {
+                format!("{id}'s election timer fires: as the Main Office it checks that it still reaches a majority")
+            }
+            Step::ElectionTimeout(id) => format!("{id}'s election timer fires: it stands for election in a new term"),
+            Step::HeartbeatTimeout(id) => format!("{id}'s heartbeat timer fires: the Main Office resends its register"),
             Step::Ask(c, id) => {
-                format!("{c} asks at {id} for {} (try {})", request_of(c), s.attempts[c.0 as usize - 1] + 1)
+                let k = self.need(c);
+                format!(
+                    "customer {c} asks at {id} for a Number (request {}, try {})",
+                    self.needs[k].request,
+                    s.attempts[k] + 1
+                )
             }
-            Step::File(id, c) => format!("{id} files {}, stamped at its door", request_of(c)),
-            Step::Decree(id) => format!("decree: {id} is declared the Main Office"),
-            Step::Crash(id) => format!("{id} burns down (only its disk is left)"),
-            Step::Restart(id) => format!("{id} restarts"),
-            Step::Isolate(id) => format!("flood: {id} cut off both ways"),
-            Step::Heal => "the flood recedes".to_string(),
+            Step::File(id, r) => format!("{id} files request {r}, stamped at its door"),
+            Step::Decree(id) => format!("a decree names {id} the Main Office"),
+            Step::Crash(id) => format!("fire at {id}: the branch burns down, only its disk is left"),
+            Step::Restart(id) => format!("{id} reopens, recovering its term, vote and register from disk"),
+            Step::Isolate(id) => format!("flood: {id} is cut off both ways"),
+            Step::Heal => "the flood recedes: every road is open again".to_string(),
         }
     }
 
-    /// Replays a path from the initial state, describing each step.
-    fn explain(&self, trail: &Option<Arc<Trail>>) -> Vec<String> {
-        let mut steps = Vec::new();
-        let mut t = trail.clone();
-        while let Some(node) = t {
-            steps.push(node.step);
-            t = node.parent.clone();
-        }
-        steps.reverse();
-        let mut s = self.initial();
-        steps
-            .into_iter()
-            .map(|step| {
+    /// Replays a path from the start, describing each step.
+    fn explain(&self, path: &[Step]) -> Vec<String> {
+        let mut s = self.start.clone();
+        path.iter()
+            .map(|&step| {
                 let line = self.describe(&s, step);
                 self.apply(&mut s, step);
                 line
@@ -579,67 +790,243 @@ impl Model {
     }
 }
 
-/// Breadth-first search of every state within `bounds.max_depth` actions of the start. Stops
-/// at the first state that breaks an always-property (a shortest counterexample).
-pub fn check(bounds: &Bounds) -> Report {
-    let config =
-        Config { branches: bounds.branches, variants: bounds.variants.clone(), path: bounds.path, ..Config::default() };
-    let model = Model { bounds: bounds.clone(), config };
-    let init = model.initial();
-    let mut seen: FxHashSet<u64> = FxHashSet::default();
-    seen.insert(model.fingerprint(&init));
-    let mut report = Report {
-        bounds: bounds.clone(),
-        states: 1,
-        transitions: 0,
-        per_depth: vec![1],
-        sometimes: [None; 3],
-        violation: None,
-        truncated: false,
-    };
-    let mut level = vec![init];
-    let mut steps = Vec::new();
-    for depth in 1..=bounds.max_depth {
-        let mut next = Vec::new();
-        for s in &level {
-            steps.clear();
-            model.steps(s, &mut steps);
-            for &step in &steps {
-                let mut t = s.clone();
-                model.apply(&mut t, step);
-                report.transitions += 1;
-                if !seen.insert(model.fingerprint(&t)) {
-                    continue;
-                }
-                t.trail = Some(Arc::new(Trail { parent: s.trail.clone(), step }));
-                for (k, hit) in model.sometimes(&t).into_iter().enumerate() {
-                    if hit && report.sometimes[k].is_none() {
-                        report.sometimes[k] = Some(depth);
-                    }
-                }
-                if let Some(violation) = model.broken(&t) {
-                    report.states = seen.len();
-                    report.violation =
-                        Some(Counterexample { depth, states: seen.len(), violation, steps: model.explain(&t.trail) });
-                    return report;
-                }
-                // The last level is checked, never expanded: no need to keep it.
-                if depth < bounds.max_depth {
-                    next.push(t);
-                }
+impl State {
+    fn new(
+        replicas: Vec<Replica>,
+        up: Vec<bool>,
+        run_cut: Option<Arc<[bool]>>,
+        in_flight: Vec<(NodeId, NodeId, Message)>,
+        monitor: Monitor,
+        needs: usize,
+    ) -> State {
+        let mut s = State {
+            replica_fp: replicas.iter().map(debug_fp).collect(),
+            replicas: replicas.into_iter().map(Arc::new).collect(),
+            up,
+            isolated: None,
+            run_cut,
+            crashes: 0,
+            partitions: 0,
+            decrees: 0,
+            attempts: vec![0; needs],
+            in_flight: Vec::new(),
+            monitor_fp: debug_fp(&monitor),
+            monitor: Arc::new(monitor),
+            trail: None,
+        };
+        for (from, to, msg) in in_flight {
+            s.send(Envelope::new(from, to, msg));
+        }
+        s
+    }
+
+    fn send(&mut self, e: Envelope) {
+        let at = self.in_flight.partition_point(|x| x.fp < e.fp);
+        self.in_flight.insert(at, Arc::new(e));
+    }
+
+    fn path(&self) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let mut t = self.trail.clone();
+        while let Some(node) = t {
+            steps.push(node.step);
+            t = node.parent.clone();
+        }
+        steps.reverse();
+        steps
+    }
+}
+
+/// What a message is, in the essay's words.
+fn message_words(msg: &Message) -> String {
+    match msg {
+        Message::RequestVote { term, .. } => format!("a request for votes in term {}", term.0),
+        Message::Vote { term, granted: true } => format!("a vote in term {}", term.0),
+        Message::Vote { term, granted: false } => format!("a vote refused in term {}", term.0),
+        Message::Append(a) if a.entries.is_empty() => format!("the Main Office's heartbeat (term {})", a.term.0),
+        Message::Append(a) => format!("{} register entries (term {})", a.entries.len(), a.term.0),
+        Message::AppendAck { success: true, .. } => "a filing acknowledged".to_string(),
+        Message::AppendAck { .. } => "a filing refused".to_string(),
+        Message::Forward(ask) => format!("customer {}'s request, forwarded", ask.client),
+        Message::Reply { client, answer, .. } => format!("the answer for customer {client} ({answer})"),
+        Message::Confirm { .. } => "a confirmation that an entry is filed".to_string(),
+    }
+}
+
+/// How far a search has gone: what a caller reports between slices.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// The level being searched: every state at fewer steps has been expanded.
+    pub depth: usize,
+    pub states: usize,
+    pub transitions: u64,
+    pub done: bool,
+}
+
+/// A breadth-first search that runs in slices ([`Search::step`]), so a caller (the page's
+/// worker) can report progress between them and stop whenever it likes.
+pub struct Search {
+    model: Model,
+    seen: FxHashSet<u64>,
+    /// The states at `depth - 1` not yet expanded (dropped as they are), and the new
+    /// successors of those that were.
+    level: std::vec::IntoIter<State>,
+    next: Vec<State>,
+    depth: usize,
+    report: Report,
+    done: bool,
+}
+
+impl Search {
+    /// From the initial state: every branch fresh, one need per customer.
+    pub fn new(bounds: &Bounds) -> Search {
+        Search::from_model(Model::initial(bounds))
+    }
+
+    /// From a moment of a run (`Simulation::moment`), with the run's config: its branches,
+    /// variants and path replace those of `bounds`.
+    pub fn at(config: &Config, moment: Moment, bounds: &Bounds) -> Search {
+        Search::from_model(Model::at(config, moment, bounds))
+    }
+
+    fn from_model(model: Model) -> Search {
+        let start = model.start.clone();
+        let mut seen = FxHashSet::default();
+        seen.insert(model.fingerprint(&start));
+        let report = Report {
+            bounds: model.bounds.clone(),
+            states: 1,
+            transitions: 0,
+            per_depth: vec![1],
+            sometimes: [None; 3],
+            violation: None,
+            truncated: false,
+        };
+        let mut search =
+            Search { model, seen, level: vec![start].into_iter(), next: Vec::new(), depth: 1, report, done: false };
+        // A moment may already be broken: that is the shortest counterexample, of no steps.
+        if let Some((invariant, violation)) = search.model.broken_invariant(&search.model.start) {
+            let c = Counterexample { depth: 0, states: 1, invariant, violation, steps: vec![], path: vec![] };
+            search.report.violation = Some(c);
+            search.done = true;
+        }
+        search.done |= search.model.bounds.max_depth == 0;
+        search
+    }
+
+    /// Expands at most `budget` states, then says how far the search has gone.
+    pub fn step(&mut self, budget: usize) -> Progress {
+        let mut steps = Vec::new();
+        for _ in 0..budget {
+            if self.done {
+                break;
             }
-            if seen.len() > bounds.max_states {
-                report.truncated = true;
-                report.states = seen.len();
-                return report;
+            let Some(s) = self.level.next() else {
+                self.end_level();
+                continue;
+            };
+            self.expand(&s, &mut steps);
+            if !self.done && self.seen.len() > self.model.bounds.max_states {
+                self.report.truncated = true;
+                self.report.states = self.seen.len();
+                self.done = true;
             }
         }
-        report.per_depth.push(seen.len() - report.states);
-        report.states = seen.len();
-        level = next;
-        if level.is_empty() && depth < bounds.max_depth {
-            break;
+        self.progress()
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress { depth: self.depth, states: self.seen.len(), transitions: self.report.transitions, done: self.done }
+    }
+
+    fn expand(&mut self, s: &State, steps: &mut Vec<Step>) {
+        let (model, depth) = (&self.model, self.depth);
+        steps.clear();
+        model.steps(s, steps);
+        for &step in steps.iter() {
+            let mut t = s.clone();
+            model.apply(&mut t, step);
+            self.report.transitions += 1;
+            if !self.seen.insert(model.fingerprint(&t)) {
+                continue;
+            }
+            t.trail = Some(Arc::new(Trail { parent: s.trail.clone(), step }));
+            for (k, hit) in model.sometimes(&t).into_iter().enumerate() {
+                if hit && self.report.sometimes[k].is_none() {
+                    self.report.sometimes[k] = Some(depth);
+                }
+            }
+            if let Some((invariant, violation)) = model.broken_invariant(&t) {
+                let path = t.path();
+                let steps = model.explain(&path);
+                self.report.states = self.seen.len();
+                let states = self.seen.len();
+                self.report.violation = Some(Counterexample { depth, states, invariant, violation, steps, path });
+                self.done = true;
+                return;
+            }
+            // The last level is checked, never expanded: no need to keep it.
+            if depth < model.bounds.max_depth {
+                self.next.push(t);
+            }
         }
     }
-    report
+
+    fn end_level(&mut self) {
+        self.report.per_depth.push(self.seen.len() - self.report.states);
+        self.report.states = self.seen.len();
+        self.level = std::mem::take(&mut self.next).into_iter();
+        if self.depth == self.model.bounds.max_depth || self.level.len() == 0 {
+            self.done = true;
+        } else {
+            self.depth += 1;
+        }
+    }
+
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    pub fn into_report(self) -> Report {
+        self.report
+    }
+
+    /// Plays `path` from the search's start, each step checked to be one the search could
+    /// take there, and returns the property the end state breaks, if any.
+    pub fn replay(&self, path: &[Step]) -> Result<Option<String>, String> {
+        let model = &self.model;
+        let mut s = model.start.clone();
+        let mut possible = Vec::new();
+        for (i, &step) in path.iter().enumerate() {
+            possible.clear();
+            model.steps(&s, &mut possible);
+            if !possible.contains(&step) {
+                return Err(format!("step {} ({step:?}) is not possible there", i + 1));
+            }
+            model.apply(&mut s, step);
+            if let Some(v) = model.broken(&s) {
+                if i + 1 < path.len() {
+                    return Err(format!("broken before the end, at step {}: {v}", i + 1));
+                }
+                return Ok(Some(v));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The run of `scenario` at `tick`, as the page's timeline stands there (everything at or
+/// before `tick` done): the config and the moment a search from there starts from.
+pub fn moment_of(scenario: &Scenario, tick: Tick) -> Result<(Config, Moment), String> {
+    let mut timeline = Timeline::from_scenario(scenario, 1)?;
+    timeline.seek(tick);
+    Ok((timeline.sim().config().clone(), timeline.sim().moment()))
+}
+
+/// Breadth-first search of every state within `bounds.max_depth` actions of the initial
+/// state. Stops at the first state that breaks an always-property (a shortest counterexample).
+pub fn check(bounds: &Bounds) -> Report {
+    let mut search = Search::new(bounds);
+    while !search.step(usize::MAX).done {}
+    search.into_report()
 }

@@ -13,6 +13,7 @@ use crate::components::{
     network::Network,
     registers::Registers,
     timeline::TimeTravel,
+    whatif::WhatIf,
     Part,
 };
 use crate::hooks::{use_animation, use_settled};
@@ -234,6 +235,7 @@ fn panels(model: &Model, send: &Callback<Msg>, checker: bool) -> Html {
         <>
             <Desk view={view.clone()} implicated={model.implicated.clone()} retry={model.retry} send={send.clone()} />
             if checker { <Checker report={model.report.clone()} /> }
+            <WhatIf link={model.address.link.clone()} now={view.now} />
             <Share address={model.address.clone()} hash={model.hash.clone()} now={view.now} copied={model.copied}
                 send={send.clone()} />
             <Network view={view.clone()} link={model.link} send={send.clone()} />

@@ -17,6 +17,7 @@ pub mod share;
 pub mod state;
 pub mod text;
 pub mod tracelog;
+pub mod worker;
 
 /// Installs the error panel and renders the page into `<body>`.
 pub fn start() {

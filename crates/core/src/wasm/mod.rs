@@ -39,6 +39,7 @@
 
 mod convert;
 mod functions;
+mod model;
 mod options;
 mod read;
 mod report;
@@ -47,6 +48,7 @@ mod timeline;
 
 pub use convert::seed_from_js;
 pub use functions::{decode_link, encode_link, narrated_scenarios, run_seed, trace_hash_of_seed, JsVariant};
+pub use model::ModelCheck;
 pub use options::{JsOptions, MAX_TRACE_KEEP};
 pub use simulation::Simulation;
 pub use timeline::JsTimeline;

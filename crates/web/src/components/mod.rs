@@ -13,6 +13,7 @@ pub mod network;
 pub mod registers;
 pub mod timeline;
 pub mod timer;
+pub mod whatif;
 
 pub use crate::text::*;
 

@@ -1,0 +1,155 @@
+//! "What could go wrong from here?": the bounded model check of the real branches from the
+//! moment shown (the core's `model`, through the JS package in a worker: worker.rs). The
+//! visitor sets the bounds, watches the search's depth, states and speed, may cancel, and
+//! reads what it covered or the shortest way it found to break an invariant, step by step.
+
+use super::fmt_ms;
+use crate::worker::{self, Check, Outcome, Update};
+use nextnumber_core::model::thousands;
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The run's permalink, or why it has none.
+    pub link: Result<Rc<str>, Rc<str>>,
+    pub now: u64,
+}
+
+/// The bounds a visitor can set: (the option's name, its label, default, most). The defaults
+/// finish in seconds on a 5-branch moment.
+const BOUNDS: [(&str, &str, u32, u32); 5] = [
+    ("depth", "Steps", 4, 12),
+    ("crashes", "Fires", 1, 3),
+    ("floods", "Floods", 1, 2),
+    ("customers", "New customers", 1, 3),
+    ("attempts", "Asks each", 2, 3),
+];
+
+#[derive(Clone, PartialEq)]
+enum Status {
+    Idle,
+    Running { from: u64, depth: u64, states: u64, per_second: u64 },
+    Done { from: u64, outcome: Outcome },
+    Failed(String),
+}
+
+#[function_component(WhatIf)]
+pub fn what_if(props: &Props) -> Html {
+    let values = use_state(|| BOUNDS.map(|(_, _, default, _)| default));
+    let drops = use_state(|| false);
+    let status = use_state(|| Status::Idle);
+    let check = use_mut_ref(|| None::<Check>);
+    let running = matches!(*status, Status::Running { .. });
+    let start = {
+        let (values, drops, status, check, link, now) =
+            (values.clone(), drops.clone(), status.clone(), check.clone(), props.link.clone(), props.now);
+        Callback::from(move |_: MouseEvent| {
+            let Ok(link) = &link else { return };
+            let bounds: Vec<(&str, u32)> = BOUNDS.iter().zip(values.iter()).map(|((k, ..), v)| (*k, *v)).collect();
+            let setter = status.setter();
+            let tell: worker::Callback = Rc::new(move |u| setter.set(status_of(now, u)));
+            *check.borrow_mut() = None; // a check still running is replaced
+            match worker::start(link, now, &bounds, *drops, tell) {
+                Ok(c) => {
+                    *check.borrow_mut() = Some(c);
+                    status.set(Status::Running { from: now, depth: 1, states: 0, per_second: 0 });
+                }
+                Err(e) => status.set(Status::Failed(e)),
+            }
+        })
+    };
+    let cancel = {
+        let (status, check) = (status.clone(), check.clone());
+        Callback::from(move |_: MouseEvent| {
+            *check.borrow_mut() = None;
+            status.set(Status::Idle);
+        })
+    };
+    let max_depth = values[0];
+    html! {
+        <section class="panel whatif" aria-labelledby="whatif-title">
+            <h2 id="whatif-title">{ "What could go wrong from here?" }</h2>
+            <p class="hint">
+                { "Every order of deliveries, losses, timers, fires, floods and customers' asks from this moment, within the bounds, tried on the real branches (a bounded model check)." }
+            </p>
+            <fieldset class="bounds" disabled={running}>
+                <legend>{ "Bounds" }</legend>
+                { for BOUNDS.iter().enumerate().map(|(i, b)| bound_input(i, b, &values)) }
+                <label>
+                    <input type="checkbox" checked={*drops}
+                        onchange={let drops = drops.clone(); move |_| drops.set(!*drops)} />
+                    { " Messages may be lost" }
+                </label>
+            </fieldset>
+            if let Err(why) = &props.link {
+                <p class="error">{ format!("This run cannot be checked: it has no link to replay ({why}).") }</p>
+            } else if running {
+                <button onclick={cancel}>{ "Cancel" }</button>
+            } else {
+                <button onclick={start}>{ format!("Check from t = {}", fmt_ms(props.now)) }</button>
+            }
+            { status_view(&status, max_depth) }
+        </section>
+    }
+}
+
+fn status_of(from: u64, u: Update) -> Status {
+    match u {
+        Update::Progress { depth, states, per_second } => Status::Running { from, depth, states, per_second },
+        Update::Done(outcome) => Status::Done { from, outcome },
+        Update::Failed(e) => Status::Failed(e),
+    }
+}
+
+fn bound_input(i: usize, (_, label, _, most): &(&str, &str, u32, u32), values: &UseStateHandle<[u32; 5]>) -> Html {
+    let values = values.clone();
+    let least = u32::from(i == 0 || i == 4); // at least one step, one ask
+    let onchange = {
+        let (values, most) = (values.clone(), *most);
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let mut next = *values;
+            next[i] = (input.value_as_number() as u32).clamp(least, most);
+            values.set(next);
+        })
+    };
+    html! {
+        <label>
+            { format!("{label} ") }
+            <input type="number" min={least.to_string()} max={most.to_string()} value={values[i].to_string()} {onchange} />
+        </label>
+    }
+}
+
+fn status_view(status: &Status, max_depth: u32) -> Html {
+    match status {
+        Status::Idle => html! {},
+        Status::Running { from, depth, states, per_second } => html! {
+            <div class="progress">
+                <progress max={max_depth.to_string()} value={depth.saturating_sub(1).to_string()}
+                    aria-label="Steps searched completely" />
+                <p role="status">
+                    { format!("From {}: searching {depth} steps deep, {} states, {} states/s", fmt_ms(*from), thousands(*states as usize), thousands(*per_second as usize)) }
+                </p>
+            </div>
+        },
+        Status::Done { from, outcome } => outcome_view(*from, outcome),
+        Status::Failed(e) => html! { <p class="error" role="alert">{ format!("The check failed: {e}") }</p> },
+    }
+}
+
+fn outcome_view(from: u64, o: &Outcome) -> Html {
+    let class = classes!("verdict", if o.verdict == "safe" { "ok" } else { "broken" });
+    html! {
+        <div class="outcome">
+            <p {class} role="status">{ format!("From {}: {}.", fmt_ms(from), o.summary) }</p>
+            <p class="hint">{ format!("Searched in {} ms: {}.", thousands(o.ms as usize), o.bounds) }</p>
+            if let Some((named, steps)) = &o.violation {
+                <p>{ format!("The shortest way to break {}:", named.as_deref().unwrap_or("a branch's own invariant")) }</p>
+                <ol class="counterexample">{ for steps.iter().map(|s| html! { <li>{ s.clone() }</li> }) }</ol>
+            }
+        </div>
+    }
+}
