@@ -67,7 +67,8 @@ try {
     await panel(page).getByLabel("Steps").fill("8");
     await panel(page).getByLabel("Steps").dispatchEvent("change");
     await panel(page).getByRole("button", { name: /^Check from t = / }).click();
-    await until(() => panel(page).locator("progress").count(), "the progress bar");
+    // Measured once the search is under way (the worker has loaded pkg/ and found states).
+    await until(async () => /[1-9][\d,]* states\/s/.test(await panel(page).getByRole("status").textContent()), "states found");
     const frames = await page.evaluate(
       () => new Promise((ok) => {
         let n = 0;
@@ -77,7 +78,7 @@ try {
       }),
     );
     const said = await panel(page).getByRole("status").textContent();
-    assert.match(said, /searching \d+ steps deep, [\d,]+ states, [\d,]+ states\/s/, said);
+    assert.match(said, /searching step \d+ of 8, [\d,]+ states, [\d,]+ states\/s/, said);
     console.log(`     ${frames} frames in 1 s while checking; ${said}`);
     assert.ok(frames >= 50, `the page drew ${frames} frames in a second`);
     await panel(page).getByRole("button", { name: "Cancel" }).click();

@@ -131,7 +131,7 @@ fn status_view(status: &Status, max_depth: u32) -> Html {
                 <progress max={max_depth.to_string()} value={depth.saturating_sub(1).to_string()}
                     aria-label="Steps searched completely" />
                 <p role="status">
-                    { format!("From {}: searching {depth} steps deep, {} states, {} states/s", fmt_ms(*from), thousands(*states as usize), thousands(*per_second as usize)) }
+                    { format!("From {}: searching step {depth} of {max_depth}, {} states, {} states/s", fmt_ms(*from), thousands(*states as usize), thousands(*per_second as usize)) }
                 </p>
             </div>
         },
