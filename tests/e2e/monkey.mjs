@@ -18,6 +18,8 @@
 //   MONKEY_GESTURES=20000 node tests/e2e/monkey.mjs    the long run (RELIABILITY.md)
 //   MONKEY_SEED=123 node tests/e2e/monkey.mjs          replay the gestures of seed 123
 //   MONKEY_VERBOSE=1 …                                 print every gesture as it happens
+//   MONKEY_TRACE=trace.json …                          a Chromium trace of the gestures (with a
+//                                                      CPU profile), to name a long task's work
 //
 // The seed fixes every choice the monkey makes, and the page runs on its manual clock
 // (`?clock=manual`, crates/web/src/clock.rs): simulated time moves only when the monkey
@@ -50,6 +52,8 @@ const SLOW_MS = 1_000;
 const LONG_TASK_MS = 200;
 const MAX_TASK_MS = env("MONKEY_MAX_TASK_MS", LONG_TASK_MS);
 const REAL_CLOCK = process.env.MONKEY_CLOCK === "real";
+const TRACE = process.env.MONKEY_TRACE;
+const TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "disabled-by-default-v8.cpu_profiler"];
 
 /** mulberry32: a small, well-mixed 32-bit PRNG; all the monkey's choices come from it. */
 function prng(seed) {
@@ -361,6 +365,7 @@ let i = 0;
 try {
   await page.goto(server.url + (REAL_CLOCK ? "" : "?clock=manual"));
   await page.waitForFunction(() => document.querySelector("button"), null, { timeout: 20_000 });
+  if (TRACE) await browser.startTracing(page, { path: TRACE, categories: TRACE_CATEGORIES });
   for (i = 1; i <= GESTURES && !failure; i++) {
     const kind = weighted(KINDS);
     const t0 = Date.now();
@@ -411,6 +416,7 @@ try {
   failure = `monkey stopped: ${e.message.split("\n")[0]}`;
 } finally {
   if (failure) settings = await Promise.race([page.evaluate(() => window.__monkey.state()), sleep(5000)]).catch(() => null);
+  if (TRACE) await browser.stopTracing().catch(() => {});
   await browser.close();
   server.close();
 }

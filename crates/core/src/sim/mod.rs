@@ -38,6 +38,7 @@ use rand_pcg::Pcg64Mcg;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 mod customers;
 mod decree;
@@ -584,7 +585,8 @@ impl Simulation {
             self.trace.line(Line { tick: self.now, who: Who::Hop(from, to), verb: "send", said });
         }
         let lineage = self.cause.clone();
-        let slot = self.in_flight.insert(InFlight { id, from, to, sent: self.now, arrive, msg, lineage });
+        let slot =
+            self.in_flight.insert(InFlight { id, from, to, sent: self.now, arrive, msg: Arc::new(msg), lineage });
         self.schedule(arrive, Event::Deliver(slot, id));
     }
 
@@ -616,7 +618,7 @@ impl Simulation {
             self.trace.line(Line { tick: self.now, who: Who::Hop(m.from, m.to), verb: "deliver", said });
         }
         let cause = m.lineage.then(Trip { from: m.from, to: m.to, sent: m.sent, arrived: self.now });
-        self.step_replica_because(m.to, Input::Message { from: m.from, msg: m.msg }, cause);
+        self.step_replica_because(m.to, Input::Message { from: m.from, msg: Arc::unwrap_or_clone(m.msg) }, cause);
     }
 
     // Actions.

@@ -42,7 +42,7 @@ impl Simulation {
             replicas: self.replicas.clone(),
             up: self.up.clone(),
             cut: cut.map(|(a, b)| a != b && !self.net.link(a, b).up).collect(),
-            in_flight: self.in_flight.sorted().into_iter().map(|m| (m.from, m.to, m.msg.clone())).collect(),
+            in_flight: self.in_flight.sorted().into_iter().map(|m| (m.from, m.to, Message::clone(&m.msg))).collect(),
             waiting: self.waiting_customers().into_iter().map(|(c, r, _)| (c, r)).collect(),
             attempt_seqs: self.customers.list.iter().map(|c| c.by_attempt.to_vec()).collect(),
             monitor: self.monitor.clone(),

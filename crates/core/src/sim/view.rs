@@ -544,7 +544,7 @@ impl Simulation {
         p: super::customers::Pending,
     ) -> Progress {
         // On the road: the forwarded request, or the answer coming back.
-        let on_road = self.in_flight.iter().find_map(|m| match &m.msg {
+        let on_road = self.in_flight.iter().find_map(|m| match &*m.msg {
             Message::Forward(Ask { client: c, attempt, .. }) if *c == client && *attempt == p.attempt => {
                 Some(Progress::Forwarded { from: m.from, to: m.to })
             }
