@@ -32,12 +32,23 @@ fn text(root: &Element) -> String {
     root.text_content().unwrap_or_default()
 }
 
-/// Mounts the whole page and waits for its first render.
+/// Mounts the whole page and waits for it to be drawn: the first screen, then (an animation
+/// frame later, `hooks::use_settled`) the panels.
 async fn page() -> Element {
     let div = root();
     yew::Renderer::<App>::with_root(div.clone()).render();
     yew::scheduler::flush().await;
+    next_frame().await;
+    yew::scheduler::flush().await;
     div
+}
+
+/// Resolves at the browser's next animation frame.
+async fn next_frame() {
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().request_animation_frame(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
 }
 
 #[wasm_bindgen_test]
