@@ -35,11 +35,14 @@ export async function until(f, what, timeoutMs = 20_000) {
 export const launch = () => chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS, headless: true });
 
 /** Steps of the suite `name`: `run` one (a failure is printed and remembered, the next
- *  step still runs); `finish` prints the verdict and exits 1 if any step failed. */
+ *  step still runs; `E2E_ONLY=text` skips every step whose name does not hold it);
+ *  `finish` prints the verdict and exits 1 if any step failed. */
 export function steps(name) {
   let failed = false;
   return {
     async run(step, f) {
+      // E2E_ONLY=text runs only the steps whose name holds it (to chase one failure).
+      if (process.env.E2E_ONLY && !step.includes(process.env.E2E_ONLY)) return;
       const t0 = Date.now();
       try {
         await f();

@@ -126,6 +126,9 @@ pub struct Timeline {
     /// Scripted actions that failed when their tick came (`drop 42` of a message that is
     /// not in flight, …): dropped from the log, kept here to explain why.
     rejected: Vec<String>,
+    /// Cursors a jump replaced, kept for the caller to free ([`defer_frees`](Self::defer_frees));
+    /// `None`: freed at once.
+    retired: Option<Vec<Simulation>>,
 }
 
 impl Timeline {
@@ -152,6 +155,7 @@ impl Timeline {
             snapshots: vec![root],
             limits,
             rejected: Vec::new(),
+            retired: None,
         })
     }
 
@@ -221,6 +225,19 @@ impl Timeline {
         &self.rejected
     }
 
+    /// From now on, a cursor that a jump replaces is kept until [`take_retired`](Self::take_retired)
+    /// instead of freed at once. Freeing a busy run (tens of thousands of messages in flight,
+    /// each its own allocations) takes tens of milliseconds in the browser; the page frees
+    /// it in a frame of its own rather than in the one that jumps.
+    pub fn defer_frees(&mut self) {
+        self.retired.get_or_insert_with(Vec::new);
+    }
+
+    /// The cursors replaced since the last call, for the caller to free when it suits it.
+    pub fn take_retired(&mut self) -> Vec<Simulation> {
+        self.retired.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
     /// This branch as a scenario: its whole log, run to its end. Opening it reproduces the
     /// branch exactly (a permalink, a file for `nextnumber run --scenario`).
     pub fn scenario(&self) -> Scenario {
@@ -242,7 +259,11 @@ impl Timeline {
             >= self.cursor.stats().events + self.limits.events_between / 4
             && self.snapshots[best].at() > (self.cursor.now(), self.applied());
         if t < self.cursor.now() || snapshot_ahead {
-            self.cursor = self.snapshots[best].sim.clone();
+            let replaced = std::mem::replace(&mut self.cursor, self.snapshots[best].sim.clone());
+            match &mut self.retired {
+                Some(retired) => retired.push(replaced),
+                None => drop(replaced),
+            }
         }
         self.advance(t);
     }

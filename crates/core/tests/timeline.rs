@@ -85,6 +85,28 @@ fn every_jump_shows_what_the_straight_run_shows() {
     assert!(t.snapshot_ticks().len() > 2, "the run was long enough to snapshot: {:?}", t.snapshot_ticks());
 }
 
+/// With frees deferred (the page), a jump hands back the very run it replaced, and shows
+/// what a straight run shows, as without.
+#[test]
+fn a_deferred_free_hands_back_the_replaced_run() {
+    let scenario = Scenario::parse(STORY).unwrap();
+    let mut t = timeline(&scenario, tight());
+    t.defer_frees();
+    t.seek(Tick(9000));
+    let before = fingerprint(t.sim());
+    t.seek(Tick(1200));
+    assert_eq!(fingerprint(t.sim()), fingerprint(&straight(&scenario, 1200)));
+    let retired = t.take_retired();
+    assert_eq!(retired.len(), 1, "one jump back, one replaced cursor");
+    assert_eq!(fingerprint(&retired[0]), before);
+    assert!(t.take_retired().is_empty(), "handed back once");
+    // Without deferring, nothing is kept.
+    let mut plain = timeline(&scenario, tight());
+    plain.seek(Tick(9000));
+    plain.seek(Tick(1200));
+    assert!(plain.take_retired().is_empty());
+}
+
 #[test]
 fn stepping_and_playing_forward_replay_the_script() {
     let scenario = Scenario::parse(STORY).unwrap();

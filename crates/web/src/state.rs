@@ -7,7 +7,7 @@
 //! messages in flight on every frame, outside Yew; the panels are re-rendered from a new
 //! snapshot at most every `REFRESH_MS`, or at once after a gesture.
 
-use crate::clock::Meter;
+use crate::clock::{work, Meter};
 use crate::geometry::Point;
 use crate::tracelog::{log_text, LogFilter};
 use nextnumber_core::config::{limits, LatencyPreset, RequestPath, Variant, ALL_PRESETS};
@@ -15,6 +15,7 @@ use nextnumber_core::report::Report;
 use nextnumber_core::timeline::Limits;
 use nextnumber_core::view::{BranchDetail, MessageView, RegistersView, View};
 use nextnumber_core::{permalink, Action, Config, HashJob, NodeId, RequestId, Scenario, Simulation, Tick, Timeline};
+use std::any::Any;
 use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::rc::Rc;
 
@@ -262,6 +263,10 @@ pub struct Shared {
     pub generation: Cell<u64>,
     /// The history hash being computed for the moment shown, a piece each frame.
     pub hash_job: RefCell<Option<HashJob>>,
+    /// Runs the page let go of (a run a new one replaced, a cursor a jump replaced), freed
+    /// one a frame by a frame that does nothing else (`free_retired`): freeing a busy run
+    /// took 60–115 ms in Chromium, too much to add to the frame that jumps or resets.
+    retired: RefCell<Vec<Box<dyn Any>>>,
 }
 
 /// The run: its timeline, whose current simulation every component draws.
@@ -355,7 +360,8 @@ fn fresh(config: Config, seed: u64) -> Result<Simulation, String> {
 }
 
 fn start(settings: &Settings) -> Result<Timeline, String> {
-    let t = Timeline::with_limits(fresh(settings.config(), settings.seed)?, PAGE_LIMITS)?;
+    let mut t = Timeline::with_limits(fresh(settings.config(), settings.seed)?, PAGE_LIMITS)?;
+    t.defer_frees();
     crate::panic::note_run(&settings.config(), settings.seed);
     Ok(t)
 }
@@ -364,7 +370,8 @@ fn start(settings: &Settings) -> Result<Timeline, String> {
 fn open(scenario: &Scenario, at: Option<u64>) -> Result<(Timeline, Settings, u64), String> {
     let settings = Settings::of(&scenario.config, scenario.seed.unwrap_or(Settings::default().seed));
     let sim = fresh(scenario.config.clone(), settings.seed)?;
-    let t = Timeline::scripted(sim, scenario, PAGE_LIMITS)?;
+    let mut t = Timeline::scripted(sim, scenario, PAGE_LIMITS)?;
+    t.defer_frees();
     crate::panic::note_run(&scenario.config, settings.seed);
     let to = at.unwrap_or(t.end().0);
     Ok((t, settings, to))
@@ -380,6 +387,7 @@ impl Model {
             marked: Cell::new(None),
             generation: Cell::new(0),
             hash_job: RefCell::new(None),
+            retired: RefCell::default(),
         };
         let mut m = Model {
             shared: SimHandle(Rc::new(shared)),
@@ -432,7 +440,8 @@ impl Model {
     /// Replaces the run with `timeline`; `push` starts a new entry in the browser's history.
     fn replace_run(&mut self, timeline: Timeline, settings: Settings, push: bool) {
         self.scenario = timeline.name().map(Rc::from);
-        *self.shared.0.sim.timeline_mut() = timeline;
+        let old = std::mem::replace(&mut *self.shared.0.sim.timeline_mut(), timeline);
+        self.shared.0.retired.borrow_mut().push(Box::new(old));
         self.shared.0.clock.set(Clock::default());
         self.settings = Rc::new(settings);
         self.selection = Selection::None;
@@ -541,17 +550,17 @@ impl Model {
     /// could hold seconds of work in a busy run). Returns whether it fell behind.
     fn advance(&self, until: u64) -> bool {
         let mut sim = self.shared.0.sim.timeline_mut();
-        let events = |sim: &Timeline| sim.sim().stats().events;
-        let frame = Meter::start(events(&sim));
+        let done = |sim: &Timeline| work(&sim.sim().stats());
+        let frame = Meter::start(done(&sim));
         let mut slice = 1;
         while sim.now().0 < until {
-            let one = Meter::start(events(&sim));
+            let one = Meter::start(done(&sim));
             let next = (sim.now().0 + slice).min(until);
             sim.run_until(Tick(next));
-            if frame.frame_spent(events(&sim)) {
+            if frame.frame_spent(done(&sim)) {
                 return sim.now().0 < until;
             }
-            if one.cheap(events(&sim)) {
+            if one.cheap(done(&sim)) {
                 slice *= 2;
             }
         }
@@ -572,6 +581,18 @@ impl Model {
         self.catch_up = (timeline.now().0 < t).then_some(t);
     }
 
+    /// Frees one run the page let go of, if there is one, and says whether it did: that
+    /// frame does nothing else, so the cost of freeing never adds to a frame's simulation.
+    fn free_retired(&self) -> bool {
+        let shared = &self.shared.0;
+        let mut retired = shared.retired.borrow_mut();
+        let replaced = shared.sim.timeline_mut().take_retired();
+        retired.extend(replaced.into_iter().map(|sim| Box::new(sim) as Box<dyn Any>));
+        let Some(run) = retired.pop() else { return false };
+        drop(run);
+        true
+    }
+
     /// Counts `real_ms` towards the next redraw of the panels; true when one is due.
     fn due_refresh(&self, real_ms: u64) -> bool {
         let shared = &self.shared.0;
@@ -590,6 +611,7 @@ impl Model {
     pub fn update(self: Rc<Self>, msg: Msg) -> Rc<Self> {
         let mut m = (*self).clone();
         let check = match msg {
+            Msg::Frame { .. } if m.free_retired() => return self,
             Msg::Frame { real_ms } if m.catch_up.is_some() => {
                 let target = m.catch_up.unwrap_or_default();
                 if !m.advance(target) {
