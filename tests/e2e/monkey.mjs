@@ -20,6 +20,7 @@
 //   MONKEY_VERBOSE=1 …                                 print every gesture as it happens
 //   MONKEY_TRACE=trace.json …                          a Chromium trace of the gestures (with a
 //                                                      CPU profile), to name a long task's work
+//                                                      (scripts/profile-page.mjs reads it)
 //
 // The seed fixes every choice the monkey makes, and the page runs on its manual clock
 // (`?clock=manual`, crates/web/src/clock.rs): simulated time moves only when the monkey
