@@ -45,10 +45,13 @@ thread_local! {
 /// Whether the page runs on the manual clock (read from the address once).
 pub fn manual() -> bool {
     MANUAL.with(|m| {
-        *m.get().get_or_insert_with(|| {
-            let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-            search.trim_start_matches('?').split('&').any(|p| p == "clock=manual")
-        })
+        if let Some(known) = m.get() {
+            return known;
+        }
+        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let manual = search.trim_start_matches('?').split('&').any(|p| p == "clock=manual");
+        m.set(Some(manual));
+        manual
     })
 }
 

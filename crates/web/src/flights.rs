@@ -177,9 +177,13 @@ impl Layer {
     }
 }
 
-/// The user asked for reduced motion: messages are drawn still (see `message_at`).
+/// The user asked for reduced motion: messages are drawn still (see `message_at`). One
+/// query list is kept and read: it follows a change of the preference, and every timer and
+/// frame asks, where making a new one each time was measurable in the page's profile.
 pub fn reduced_motion() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
-        .is_some_and(|m| m.matches())
+    thread_local! {
+        static QUERY: Option<web_sys::MediaQueryList> = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten());
+    }
+    QUERY.with(|q| q.as_ref().is_some_and(|m| m.matches()))
 }

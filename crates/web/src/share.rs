@@ -231,12 +231,14 @@ pub fn share(props: &Props) -> Html {
             (Err(_), _) => String::new(),
         }
     };
+    // The text is made when a button is pressed, not at every redraw: a long run's link is
+    // long, and the panel is redrawn several times a second while the run plays.
     let on_copy = |what: Copied| {
-        let (send, text) = (send.clone(), text_of.clone()(what));
+        let (send, text_of) = (send.clone(), text_of.clone());
         Callback::from(move |_: MouseEvent| {
             let send = send.clone();
             copy(
-                text.clone(),
+                text_of(what),
                 Callback::from(move |ok| {
                     send.emit(Msg::Copied(what, ok));
                     if !ok {
