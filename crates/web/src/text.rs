@@ -5,6 +5,7 @@ use nextnumber_core::config::{LatencyPreset, ALL_PRESETS};
 use nextnumber_core::customer::Outcome;
 use nextnumber_core::replica::Role;
 use nextnumber_core::view::{BranchView, Progress, QuorumView, RequestView, Tally};
+use nextnumber_core::RequestId;
 
 /// The essay's word for a role.
 pub fn role_name(b: &BranchView) -> &'static str {
@@ -145,4 +146,18 @@ pub fn state_text(r: &RequestView) -> String {
         _ => String::new(),
     };
     format!("{state}{tries}{took}")
+}
+
+/// The most waiting customers the inspector names; the rest are counted.
+const WAITING_NAMED: usize = 12;
+
+/// "c1-4, c2-1, … and 5300 more": a Main Office behind slow links can hold thousands of
+/// waiting customers, and one paragraph naming them all cost Chromium a long layout at each
+/// redraw.
+pub fn waiting_text(waiting: &[RequestId]) -> String {
+    let named: Vec<String> = waiting.iter().take(WAITING_NAMED).map(|r| r.to_string()).collect();
+    match waiting.len().checked_sub(WAITING_NAMED).filter(|&more| more > 0) {
+        Some(more) => format!("{} and {more} more", named.join(", ")),
+        None => named.join(", "),
+    }
 }

@@ -327,3 +327,14 @@ async fn forgotten_requests_are_said_at_the_desk() {
     assert!(!desk.contains("history is full"), "{desk}");
     assert!(desk.contains("360000 requests so far") && desk.contains("the first 339968 are no longer kept"), "{desk}");
 }
+
+#[wasm_bindgen_test]
+fn the_inspector_names_a_dozen_waiting_customers_and_counts_the_rest() {
+    use nextnumber_web::text::waiting_text;
+    let ids = |n: u32| (1..=n).map(|s| RequestId { client: ClientId(1), seq: s }).collect::<Vec<_>>();
+    assert_eq!(waiting_text(&ids(2)), "c1-1, c1-2");
+    let twelve = waiting_text(&ids(12));
+    assert!(twelve.ends_with("c1-12") && !twelve.contains("more"), "{twelve}");
+    let many = waiting_text(&ids(5000));
+    assert!(many.starts_with("c1-1, c1-2,") && many.ends_with("c1-12 and 4988 more"), "{many}");
+}

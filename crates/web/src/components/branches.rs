@@ -6,6 +6,7 @@
 
 use super::{branch_status, fmt_ms, role_name};
 use crate::state::{Implicated, Msg, Selection, Snap, Snapshot, DETAIL_ROWS};
+use crate::text::waiting_text;
 use nextnumber_core::msg::EntryKind;
 use nextnumber_core::replica::Role;
 use nextnumber_core::view::{BranchDetail, BranchView};
@@ -79,7 +80,7 @@ fn detail(props: &DetailProps) -> Html {
     let id = b.id;
     let opt = |o: Option<NodeId>| o.map_or("nobody".to_string(), |x| x.to_string());
     let act = |a: Action| props.send.reform(move |_: MouseEvent| Msg::Act(a.clone()));
-    let waiting: Vec<String> = d.waiting.iter().map(|r| r.to_string()).collect();
+    let waiting = waiting_text(&d.waiting);
     html! {
         <div class="detail" role="region" aria-label={format!("Branch {id} in detail")}>
             <div class="row">
@@ -103,9 +104,9 @@ fn detail(props: &DetailProps) -> Html {
                     "{}, commit index {}, applied {}, believes the Main Office is {}, last heard from a Main Office at {}",
                     role_name(b), b.commit.0, d.applied, opt(b.leader), fmt_ms(d.last_leader_contact)
                 ) }</dd>
-                if !waiting.is_empty() {
+                if !d.waiting.is_empty() {
                     <dt>{ "Customers waiting for a quorum" }</dt>
-                    <dd>{ waiting.join(", ") }</dd>
+                    <dd>{ waiting }</dd>
                 }
             </dl>
             if !d.peers.is_empty() {
