@@ -24,9 +24,19 @@ pub struct Outcome {
     pub summary: String,
     pub bounds: String,
     pub ms: u64,
-    /// The broken invariant's code and title (none for a branch's own invariant), and each
-    /// step of the shortest counterexample in words.
-    pub violation: Option<(Option<String>, Vec<String>)>,
+    pub violation: Option<Found>,
+}
+
+/// The shortest counterexample found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    /// The broken invariant's code and title (none for a branch's own invariant).
+    pub named: Option<String>,
+    /// Each step in words.
+    pub steps: Vec<String>,
+    /// The link that replays it (the run up to the moment, then the steps), or why it
+    /// cannot be played on the run.
+    pub link: Result<String, String>,
 }
 
 /// A check under way: its worker and the handlers that must live as long as it does.
@@ -108,7 +118,8 @@ fn outcome(r: &JsValue, ms: u64) -> Outcome {
     let violation = (!v.is_null() && !v.is_undefined()).then(|| {
         let named = get(&v, "code").as_string().map(|code| format!("{code} ({})", text(&v, "title")));
         let steps = Array::from(&get(&v, "steps")).iter().filter_map(|s| s.as_string()).collect();
-        (named, steps)
+        let link = get(&v, "link").as_string().ok_or_else(|| text(&v, "unplayable"));
+        Found { named, steps, link }
     });
     Outcome { verdict: text(r, "verdict"), summary: text(r, "summary"), bounds: text(r, "bounds"), ms, violation }
 }
