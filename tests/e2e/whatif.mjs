@@ -113,6 +113,18 @@ try {
     assert.ok(page.url().endsWith(href), "the address holds the counterexample");
     if (process.env.SCREENSHOT) await player(page).screenshot({ path: process.env.SCREENSHOT });
 
+    // A broken run can be shrunk, off the main thread: the smallest run that still breaks I4.
+    const shrink = page.getByRole("region", { name: "Shrink this failure" });
+    await shrink.getByRole("button", { name: "Shrink" }).click();
+    const shrunk = await until(async () => {
+      const t = await shrink.locator(".verdict").allTextContents();
+      return t.length ? t.join(" ") : null;
+    }, "the shrink's result", 60_000);
+    assert.match(shrunk, /^\d+ actions instead of 3, still breaking I4/, shrunk);
+    assert.match(await shrink.locator("pre").textContent(), /^nextnumber\/1\n/);
+    const small = await shrink.locator("a.shrunk-link").getAttribute("href");
+    assert.equal(cliRun(`http://x/${small}`).status, 1, "the smallest run still fails in the CLI");
+
     // Back takes the last step back: the map as it was after the first, nothing broken.
     await player(page).getByRole("button", { name: "Back" }).click();
     await until(async () => (await said(page)).startsWith("Step 1 of 2"), "back at step 1");

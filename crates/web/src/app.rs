@@ -13,6 +13,7 @@ use crate::components::{
     network::Network,
     registers::Registers,
     replay::ReplayPanel,
+    shrink::ShrinkPanel,
     timeline::TimeTravel,
     whatif::WhatIf,
     Part,
@@ -239,6 +240,9 @@ fn panels(model: &Model, send: &Callback<Msg>, checker: bool) -> Html {
         <>
             <Desk view={view.clone()} implicated={model.implicated.clone()} retry={model.retry} send={send.clone()} />
             if checker { <Checker report={model.report.clone()} /> }
+            if model.report.broken() > 0 {
+                <ShrinkPanel link={model.run_link.clone()} now={view.now} send={send.clone()} />
+            }
             <WhatIf link={model.run_link.clone()} now={view.now} send={send.clone()} />
             <Share address={model.address.clone()} hash={model.hash.clone()} now={view.now} copied={model.copied}
                 send={send.clone()} />

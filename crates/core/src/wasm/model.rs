@@ -7,7 +7,7 @@
 //! console.log(check.result().summary);
 //! ```
 
-use super::convert::{js_error, to_ts};
+use super::convert::{js_error, to_js, to_ts};
 use super::install_panic_hook;
 use crate::counterexample;
 use crate::model::{Bounds, Progress, Report, Search, ALL_SOMETIMES};
@@ -242,4 +242,51 @@ fn result(r: &Report, done: bool) -> ModelResult {
         reached: ALL_SOMETIMES.iter().map(|s| Reached { words: s.words(), depth: r.reached(*s) }).collect(),
         violation,
     }
+}
+
+/// What `shrinkRun` returns: the smallest run found that still breaks the same invariants.
+#[derive(Serialize, tsify::Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ShrinkResult {
+    /// Its text (format nextnumber/1) and its link (the part after `#`).
+    scenario: String,
+    link: String,
+    /// The codes of the invariants it breaks, as the original did.
+    goal: Vec<&'static str>,
+    actions_before: usize,
+    actions: usize,
+    runs: usize,
+    /// The run budget ran out: smaller may exist.
+    exhausted: bool,
+}
+
+/// `shrinkRun(run, tick, onRun)`: the run (a link or a scenario's text) up to `tick`, shrunk
+/// (the core's `shrink`: fewer actions, branches, settings, a shorter run) while it still
+/// breaks the same invariants. `onRun(runs, actions)` is called after each run tried, with
+/// the actions of the smallest failing run so far. It runs to the end in one call (up to
+/// a few thousand runs): call it in a worker, which `terminate()` cancels.
+#[wasm_bindgen(js_name = shrinkRun, unchecked_return_type = "ShrinkResult")]
+pub fn shrink_run(
+    run: &str,
+    tick: u64,
+    #[wasm_bindgen(unchecked_param_type = "(runs: number, actions: number) => void")] on_run: &js_sys::Function,
+) -> Result<JsValue, JsError> {
+    install_panic_hook();
+    let scenario = read_run(run).map_err(js_error)?;
+    let upto = counterexample::run_at(&scenario, crate::ids::Tick(tick)).map_err(js_error)?.scenario();
+    let report = |p: crate::shrink::Progress| {
+        let _ = on_run.call2(&JsValue::NULL, &JsValue::from(p.runs as u32), &JsValue::from(p.actions as u32));
+    };
+    let shrunk = crate::shrink::shrink(&upto, 1, None, report).map_err(js_error)?;
+    let link = crate::permalink::encode(&shrunk.scenario).map_err(|e| js_error(e.to_string()))?;
+    let result = ShrinkResult {
+        scenario: shrunk.scenario.to_text(),
+        link,
+        goal: shrunk.goal.iter().map(|i| i.code()).collect(),
+        actions_before: shrunk.actions_before,
+        actions: shrunk.scenario.actions.len(),
+        runs: shrunk.runs,
+        exhausted: shrunk.exhausted,
+    };
+    to_js(&result)
 }

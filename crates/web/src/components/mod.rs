@@ -12,6 +12,7 @@ pub mod messages;
 pub mod network;
 pub mod registers;
 pub mod replay;
+pub mod shrink;
 pub mod timeline;
 pub mod timer;
 pub mod whatif;

@@ -105,6 +105,7 @@ fn status_of(from: u64, u: Update) -> Status {
         Update::Progress { depth, states, per_second } => Status::Running { from, depth, states, per_second },
         Update::Done(outcome) => Status::Done { from, outcome },
         Update::Failed(e) => Status::Failed(e),
+        Update::ShrinkProgress { .. } | Update::Shrunk(_) => Status::Failed("the worker answered a shrink".into()),
     }
 }
 
