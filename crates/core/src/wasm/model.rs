@@ -268,12 +268,16 @@ pub struct ShrinkResult {
 #[wasm_bindgen(js_name = shrinkRun, unchecked_return_type = "ShrinkResult")]
 pub fn shrink_run(
     run: &str,
-    tick: u64,
+    tick: f64,
     #[wasm_bindgen(unchecked_param_type = "(runs: number, actions: number) => void")] on_run: &js_sys::Function,
 ) -> Result<JsValue, JsError> {
     install_panic_hook();
     let scenario = read_run(run).map_err(js_error)?;
-    let upto = counterexample::run_at(&scenario, crate::ids::Tick(tick)).map_err(js_error)?.scenario();
+    // A number, not a BigInt: what a page has at hand.
+    if !(tick >= 0.0 && tick.fract() == 0.0 && tick <= crate::config::limits::MAX_TICK as f64) {
+        return Err(js_error(format!("the tick is a whole number of ms from 0 to the end of time, not {tick}")));
+    }
+    let upto = counterexample::run_at(&scenario, crate::ids::Tick(tick as u64)).map_err(js_error)?.scenario();
     let report = |p: crate::shrink::Progress| {
         let _ = on_run.call2(&JsValue::NULL, &JsValue::from(p.runs as u32), &JsValue::from(p.actions as u32));
     };

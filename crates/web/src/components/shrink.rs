@@ -100,11 +100,21 @@ fn done(s: &Shrunk, send: &Callback<Msg>) -> Html {
         })
     };
     let smaller = if s.exhausted { " (the budget of runs ran out: a smaller one may exist)" } else { "" };
+    let (goal, runs, ms) = (s.goal.join(" "), thousands(s.runs as usize), thousands(s.ms as usize));
+    let said = if s.actions < s.actions_before {
+        format!(
+            "{} actions instead of {}, still breaking {goal}, found in {runs} runs ({ms} ms){smaller}.",
+            s.actions, s.actions_before
+        )
+    } else {
+        format!(
+            "No smaller run found that still breaks {goal}: its {} actions stay ({runs} runs tried, {ms} ms){smaller}.",
+            s.actions
+        )
+    };
     html! {
         <div class="outcome">
-            <p class="verdict broken" role="status">
-                { format!("{} actions instead of {}, still breaking {}, found in {} runs ({} ms){smaller}.", s.actions, s.actions_before, s.goal.join(" "), thousands(s.runs as usize), thousands(s.ms as usize)) }
-            </p>
+            <p class="verdict broken" role="status">{ said }</p>
             <p class="hint">{ "The smallest failing run found, in the scenario format:" }</p>
             <pre class="shrunk">{ s.scenario.clone() }</pre>
             <p>
