@@ -63,8 +63,9 @@
 //! ## A counterexample played on the simulator (decided 2026-12-08)
 //! It is not a timed run: new seeded time could order the events differently. Each step
 //! becomes a scripted action of the simulator, applied at the moment's tick with no event
-//! between them (`Scenario::replay` and the timeline both apply one tick's actions back to
-//! back), so the run stands still while the steps happen, as the search's time does:
+//! between or after them (the timeline applies any tick's actions back to back, and
+//! `Scenario::replay` a counterexample's steps, marked `counterexample N`), so the run stands
+//! still while the steps happen, as the search's time does:
 //! `Deliver` is `deliver N` (message N arrives now, whenever it was due), `Drop` is
 //! `drop N`, the timers are `timeout X` and `heartbeat X`, `Crash`/`Restart` are
 //! `kill X`/`restart X`, `Isolate`/`Heal` are `isolate X`/`heal`, `Decree` is `decree X`,

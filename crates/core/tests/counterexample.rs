@@ -159,3 +159,17 @@ fn counterexamples_from_many_moments_play_or_say_why_not() {
     println!("{played} played, {} refused:\n{}", refused.len(), refused.join("\n"));
     assert!(played >= 2 * refused.len(), "{played} played, {} refused", refused.len());
 }
+
+/// The page's Back through the steps: the timeline takes its last action back to the very
+/// moment before it, and takes back nothing from an earlier tick.
+#[test]
+fn the_timeline_takes_a_step_back_to_the_very_moment_before_it() {
+    let mut t = counterexample::run_at(&Scenario::parse(TWO_ASKS).unwrap(), Tick(1_505)).unwrap();
+    let before = format!("{:?}", t.sim().moment());
+    t.act(Action::parse("timeout A", 3).unwrap()).unwrap();
+    assert!(breaks(t.sim(), Invariant::I4Durable));
+    assert_eq!(t.take_back(), Some(Action::Timeout(NodeId(0))));
+    assert_eq!(format!("{:?}", t.sim().moment()), before);
+    assert!(t.sim().report().ok() && t.log().len() == 2 && t.applied() == 2);
+    assert_eq!(t.take_back(), None, "the asks were at 1500, before the moment shown");
+}
