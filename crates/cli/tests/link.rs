@@ -51,6 +51,11 @@ fn broken_links_are_bad_input_with_a_message() {
         ("hello", "not a valid nextnumber link"),
         ("nextnumber/1;seed_%Z1;end", "not a %XX escape"),
         ("nextnumber/1;@0_kill_Q;end", "cannot run"),
+        ("nextnumber/1;counterexample_2;@5_ask_A;run_5;end", "only 1 actions"),
+        ("nextnumber/1;counterexample_1;@4_ask_A;run_5;end", "all at the run's end"),
+        ("nextnumber/1;counterexample_many;end", "number of steps"),
+        ("nextnumber/1;@5_deliver_x;end", "not a valid message id"),
+        ("nextnumber/1;@5_ask_A_B;end", "not a customer"),
     ] {
         for args in [vec!["run", "--link", link], vec!["link", "--decode", link]] {
             let o = nextnumber(&args);
@@ -63,4 +68,23 @@ fn broken_links_are_bad_input_with_a_message() {
     let o = nextnumber(&["run", "--link", &long]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("too long"), "{}", text(&o));
+}
+
+/// A model check's counterexample as the page copies it (crates/core/tests/counterexample.rs
+/// and tests/e2e/whatif.mjs find it): the run up to its moment, its two steps at that tick.
+#[test]
+fn a_counterexample_link_reproduces_its_violation() {
+    let url = "http://127.0.0.1:8080/#nextnumber/1;seed_7;branches_3;variant_no-quorum;counterexample_2;\
+               @1500_ask_B;@1503_deliver_108;@1503_timeout_A;run_1503;end";
+    let o = nextnumber(&["run", "--link", url]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(stdout(&o).contains("I4 violated at t=1503: A leads term 2 without committed entry 2"), "{}", text(&o));
+    // Without its last step, nothing is broken.
+    let shorter = url.replace("counterexample_2", "counterexample_1").replace(";@1503_timeout_A", "");
+    let o = nextnumber(&["run", "--link", &shorter]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // A step that cannot happen there is refused with a message, never a panic.
+    let o = nextnumber(&["run", "--link", &url.replace("deliver_108", "deliver_9999")]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("no message #9999 is in flight"), "{}", text(&o));
 }

@@ -27,6 +27,10 @@ pub enum LoadTarget {
 pub enum Action {
     /// A new customer asks `branch` for the next Number.
     Ask(NodeId),
+    /// Customer `c` (idle, or a new one by that number) asks `branch` for the next Number
+    /// with a new request: `ask B c4`. A model check's counterexample names its customers,
+    /// and its messages carry their names, so playing it needs the very same customer.
+    AskAs(NodeId, ClientId),
     /// A new customer asks `branch` for the latest Number.
     Read(NodeId),
     /// The customer takes the same request ID to `branch`.
@@ -48,6 +52,14 @@ pub enum Action {
     Dup(Links, u8),
     /// Drop one message in flight, by its id.
     Drop(u64),
+    /// Deliver one message in flight now, by its id, whenever it was due: a step of a model
+    /// check's counterexample, whose time is abstract (model.rs).
+    Deliver(u64),
+    /// Fire the branch's heartbeat timer now (a Main Office resends its register).
+    Heartbeat(NodeId),
+    /// The paperwork of the customer stamped at the branch's door with this request is done
+    /// now (`number-at-the-door`): the branch files it.
+    File(NodeId, RequestId),
     /// Customers per simulated second (0 stops the load).
     Load(u32, LoadTarget),
     Mode(ClientMode),
@@ -72,6 +84,7 @@ impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Action::Ask(b) => write!(f, "ask {b}"),
+            Action::AskAs(b, c) => write!(f, "ask {b} {c}"),
             Action::Read(b) => write!(f, "read {b}"),
             Action::Retry(r, b) => write!(f, "retry {r} {b}"),
             Action::Kill(b) => write!(f, "kill {b}"),
@@ -96,6 +109,9 @@ impl fmt::Display for Action {
             Action::Loss(l, p) => write!(f, "loss {l} {p}"),
             Action::Dup(l, p) => write!(f, "dup {l} {p}"),
             Action::Drop(id) => write!(f, "drop {id}"),
+            Action::Deliver(id) => write!(f, "deliver {id}"),
+            Action::Heartbeat(b) => write!(f, "heartbeat {b}"),
+            Action::File(b, r) => write!(f, "file {b} {r}"),
             Action::Load(rate, LoadTarget::Leader) => write!(f, "load {rate} leader"),
             Action::Load(rate, LoadTarget::Random) => write!(f, "load {rate} random"),
             Action::Mode(m) => write!(f, "mode {m}"),
@@ -142,7 +158,8 @@ impl Action {
         let node = |i: usize| NodeId::parse(words[i], n);
         let Some(&verb) = words.first() else { return Err("empty action".into()) };
         Ok(match verb {
-            "ask" | "read" | "kill" | "restart" | "timeout" | "isolate" | "decree" => {
+            "ask" if words.len() == 3 => Action::AskAs(node(1)?, ClientId::parse(words[2])?),
+            "ask" | "read" | "kill" | "restart" | "timeout" | "isolate" | "decree" | "heartbeat" => {
                 arity(1)?;
                 let b = node(1)?;
                 match verb {
@@ -152,6 +169,7 @@ impl Action {
                     "restart" => Action::Restart(b),
                     "timeout" => Action::Timeout(b),
                     "decree" => Action::Decree(b),
+                    "heartbeat" => Action::Heartbeat(b),
                     _ => Action::Isolate(b),
                 }
             }
@@ -199,9 +217,18 @@ impl Action {
                     Action::Dup(l, pct)
                 }
             }
-            "drop" => {
+            "drop" | "deliver" => {
                 arity(1)?;
-                Action::Drop(parse_num(words[1], "message id")?)
+                let id = parse_num(words[1], "message id")?;
+                if verb == "drop" {
+                    Action::Drop(id)
+                } else {
+                    Action::Deliver(id)
+                }
+            }
+            "file" => {
+                arity(2)?;
+                Action::File(node(1)?, RequestId::parse(words[2])?)
             }
             "load" => parse_load(&words)?,
             "mode" => {
@@ -282,6 +309,10 @@ mod tests {
             "abandon c4-1",
             "walk-away 10",
             "decree C",
+            "ask B c4",
+            "deliver 42",
+            "heartbeat A",
+            "file C c2-1",
         ] {
             let a = Action::parse(s, 5).unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(a.to_string(), s);
@@ -310,6 +341,13 @@ mod tests {
             ("decree Q", "does not exist"),
             ("decree A B", "takes 1"),
             ("walk-away lots", "not a valid percentage"),
+            ("ask B 4", "not a customer"),
+            ("ask B c1 C", "takes 1"),
+            ("deliver", "takes 1"),
+            ("deliver x", "not a valid message id"),
+            ("heartbeat Q", "does not exist"),
+            ("file A", "takes 2"),
+            ("file A B", "request ID"),
         ] {
             let e = Action::parse(s, 5).expect_err(s);
             assert!(e.contains(needle), "{s:?} gave {e:?}");

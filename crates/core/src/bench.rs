@@ -31,6 +31,7 @@ pub fn raftscope_workload() -> (Config, Scenario) {
         seed: Some(RAFTSCOPE_SEED),
         actions: vec![(Tick(0), Action::Load(10, LoadTarget::Leader))],
         run_until: Some(RAFTSCOPE_SIM_MS),
+        counterexample: None,
     };
     (config, scenario)
 }

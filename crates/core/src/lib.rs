@@ -14,7 +14,8 @@
 //!    the history checker, each in its file), L1 judged live, and the one report;
 //! 6. [`sim`]: the discrete-event simulator (queue, network, timers, customers, the view),
 //!    which feeds the checkers and writes the history;
-//! 7. [`charts`], [`timeline`], [`swarm`], [`shrink`], [`model`], [`determinism`], [`bench`], [`fuzzing`];
+//! 7. [`charts`], [`timeline`], [`swarm`], [`shrink`], [`model`], [`counterexample`] (a model check's
+//!    counterexample played on the simulator), [`determinism`], [`bench`], [`fuzzing`];
 //! 8. [`wasm`]: the JS API; then the CLI and the page, outside this crate.
 
 // 1. The vocabulary.
@@ -50,6 +51,7 @@ pub mod sim;
 // 7. What runs simulations.
 pub mod bench;
 pub mod charts;
+pub mod counterexample;
 pub mod determinism;
 pub mod fuzzing;
 pub mod model;

@@ -58,9 +58,29 @@
 //! latencies and timers; futures with more events than `max_depth` are not covered. A
 //! counterexample is a list of [`Step`]s (deliver this message, lose that one, A's timer
 //! fires, the fire at C, a customer asks), each narrated in words generated from the step
-//! in the state it is taken in, replayable from the same moment by [`Search::replay`]. It
-//! is not a timed run of the simulator: the page plays it as a trace of steps from the
-//! moment, never as new seeded time (which could order the events differently).
+//! in the state it is taken in, replayable from the same moment by [`Search::replay`].
+//!
+//! ## A counterexample played on the simulator (decided 2026-12-08)
+//! It is not a timed run: new seeded time could order the events differently. Each step
+//! becomes a scripted action of the simulator, applied at the moment's tick with no event
+//! between or after them (the timeline applies any tick's actions back to back, and
+//! `Scenario::replay` a counterexample's steps, marked `counterexample N`), so the run stands
+//! still while the steps happen, as the search's time does:
+//! `Deliver` is `deliver N` (message N arrives now, whenever it was due), `Drop` is
+//! `drop N`, the timers are `timeout X` and `heartbeat X`, `Crash`/`Restart` are
+//! `kill X`/`restart X`, `Isolate`/`Heal` are `isolate X`/`heal`, `Decree` is `decree X`,
+//! `File` is `file X cK-S`, and a customer's ask is `ask X cK` for a new customer's first
+//! ask (the customer the search named, so the messages carry the same names) and
+//! `retry cK-S X` for any later one. A message is named by its id in the run: the one in
+//! flight on the same road with the same content ([`Search::moves`] gives each step's
+//! message; `crate::counterexample` finds the ids by playing the steps on a copy of the run,
+//! and checks that the run's checkers then report the same invariant). The steps are
+//! recorded actions like any other, so the run's link with them (and `counterexample N`,
+//! which marks the last N actions as the steps) replays the counterexample: on the page,
+//! step by step on the same map, and in `nextnumber run --link`. What the simulator adds
+//! of its own between two steps can part the two ways (a customer told "not the Main
+//! Office, try B" walks to B at once; a message lost to the run's random loss): then the
+//! counterexample says it cannot be played rather than play something else.
 //! Sometimes-properties count from the moment: one is reached when the search adds to the
 //! moment's count (a Number issued, a leader taking office, a retry answered).
 
@@ -372,6 +392,27 @@ pub enum Step {
     Restart(NodeId),
     Isolate(NodeId),
     Heal,
+}
+
+/// A step in the simulator's terms ([`Search::moves`]): the message it moves, or the
+/// customer who asks and whether it is their first ask.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Move {
+    /// Deliver (or, if not `deliver`, lose) the message in flight from `from` to `to`.
+    Message {
+        deliver: bool,
+        from: NodeId,
+        to: NodeId,
+        msg: Message,
+    },
+    Ask {
+        client: ClientId,
+        request: RequestId,
+        branch: NodeId,
+        first: bool,
+    },
+    /// Timers, fires, floods, decrees and filings: the same in both.
+    Other(Step),
 }
 
 struct Envelope {
@@ -777,6 +818,25 @@ impl Model {
         }
     }
 
+    /// What `step` does in `s`, in the simulator's terms.
+    fn move_of(&self, s: &State, step: Step) -> Move {
+        match step {
+            Step::Deliver(i) | Step::Drop(i) => {
+                let e = &s.in_flight[i as usize];
+                let (from, to, msg) = (e.from, e.to, e.msg.clone());
+                let deliver = matches!(step, Step::Deliver(_));
+                Move::Message { deliver, from, to, msg }
+            }
+            Step::Ask(client, branch) => {
+                let k = self.need(client);
+                let need = &self.needs[k];
+                let first = need.attempts_before + s.attempts[k] == 0;
+                Move::Ask { client, request: need.request, branch, first }
+            }
+            other => Move::Other(other),
+        }
+    }
+
     /// Replays a path from the start, describing each step.
     fn explain(&self, path: &[Step]) -> Vec<String> {
         let mut s = self.start.clone();
@@ -838,7 +898,7 @@ impl State {
 }
 
 /// What a message is, in the essay's words.
-fn message_words(msg: &Message) -> String {
+pub fn message_words(msg: &Message) -> String {
     match msg {
         Message::RequestVote { term, .. } => format!("a request for votes in term {}", term.0),
         Message::Vote { term, granted: true } => format!("a vote in term {}", term.0),
@@ -989,6 +1049,20 @@ impl Search {
 
     pub fn into_report(self) -> Report {
         self.report
+    }
+
+    /// Each step of `path` (from the search's start) in the simulator's terms, with its
+    /// narration (as in [`Counterexample::steps`]).
+    pub fn moves(&self, path: &[Step]) -> Vec<(Move, String)> {
+        let model = &self.model;
+        let mut s = model.start.clone();
+        path.iter()
+            .map(|&step| {
+                let said = (model.move_of(&s, step), model.describe(&s, step));
+                model.apply(&mut s, step);
+                said
+            })
+            .collect()
     }
 
     /// Plays `path` from the search's start, each step checked to be one the search could

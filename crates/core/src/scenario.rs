@@ -31,6 +31,10 @@ pub struct Scenario {
     pub actions: Vec<(Tick, Action)>,
     /// Run to this tick (default: one tick past the last action).
     pub run_until: Option<u64>,
+    /// `counterexample N`: the last N actions are the steps of a model check's
+    /// counterexample, all at the run's end tick (model.rs). They change nothing about the
+    /// run; the page opens before them and plays them one at a time.
+    pub counterexample: Option<usize>,
 }
 
 impl Scenario {
@@ -51,8 +55,14 @@ impl Scenario {
             }
             _ => return Err(format!("a scenario must start with the line {SCENARIO_HEADER:?}")),
         }
-        let mut s =
-            Scenario { name: None, config: Config::default(), seed: None, actions: Vec::new(), run_until: None };
+        let mut s = Scenario {
+            name: None,
+            config: Config::default(),
+            seed: None,
+            actions: Vec::new(),
+            run_until: None,
+            counterexample: None,
+        };
         let mut header_done = false;
         for (no, line) in lines {
             let at = |e: String| format!("line {no}: {e}");
@@ -69,7 +79,29 @@ impl Scenario {
             }
         }
         s.config.validate()?;
+        s.check_counterexample()?;
         Ok(s)
+    }
+
+    /// The counterexample's steps, if this run ends with one: its last actions.
+    pub fn counterexample_steps(&self) -> Option<&[(Tick, Action)]> {
+        let n = self.counterexample?;
+        self.actions.get(self.actions.len().checked_sub(n)?..)
+    }
+
+    /// A counterexample's steps are among the actions, all at the end of the run.
+    pub fn check_counterexample(&self) -> Result<(), String> {
+        let Some(n) = self.counterexample else { return Ok(()) };
+        let steps = self.counterexample_steps().ok_or_else(|| {
+            format!("counterexample {n}: the run has only {} actions to be its steps", self.actions.len())
+        })?;
+        let end = self.run_until.ok_or("a counterexample's run says where it ends: run TICK, its steps' tick")?;
+        if n == 0 || steps.iter().any(|(t, _)| t.0 != end) {
+            return Err(format!(
+                "counterexample {n}: its steps are the last {n} actions, all at the run's end (@{end})"
+            ));
+        }
+        Ok(())
     }
 
     fn push_action(&mut self, rest: &str) -> Result<(), String> {
@@ -131,6 +163,14 @@ impl Scenario {
                 };
                 c.tune_timeouts(max);
             }
+            "counterexample" => {
+                let n = words
+                    .get(1)
+                    .and_then(|w| w.parse::<usize>().ok())
+                    .filter(|n| (1..=limits::MAX_ACTIONS).contains(n));
+                let why = || format!("counterexample takes its number of steps, 1 to {}", limits::MAX_ACTIONS);
+                self.counterexample = Some(n.ok_or_else(why)?);
+            }
             "run" => {
                 let t = num(1)?;
                 if t > limits::MAX_TICK {
@@ -183,6 +223,9 @@ impl Scenario {
             ("client-timeout", c.client_timeout_ms, d.client_timeout_ms),
         ];
         out.extend(singles.iter().filter(|(_, v, dv)| v != dv).map(|(name, v, _)| format!("{name} {v}")));
+        if let Some(n) = self.counterexample {
+            out.push(format!("counterexample {n}"));
+        }
         out.extend(self.actions.iter().map(|(t, a)| format!("@{} {a}", t.0)));
         if let Some(t) = self.run_until {
             out.push(format!("run {t}"));
@@ -214,6 +257,9 @@ mod tests {
         let s = Scenario::parse(text).unwrap();
         assert_eq!(s.to_text(), text);
         assert_eq!(Scenario::parse(&text.replace('\n', ";")).unwrap(), s);
+        let steps = "nextnumber/1\nseed 7\nbranches 3\nvariant no-quorum\ncounterexample 2\n@1500 ask B\n@1505 timeout A\n@1505 deliver 12\nrun 1505\n";
+        let s = Scenario::parse(steps).unwrap();
+        assert_eq!((s.to_text().as_str(), s.counterexample_steps().map(<[_]>::len)), (steps, Some(2)));
         let commented = "nextnumber/1 # a header; with a comment\nseed 7 # and; more\n";
         assert_eq!(Scenario::parse(commented).unwrap().seed, Some(7));
     }
@@ -231,6 +277,11 @@ mod tests {
             ("nextnumber/1\nseed x\n", "not a number"),
             ("nextnumber/1\nname Fire!\n", "scenario name"),
             ("nextnumber/1\nname\n", "needs a value"),
+            ("nextnumber/1\ncounterexample 2\n@5 ask A\nrun 5\n", "only 1 actions"),
+            ("nextnumber/1\ncounterexample 2\n@4 ask A\n@5 ask A\nrun 5\n", "all at the run's end"),
+            ("nextnumber/1\ncounterexample 1\n@5 ask A\n", "run TICK"),
+            ("nextnumber/1\ncounterexample 0\n", "1 to"),
+            ("nextnumber/1\ncounterexample x\n", "number of steps"),
         ] {
             let e = Scenario::parse(text).expect_err(text);
             assert!(e.contains(needle), "{text:?} gave {e:?}");

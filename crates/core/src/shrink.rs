@@ -96,6 +96,7 @@ pub fn shrink(
         name: None,
         seed: Some(scenario.seed.unwrap_or(default_seed)),
         run_until: Some(scenario.end().0),
+        counterexample: None,
         ..scenario.clone()
     };
     let mut s = Shrinker { goal, tried: BTreeMap::new(), runs: 0, best: start.actions.len(), on_run };

@@ -96,6 +96,7 @@ pub fn draw_scenario(seed: u64, variant: Option<Variant>) -> (Scenario, usize) {
         seed: Some(seed),
         actions,
         run_until: Some(SAFETY_PHASE_MS + LIVENESS_BOUND_MS),
+        counterexample: None,
     };
     (scenario, fault_count)
 }

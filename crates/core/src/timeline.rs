@@ -247,6 +247,7 @@ impl Timeline {
             seed: Some(self.cursor.seed()),
             actions: self.log.clone(),
             run_until: Some(self.end.0),
+            counterexample: None,
         }
     }
 
@@ -303,6 +304,24 @@ impl Timeline {
         let dropped = self.cut_future(now, applied);
         self.log.push((now, action));
         Ok(dropped)
+    }
+
+    /// Takes back the last action of this branch when the cursor stands just after it, at
+    /// its tick: the cursor returns to that tick before it (a counterexample's steps, all at
+    /// one tick, played backwards). None, changing nothing, otherwise.
+    pub fn take_back(&mut self) -> Option<Action> {
+        let (now, applied) = (self.cursor.now(), self.applied());
+        if applied == 0 || applied != self.log.len() || self.log[applied - 1].0 != now {
+            return None;
+        }
+        let (_, action) = self.log.pop()?;
+        self.snapshots.retain(|s| s.at() <= (now, applied - 1));
+        let latest = self.snapshots.len() - 1;
+        self.cursor = self.snapshots[latest].sim.clone();
+        self.advance(now);
+        self.end_events = self.cursor.stats().events;
+        self.recost(self.snapshots.len() - 1);
+        Some(action)
     }
 
     /// Forks without acting: drops the actions after the cursor, and the snapshots of the

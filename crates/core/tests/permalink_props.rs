@@ -90,7 +90,7 @@ fn action(n: u8) -> BoxedStrategy<Action> {
         node.clone().prop_map(Action::Restart).boxed(),
         node.clone().prop_map(Action::Timeout).boxed(),
         node.clone().prop_map(Action::Decree).boxed(),
-        node.prop_map(Action::Isolate).boxed(),
+        node.clone().prop_map(Action::Isolate).boxed(),
         links(n).prop_map(Action::Cut).boxed(),
         links(n).prop_map(Action::Restore).boxed(),
         Just(Action::Heal).boxed(),
@@ -98,6 +98,12 @@ fn action(n: u8) -> BoxedStrategy<Action> {
         (links(n), 0u8..=100).prop_map(|(l, p)| Action::Loss(l, p)).boxed(),
         (links(n), 0u8..=100).prop_map(|(l, p)| Action::Dup(l, p)).boxed(),
         any::<u64>().prop_map(Action::Drop).boxed(),
+        any::<u64>().prop_map(Action::Deliver).boxed(),
+        node.clone().prop_map(Action::Heartbeat).boxed(),
+        (node.clone(), 1u32..100_000).prop_map(|(b, c)| Action::AskAs(b, ClientId(c))).boxed(),
+        (node.clone(), 1u32..100_000, 1u32..100_000)
+            .prop_map(|(b, c, s)| Action::File(b, RequestId { client: ClientId(c), seq: s }))
+            .boxed(),
         (0u32..=limits::MAX_LOAD_PER_SEC, prop_oneof![Just(LoadTarget::Leader), Just(LoadTarget::Random)])
             .prop_map(|(r, t)| Action::Load(r, t))
             .boxed(),
@@ -132,7 +138,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         (Tick(tick), a)
                     })
                     .collect();
-                Scenario { name, config, seed, actions, run_until }
+                Scenario { name, config, seed, actions, run_until, counterexample: None }
             })
     })
 }

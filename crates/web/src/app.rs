@@ -12,6 +12,8 @@ use crate::components::{
     messages::Messages,
     network::Network,
     registers::Registers,
+    replay::ReplayPanel,
+    shrink::ShrinkPanel,
     timeline::TimeTravel,
     whatif::WhatIf,
     Part,
@@ -66,6 +68,9 @@ pub fn app() -> Html {
             <main class="layout">
                 <section class="stage" aria-label="Cluster">
                     if on_stage { { page.narration(Part::Whole) } }
+                    if let Some(replay) = &model.replay {
+                        <ReplayPanel replay={replay.clone()} report={model.report.clone()} send={send.clone()} />
+                    }
                     { page.controls(Part::Whole) }
                     { said(&model) }
                     <p class="leader" aria-live="polite">{ leader_text(&model) }</p>
@@ -235,7 +240,10 @@ fn panels(model: &Model, send: &Callback<Msg>, checker: bool) -> Html {
         <>
             <Desk view={view.clone()} implicated={model.implicated.clone()} retry={model.retry} send={send.clone()} />
             if checker { <Checker report={model.report.clone()} /> }
-            <WhatIf link={model.address.link.clone()} now={view.now} />
+            if model.report.broken() > 0 {
+                <ShrinkPanel link={model.run_link.clone()} now={view.now} send={send.clone()} />
+            }
+            <WhatIf link={model.run_link.clone()} now={view.now} send={send.clone()} />
             <Share address={model.address.clone()} hash={model.hash.clone()} now={view.now} copied={model.copied}
                 send={send.clone()} />
             <Network view={view.clone()} link={model.link} send={send.clone()} />

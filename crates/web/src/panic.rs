@@ -45,6 +45,7 @@ pub fn note_run(config: &nextnumber_core::Config, seed: u64) {
         seed: Some(seed),
         actions: Vec::new(),
         run_until: None,
+        counterexample: None,
     };
     // Without the format's header line, so the seed comes first, as the panel shows it.
     let text = scenario.to_text();

@@ -28,7 +28,7 @@ pub fn embedded() -> bool {
 }
 
 /// The page's address without fragment and query.
-fn page_base() -> String {
+pub fn page_base() -> String {
     let Some(loc) = web_sys::window().map(|w| w.location()) else { return String::new() };
     format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
 }
@@ -184,7 +184,7 @@ fn watch_height() -> Option<Watching> {
 }
 
 /// Puts `text` on the clipboard; `done(true)` once it is there, `done(false)` if refused.
-fn copy(text: String, done: Callback<bool>) {
+pub fn copy(text: String, done: Callback<bool>) {
     let Some(w) = web_sys::window() else { return done.emit(false) };
     let promise = w.navigator().clipboard().write_text(&text);
     wasm_bindgen_futures::spawn_local(async move {

@@ -155,6 +155,64 @@ pub enum Msg {
     },
     /// The address held a link that cannot be opened: say why, and show a new default run.
     BadLink(String),
+    /// A counterexample being played: show it after this many of its steps (0: its moment).
+    ReplayTo(usize),
+}
+
+/// A model check's counterexample played on the map (`counterexample N` in its link): the
+/// run stands at the moment the check started from, and its steps, all at that tick, are
+/// applied and taken back one at a time (`Timeline::act`, `Timeline::take_back`), so every
+/// panel draws each step from the core's view as it draws any moment.
+#[derive(Clone, PartialEq)]
+pub struct Replay {
+    pub tick: u64,
+    /// The run's actions before the steps.
+    before: usize,
+    /// Each step and its words, made in the run it is played on (`counterexample::narrate`).
+    pub steps: Rc<[(Action, String)]>,
+    /// How many steps are applied.
+    pub shown: usize,
+    /// The link that replays it.
+    pub link: Rc<str>,
+}
+
+impl Replay {
+    /// The run `scenario`, whose last actions are a counterexample's steps, at its moment.
+    fn open(scenario: &Scenario) -> Result<(Timeline, Settings, Replay), String> {
+        let steps = scenario.counterexample_steps().unwrap_or_default();
+        let actions: Vec<Action> = steps.iter().map(|(_, a)| a.clone()).collect();
+        let base = Scenario {
+            actions: scenario.actions[..scenario.actions.len() - steps.len()].to_vec(),
+            counterexample: None,
+            ..scenario.clone()
+        };
+        let (mut t, settings, tick) = open(&base, None)?;
+        // At once, not over frames: the first step is played on this very moment.
+        t.seek(Tick(tick));
+        let words = nextnumber_core::counterexample::narrate_all(t.sim(), &actions);
+        let link = permalink::encode(scenario).map_err(|e| e.to_string())?;
+        let steps = actions.into_iter().zip(words).collect();
+        let replay = Replay { tick, before: t.log().len(), steps, shown: 0, link: Rc::from(link) };
+        Ok((t, settings, replay))
+    }
+
+    /// Whether the run still stands where this replay put it (any other gesture leaves it).
+    fn stands(&self, t: &Timeline) -> bool {
+        t.now().0 == self.tick && t.log().len() == self.before + self.shown && t.applied() == t.log().len()
+    }
+
+    /// Applies or takes back steps until `to` are applied; an error says which step failed.
+    fn go(&mut self, t: &mut Timeline, to: usize) -> Result<(), String> {
+        while self.shown < to.min(self.steps.len()) {
+            let (action, _) = &self.steps[self.shown];
+            t.act(action.clone()).map_err(|e| format!("Step {} cannot be played here: {e}", self.shown + 1))?;
+            self.shown += 1;
+        }
+        while self.shown > to && t.take_back().is_some() {
+            self.shown -= 1;
+        }
+        Ok(())
+    }
 }
 
 /// Which text the fallback field shows after the clipboard refused it.
@@ -333,6 +391,9 @@ pub struct Model {
     hash_of: Option<Moment>,
     /// What the address bar should hold.
     pub address: Address,
+    /// The run's own link as it stands (the address holds a counterexample's whole link
+    /// while one is played): what a check from here starts from.
+    pub run_link: Result<Rc<str>, Rc<str>>,
     /// Said once about the run: it was forked, or a link could not be opened.
     pub notice: Option<Rc<str>>,
     /// The scenario this run follows, if it was opened from one with a name.
@@ -343,6 +404,8 @@ pub struct Model {
     /// frames' budgets (clock.rs), so a jump that replays minutes of a busy run never holds
     /// the page; the time-travel panel says so meanwhile.
     pub catch_up: Option<u64>,
+    /// A counterexample being played, while the run stands where its steps put it.
+    pub replay: Option<Rc<Replay>>,
 }
 
 /// A fresh simulation with the page's recorders on (the event log, the space-time diagram).
@@ -412,10 +475,12 @@ impl Model {
             hash: HashShown::Computing,
             hash_of: None,
             address: Address { link: Err(Rc::from("")), serial: 0 },
+            run_link: Err(Rc::from("")),
             notice: None,
             scenario: None,
             stop_at: None,
             catch_up: None,
+            replay: None,
         };
         m.refresh(true);
         Ok(m)
@@ -450,6 +515,7 @@ impl Model {
         self.report = Rc::new(Report::default());
         self.stop_at = None;
         self.catch_up = None;
+        self.replay = None;
         if push {
             self.address.serial += 1;
         }
@@ -491,10 +557,18 @@ impl Model {
             _ => None,
         });
         self.hash_moment(&sim);
+        if self.replay.as_ref().is_some_and(|r| !r.stands(&shared.sim.timeline())) {
+            self.replay = None;
+        }
         if check {
             let meter = Meter::start(0);
             self.log = Rc::from(log_text(&sim, &self.log_filter));
-            self.address.link = self.link();
+            // While a counterexample is played, the address replays all of it.
+            self.run_link = self.link();
+            self.address.link = match &self.replay {
+                Some(r) => Ok(r.link.clone()),
+                None => self.run_link.clone(),
+            };
             let report = sim.report();
             if *self.report != report {
                 let (branches, requests) = report.implicated();
@@ -726,6 +800,25 @@ impl Model {
                 m.playing = false;
                 let back = previous_moment(&m.shared.0.sim.borrow());
                 m.jump(back);
+                true
+            }
+            Msg::Open { scenario, push, .. } if scenario.counterexample.is_some() => match Replay::open(&scenario) {
+                Ok((timeline, settings, replay)) => {
+                    m.replace_run(timeline, settings, push);
+                    (m.playing, m.replay) = (false, Some(Rc::new(replay)));
+                    true
+                }
+                Err(e) => {
+                    m.error = Some(format!("Cannot open that counterexample: {e}"));
+                    return Rc::new(m);
+                }
+            },
+            Msg::ReplayTo(to) => {
+                (m.playing, m.stop_at, m.catch_up) = (false, None, None);
+                if let Some(mut r) = m.replay.as_deref().cloned() {
+                    m.error = r.go(&mut m.shared.0.sim.timeline_mut(), to).err();
+                    m.replay = Some(Rc::new(r));
+                }
                 true
             }
             Msg::Open { scenario, at, push } => match open(&scenario, at) {

@@ -130,6 +130,23 @@ impl Customers {
         Ok(ClientId(self.list.len() as u32))
     }
 
+    /// Makes sure customer `c` exists and is idle, refusing before any change.
+    fn customer_named(&mut self, c: ClientId) -> Result<(), String> {
+        self.full()?;
+        let most = limits::MAX_CLIENTS as u32;
+        if c.0 == 0 || c.0 > most {
+            return Err(format!("customers are c1 to c{most}, not {c}"));
+        }
+        if let Some(p) = self.list.get(c.0 as usize - 1).and_then(|x| x.pending) {
+            let request = self.records[p.record].request;
+            return Err(format!("{c} is waiting for an answer to {request}: retry it, or ask as another customer"));
+        }
+        while self.list.len() < c.0 as usize {
+            self.list.push(Customer::default());
+        }
+        Ok(())
+    }
+
     fn customer(&mut self, c: ClientId) -> &mut Customer {
         &mut self.list[c.0 as usize - 1]
     }
@@ -196,6 +213,19 @@ impl Simulation {
             .collect()
     }
 
+    /// The request customer `client`'s next new request will carry (a counterexample's
+    /// narration names it before it is made).
+    pub fn next_request_of(&self, client: ClientId) -> RequestId {
+        let c = self.customers.list.get((client.0 as usize).wrapping_sub(1));
+        RequestId { client, seq: c.map_or(0, |c| c.next_seq) + 1 }
+    }
+
+    /// How many tries `request` has had, if this run made it and still keeps it.
+    pub fn attempts_of(&self, request: RequestId) -> Option<u32> {
+        let record = self.customers.record_of(request).ok()?;
+        Some(self.customers.records[record].attempts)
+    }
+
     /// The request `client` is waiting with, if they are waiting.
     pub(super) fn waiting_with(&self, client: ClientId) -> Option<RequestId> {
         let c = self.customers.list.get((client.0 as usize).checked_sub(1)?)?;
@@ -209,6 +239,15 @@ impl Simulation {
         let record = self.customers.new_record(client, branch, kind, self.now)?;
         self.attempt(client, record, branch);
         Ok(client)
+    }
+
+    /// Customer `client` asks `branch` for a Number with a new request (`ask B c4`): an idle
+    /// customer, or a new one by that number (with the numbers before it, idle).
+    pub(super) fn customer_ask_as(&mut self, client: ClientId, branch: NodeId) -> Result<(), String> {
+        self.customers.customer_named(client)?;
+        let record = self.customers.new_record(client, branch, RequestKind::Issue, self.now)?;
+        self.attempt(client, record, branch);
+        Ok(())
     }
 
     /// The customer waiting with `request` walks away before their answer (`abandon c4-1`).

@@ -335,6 +335,7 @@ impl Simulation {
             seed: Some(self.seed),
             actions: self.actions.clone(),
             run_until: Some(self.now.0),
+            counterexample: None,
         }
     }
 
@@ -602,7 +603,28 @@ impl Simulation {
     }
 
     fn deliver(&mut self, slot: u32, id: u64) {
-        let Some(m) = self.in_flight.take(slot, id) else { return }; // dropped by hand
+        let Some(m) = self.in_flight.take(slot, id) else { return }; // dropped or delivered by hand
+        self.arrive(m)
+    }
+
+    /// `deliver N`: message N arrives now, whenever it was due (its queued delivery then
+    /// finds it gone, as after `drop N`). Refused, changing nothing, if it could not arrive:
+    /// its road is cut or its branch is down.
+    fn deliver_now(&mut self, id: u64) -> Result<(), String> {
+        let m = self.in_flight.iter().find(|m| m.id == id).ok_or_else(|| format!("no message #{id} is in flight"))?;
+        if !self.net.link(m.from, m.to).up {
+            return Err(format!("message #{id} cannot arrive now: the road from {} to {} is cut", m.from, m.to));
+        }
+        if !self.up[m.to.index()] {
+            return Err(format!("message #{id} cannot arrive now: branch {} is down", m.to));
+        }
+        let m = self.in_flight.remove_id(id).expect("found above");
+        self.arrive(m);
+        Ok(())
+    }
+
+    fn arrive(&mut self, m: InFlight) {
+        let id = m.id;
         if !self.net.link(m.from, m.to).up {
             return self.dropped(Some(id), m.from, m.to, &m.msg, DropReason::LinkCutInTransit);
         }
@@ -654,6 +676,7 @@ impl Simulation {
         };
         match action {
             Action::Ask(b) | Action::Read(b) | Action::Retry(_, b) | Action::Kill(b) => check(b),
+            Action::AskAs(b, _) | Action::Heartbeat(b) | Action::File(b, _) => check(b),
             Action::Restart(b) | Action::Timeout(b) | Action::Isolate(b) | Action::Decree(b) => check(b),
             Action::Cut(Links::One(a, b) | Links::Both(a, b))
             | Action::Restore(Links::One(a, b) | Links::Both(a, b)) => check(a).and(check(b)),
@@ -705,6 +728,7 @@ impl Simulation {
     fn apply_action_to_world(&mut self, action: Action) -> Result<(), String> {
         match action {
             Action::Ask(b) => self.customer_ask(b, false).map(|_| ()),
+            Action::AskAs(b, c) => self.customer_ask_as(c, b),
             Action::Read(b) => self.customer_ask(b, true).map(|_| ()),
             Action::Retry(r, b) => self.customer_retry(r, b),
             Action::Abandon(r) => self.customer_abandon(r),
@@ -747,6 +771,20 @@ impl Simulation {
             Action::Drop(id) => {
                 let m = self.in_flight.remove_id(id).ok_or_else(|| format!("no message #{id} is in flight"))?;
                 self.dropped(Some(id), m.from, m.to, &m.msg, DropReason::DroppedByHand);
+                Ok(())
+            }
+            Action::Deliver(id) => self.deliver_now(id),
+            Action::Heartbeat(b) => {
+                if self.up[b.index()] {
+                    self.step_replica(b, Input::HeartbeatTimeout);
+                }
+                Ok(())
+            }
+            Action::File(b, request) => {
+                if !self.up[b.index()] {
+                    return Err(format!("branch {b} has burnt down, and its stamps with it"));
+                }
+                self.step_replica(b, Input::File(request));
                 Ok(())
             }
             Action::Load(per_sec, target) => {
@@ -914,11 +952,20 @@ impl Scenario {
         sim: &mut Simulation,
         mut advance: impl FnMut(&mut Simulation, Tick),
     ) -> Result<(), String> {
-        for (t, a) in &self.actions {
-            advance(sim, *t);
+        // A counterexample's steps, all at its moment, follow one another with nothing
+        // happening between them or after them, as in the search's time (model.rs) and as the
+        // page plays them: an event one of them schedules at its own tick (a deposed Main
+        // Office's customers retrying at once) waits for the run to go on.
+        let steps_from = self.actions.len() - self.counterexample.unwrap_or(0).min(self.actions.len());
+        for (i, (t, a)) in self.actions.iter().enumerate() {
+            if i < steps_from || *t > sim.now() {
+                advance(sim, *t);
+            }
             sim.act(a.clone()).map_err(|e| format!("@{} {a}: {e}", t.0))?;
         }
-        advance(sim, self.end());
+        if self.counterexample.is_none() || self.end() > sim.now() {
+            advance(sim, self.end());
+        }
         Ok(())
     }
 

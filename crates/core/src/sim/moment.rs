@@ -34,6 +34,11 @@ impl Moment {
 }
 
 impl Simulation {
+    /// The messages in flight, in send order (a counterexample's step finds its message here).
+    pub fn messages_in_flight(&self) -> Vec<&super::InFlight> {
+        self.in_flight.sorted()
+    }
+
     pub fn moment(&self) -> Moment {
         let n = self.config.branches;
         let cut = NodeId::all(n).flat_map(|a| NodeId::all(n).map(move |b| (a, b)));

@@ -48,7 +48,7 @@ mod timeline;
 
 pub use convert::seed_from_js;
 pub use functions::{decode_link, encode_link, narrated_scenarios, run_seed, trace_hash_of_seed, JsVariant};
-pub use model::ModelCheck;
+pub use model::{shrink_run, ModelCheck};
 pub use options::{JsOptions, MAX_TRACE_KEEP};
 pub use simulation::Simulation;
 pub use timeline::JsTimeline;

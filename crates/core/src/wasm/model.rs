@@ -7,10 +7,12 @@
 //! console.log(check.result().summary);
 //! ```
 
-use super::convert::{js_error, to_ts};
+use super::convert::{js_error, to_js, to_ts};
 use super::install_panic_hook;
+use crate::counterexample;
 use crate::model::{Bounds, Progress, Report, Search, ALL_SOMETIMES};
 use crate::scenario::Scenario;
+use crate::sim::Simulation;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -96,6 +98,14 @@ pub struct ModelViolation {
     text: String,
     depth: usize,
     steps: Vec<String>,
+    /// Each step as the simulator plays it (`deliver 42`, `timeout A`, `ask B c4`, …), at the
+    /// moment's tick; empty when it cannot be played (`unplayable` says why).
+    actions: Vec<String>,
+    /// The run's link up to the moment with the steps (`counterexample N`): it replays the
+    /// counterexample, on the page step by step and in `nextnumber run --link`.
+    link: Option<String>,
+    /// Why the steps cannot be played on the run, if they cannot.
+    unplayable: Option<String>,
 }
 
 /// What `result` returns.
@@ -123,6 +133,9 @@ pub struct ModelResult {
 #[wasm_bindgen]
 pub struct ModelCheck {
     search: Search,
+    /// The run at the moment, and as a scenario: a counterexample is played on it.
+    sim: Simulation,
+    run: Scenario,
 }
 
 impl ModelCheck {
@@ -132,9 +145,11 @@ impl ModelCheck {
         let options: ModelCheckOptions =
             serde_wasm_bindgen::from_value(options.clone()).map_err(|e| format!("ModelCheck options: {e}"))?;
         let scenario = read_run(&options.run)?;
-        let (config, moment) = crate::model::moment_of(&scenario, crate::ids::Tick(options.tick))?;
+        let timeline = counterexample::run_at(&scenario, crate::ids::Tick(options.tick))?;
+        let (sim, run) = (timeline.sim().clone(), timeline.scenario());
+        let moment = sim.moment();
         let bounds = options.bounds(moment.highest_term());
-        Ok(ModelCheck { search: Search::at(&config, moment, &bounds) })
+        Ok(ModelCheck { search: Search::at(sim.config(), moment, &bounds), sim, run })
     }
 
     /// The search's report so far, for Rust callers.
@@ -171,7 +186,28 @@ impl ModelCheck {
 
     /// The verdict so far (final once `step` said done).
     pub fn result(&self) -> Result<tsify::Ts<ModelResult>, JsError> {
-        to_ts(&result(self.search.report(), self.search.progress().done))
+        to_ts(&self.result_now())
+    }
+}
+
+impl ModelCheck {
+    /// The verdict so far, with a counterexample's actions and link.
+    fn result_now(&self) -> ModelResult {
+        let mut r = result(self.search.report(), self.search.progress().done);
+        if let (Some(v), Some(c)) = (&mut r.violation, &self.search.report().violation) {
+            match counterexample::script(&self.sim, &self.search, c) {
+                Ok(actions) => {
+                    v.actions = actions.iter().map(|a| a.to_string()).collect();
+                    let replay = counterexample::scenario(&self.run, actions);
+                    match crate::permalink::encode(&replay) {
+                        Ok(link) => v.link = Some(link),
+                        Err(e) => v.unplayable = Some(e.to_string()),
+                    }
+                }
+                Err(e) => v.unplayable = Some(e),
+            }
+        }
+        r
     }
 }
 
@@ -192,6 +228,9 @@ fn result(r: &Report, done: bool) -> ModelResult {
         text: c.violation.clone(),
         depth: c.depth,
         steps: c.steps.clone(),
+        actions: Vec::new(),
+        link: None,
+        unplayable: None,
     });
     ModelResult {
         verdict,
@@ -203,4 +242,55 @@ fn result(r: &Report, done: bool) -> ModelResult {
         reached: ALL_SOMETIMES.iter().map(|s| Reached { words: s.words(), depth: r.reached(*s) }).collect(),
         violation,
     }
+}
+
+/// What `shrinkRun` returns: the smallest run found that still breaks the same invariants.
+#[derive(Serialize, tsify::Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ShrinkResult {
+    /// Its text (format nextnumber/1) and its link (the part after `#`).
+    scenario: String,
+    link: String,
+    /// The codes of the invariants it breaks, as the original did.
+    goal: Vec<&'static str>,
+    actions_before: usize,
+    actions: usize,
+    runs: usize,
+    /// The run budget ran out: smaller may exist.
+    exhausted: bool,
+}
+
+/// `shrinkRun(run, tick, onRun)`: the run (a link or a scenario's text) up to `tick`, shrunk
+/// (the core's `shrink`: fewer actions, branches, settings, a shorter run) while it still
+/// breaks the same invariants. `onRun(runs, actions)` is called after each run tried, with
+/// the actions of the smallest failing run so far. It runs to the end in one call (up to
+/// a few thousand runs): call it in a worker, which `terminate()` cancels.
+#[wasm_bindgen(js_name = shrinkRun, unchecked_return_type = "ShrinkResult")]
+pub fn shrink_run(
+    run: &str,
+    tick: f64,
+    #[wasm_bindgen(unchecked_param_type = "(runs: number, actions: number) => void")] on_run: &js_sys::Function,
+) -> Result<JsValue, JsError> {
+    install_panic_hook();
+    let scenario = read_run(run).map_err(js_error)?;
+    // A number, not a BigInt: what a page has at hand.
+    if !(tick >= 0.0 && tick.fract() == 0.0 && tick <= crate::config::limits::MAX_TICK as f64) {
+        return Err(js_error(format!("the tick is a whole number of ms from 0 to the end of time, not {tick}")));
+    }
+    let upto = counterexample::run_at(&scenario, crate::ids::Tick(tick as u64)).map_err(js_error)?.scenario();
+    let report = |p: crate::shrink::Progress| {
+        let _ = on_run.call2(&JsValue::NULL, &JsValue::from(p.runs as u32), &JsValue::from(p.actions as u32));
+    };
+    let shrunk = crate::shrink::shrink(&upto, 1, None, report).map_err(js_error)?;
+    let link = crate::permalink::encode(&shrunk.scenario).map_err(|e| js_error(e.to_string()))?;
+    let result = ShrinkResult {
+        scenario: shrunk.scenario.to_text(),
+        link,
+        goal: shrunk.goal.iter().map(|i| i.code()).collect(),
+        actions_before: shrunk.actions_before,
+        actions: shrunk.scenario.actions.len(),
+        runs: shrunk.runs,
+        exhausted: shrunk.exhausted,
+    };
+    to_js(&result)
 }

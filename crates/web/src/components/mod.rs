@@ -11,6 +11,8 @@ pub mod map;
 pub mod messages;
 pub mod network;
 pub mod registers;
+pub mod replay;
+pub mod shrink;
 pub mod timeline;
 pub mod timer;
 pub mod whatif;

@@ -1,11 +1,15 @@
 //! "What could go wrong from here?": the bounded model check of the real branches from the
 //! moment shown (the core's `model`, through the JS package in a worker: worker.rs). The
 //! visitor sets the bounds, watches the search's depth, states and speed, may cancel, and
-//! reads what it covered or the shortest way it found to break an invariant, step by step.
+//! reads what it covered or the shortest way it found to break an invariant, step by step,
+//! which it can play on the map (it opens the counterexample's link: replay.rs) or copy as
+//! that link.
 
 use super::fmt_ms;
-use crate::worker::{self, Check, Outcome, Update};
+use crate::state::Msg;
+use crate::worker::{self, Check, Found, Outcome, Update};
 use nextnumber_core::model::thousands;
+use nextnumber_core::permalink;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -15,6 +19,7 @@ pub struct Props {
     /// The run's permalink, or why it has none.
     pub link: Result<Rc<str>, Rc<str>>,
     pub now: u64,
+    pub send: Callback<Msg>,
 }
 
 /// The bounds a visitor can set: (the option's name, its label, default, most). The defaults
@@ -90,7 +95,7 @@ pub fn what_if(props: &Props) -> Html {
             } else {
                 <button onclick={start}>{ format!("Check from t = {}", fmt_ms(props.now)) }</button>
             }
-            { status_view(&status, max_depth) }
+            { status_view(&status, max_depth, &props.send) }
         </section>
     }
 }
@@ -100,6 +105,7 @@ fn status_of(from: u64, u: Update) -> Status {
         Update::Progress { depth, states, per_second } => Status::Running { from, depth, states, per_second },
         Update::Done(outcome) => Status::Done { from, outcome },
         Update::Failed(e) => Status::Failed(e),
+        Update::ShrinkProgress { .. } | Update::Shrunk(_) => Status::Failed("the worker answered a shrink".into()),
     }
 }
 
@@ -123,7 +129,7 @@ fn bound_input(i: usize, (_, label, _, most): &(&str, &str, u32, u32), values: &
     }
 }
 
-fn status_view(status: &Status, max_depth: u32) -> Html {
+fn status_view(status: &Status, max_depth: u32, send: &Callback<Msg>) -> Html {
     match status {
         Status::Idle => html! {},
         Status::Running { from, depth, states, per_second } => html! {
@@ -135,21 +141,78 @@ fn status_view(status: &Status, max_depth: u32) -> Html {
                 </p>
             </div>
         },
-        Status::Done { from, outcome } => outcome_view(*from, outcome),
+        Status::Done { from, outcome } => outcome_view(*from, outcome, send),
         Status::Failed(e) => html! { <p class="error" role="alert">{ format!("The check failed: {e}") }</p> },
     }
 }
 
-fn outcome_view(from: u64, o: &Outcome) -> Html {
+fn outcome_view(from: u64, o: &Outcome, send: &Callback<Msg>) -> Html {
     let class = classes!("verdict", if o.verdict == "safe" { "ok" } else { "broken" });
     html! {
         <div class="outcome">
             <p {class} role="status">{ format!("From {}: {}.", fmt_ms(from), o.summary) }</p>
             <p class="hint">{ format!("Searched in {} ms: {}.", thousands(o.ms as usize), o.bounds) }</p>
-            if let Some((named, steps)) = &o.violation {
-                <p>{ format!("The shortest way to break {}:", named.as_deref().unwrap_or("a branch's own invariant")) }</p>
-                <ol class="counterexample">{ for steps.iter().map(|s| html! { <li>{ s.clone() }</li> }) }</ol>
+            if let Some(found) = &o.violation {
+                <Counterexample found={found.clone()} send={send.clone()} />
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FoundProps {
+    found: Found,
+    send: Callback<Msg>,
+}
+
+/// The steps in words, and what can be done with them: play them on the map (the page opens
+/// their link, as a new entry in the browser's history), or copy the link.
+#[function_component(Counterexample)]
+fn counterexample(props: &FoundProps) -> Html {
+    let copied = use_state(|| None::<bool>);
+    let f = &props.found;
+    let named = f.named.as_deref().unwrap_or("a branch's own invariant");
+    let actions = match &f.link {
+        Ok(link) => {
+            let play = {
+                let (send, link) = (props.send.clone(), link.clone());
+                Callback::from(move |_: MouseEvent| match permalink::decode(&link) {
+                    Ok(scenario) => send.emit(Msg::Open { scenario: Box::new(scenario), at: None, push: true }),
+                    Err(e) => send.emit(Msg::Refused(format!("That counterexample cannot be opened: {e}"))),
+                })
+            };
+            let copy = {
+                let (copied, text) = (copied.clone(), format!("{}#{link}", crate::share::page_base()));
+                Callback::from(move |_: MouseEvent| {
+                    let copied = copied.clone();
+                    crate::share::copy(text.clone(), Callback::from(move |ok| copied.set(Some(ok))));
+                })
+            };
+            let said = match *copied {
+                Some(true) => "Link copied: it opens this counterexample, step by step.",
+                Some(false) => "The browser did not allow copying: use the link below.",
+                None => "",
+            };
+            html! {
+                <>
+                    <div class="share-buttons">
+                        <button type="button" onclick={play}>{ "Play it on the map" }</button>
+                        <button type="button" onclick={copy}>{ "Copy link" }</button>
+                    </div>
+                    <p class="muted">
+                        <a class="counterexample-link" href={format!("#{link}")}>{ "Link to this counterexample" }</a>
+                        <span role="status">{ format!(" {said}") }</span>
+                    </p>
+                </>
+            }
+        }
+        Err(why) => html! { <p class="hint">{ format!("It cannot be played on this run: {why}") }</p> },
+    };
+    html! {
+        <>
+            <p>{ format!("The shortest way to break {named}:") }</p>
+            <ol class="counterexample">{ for f.steps.iter().map(|s| html! { <li>{ s.clone() }</li> }) }</ol>
+            { actions }
+        </>
     }
 }
