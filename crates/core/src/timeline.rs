@@ -260,11 +260,7 @@ impl Timeline {
             >= self.cursor.stats().events + self.limits.events_between / 4
             && self.snapshots[best].at() > (self.cursor.now(), self.applied());
         if t < self.cursor.now() || snapshot_ahead {
-            let replaced = std::mem::replace(&mut self.cursor, self.snapshots[best].sim.clone());
-            match &mut self.retired {
-                Some(retired) => retired.push(replaced),
-                None => drop(replaced),
-            }
+            self.restore(best);
         }
         self.advance(t);
     }
@@ -316,12 +312,21 @@ impl Timeline {
         }
         let (_, action) = self.log.pop()?;
         self.snapshots.retain(|s| s.at() <= (now, applied - 1));
-        let latest = self.snapshots.len() - 1;
-        self.cursor = self.snapshots[latest].sim.clone();
+        self.restore(self.snapshots.len() - 1);
         self.advance(now);
         self.end_events = self.cursor.stats().events;
         self.recost(self.snapshots.len() - 1);
         Some(action)
+    }
+
+    /// Puts a copy of snapshot `i` in the cursor's place; the run it replaces is freed, or
+    /// kept for the caller ([`defer_frees`](Self::defer_frees)).
+    fn restore(&mut self, i: usize) {
+        let replaced = std::mem::replace(&mut self.cursor, self.snapshots[i].sim.clone());
+        match &mut self.retired {
+            Some(retired) => retired.push(replaced),
+            None => drop(replaced),
+        }
     }
 
     /// Forks without acting: drops the actions after the cursor, and the snapshots of the
