@@ -156,17 +156,21 @@ impl<T: Clone> Chunked<T> {
         }
     }
 
-    /// `None` past the end and before [`first_kept`](Self::first_kept).
+    /// `None` past the end and before [`first_kept`](Self::first_kept). Inlined: the
+    /// simulator reads registers by index in its hottest loops, mostly near their end.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&T> {
+        let in_tail = self.len() - self.tail.len();
+        if i >= in_tail {
+            return self.tail.get(i - in_tail);
+        }
+        let past_chunks = self.held() * CHUNK;
+        if i >= past_chunks {
+            let j = i - past_chunks;
+            return Some(&self.pieces[j / PIECE].items[j % PIECE]);
+        }
         let c = (i / CHUNK).checked_sub(self.forgotten)?;
-        if let Some(chunk) = self.frozen.get(c) {
-            return Some(&chunk.items[i % CHUNK]);
-        }
-        let j = i - self.held() * CHUNK;
-        match self.pieces.get(j / PIECE) {
-            Some(piece) => Some(&piece.items[j % PIECE]),
-            None => self.tail.get(j - self.pieces.len() * PIECE),
-        }
+        Some(&self.frozen[c].items[i % CHUNK])
     }
 
     /// Copies the element's chunk or piece first if a clone shares it.
@@ -370,10 +374,20 @@ impl<'a, T: Clone> IntoIterator for &'a Chunked<T> {
 
 impl<T: Clone> Index<usize> for Chunked<T> {
     type Output = T;
+    #[inline]
     fn index(&self, i: usize) -> &T {
-        let len = self.len();
-        self.get(i).unwrap_or_else(|| panic!("index {i} out of {len}"))
+        match self.get(i) {
+            Some(x) => x,
+            None => out_of_range(i, self.len()),
+        }
     }
+}
+
+/// Apart and cold, so that `index` stays small enough to inline.
+#[cold]
+#[inline(never)]
+fn out_of_range(i: usize, len: usize) -> ! {
+    panic!("index {i} out of {len}")
 }
 
 impl<T: Clone> IndexMut<usize> for Chunked<T> {

@@ -173,10 +173,12 @@ impl Bounds {
     }
 }
 
-/// The bytes a fingerprint takes in the seen-set at worst: 8, and as many again free when
-/// the set has just doubled. The frontier of states is on top of this; the caps the page and
-/// the tests use keep it smaller.
-pub const FINGERPRINT_BYTES: usize = 16;
+/// The bytes a fingerprint takes in the seen-set at worst: 8 and a control byte per slot of a
+/// hash set that fills 7/8 of its slots before it doubles, so right after doubling 9 bytes
+/// per 7/16 of a slot, 21 (the old slots are freed once moved). The frontier of states is
+/// on top of this: at most the states of one level and the next, most of each shared with
+/// its parent (BENCHMARKS.md, "The model check", has the memory measured).
+pub const FINGERPRINT_BYTES: usize = 21;
 
 /// The "sometimes" properties, each paired with the "always" ones it makes meaningful.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -270,10 +272,11 @@ impl Report {
                 format!("{} in {} {steps} (found after {} states)", c.violation, c.depth, thousands(c.states))
             }
             None if self.truncated => format!(
-                "no violation in {} states, but the search stopped at its cap of {} fingerprints before finishing \
-                 {} steps: lower the bounds or raise the cap",
+                "no violation in {} states, but the search stopped at its cap of {} fingerprints (about {} MB) \
+                 before finishing {} steps: lower the bounds or raise the cap",
                 states,
                 thousands(self.bounds.max_states),
+                (self.bounds.max_states * FINGERPRINT_BYTES).div_ceil(1 << 20),
                 self.depth() + 1
             ),
             None => format!("no violation within {} steps: {} states", self.depth(), states),
@@ -350,7 +353,7 @@ impl fmt::Display for Report {
                 f,
                 " (stopped at the cap of {} fingerprints, about {} MB, before depth {} was complete: lower the bounds or raise the cap)",
                 self.bounds.max_states,
-                (self.bounds.max_states * FINGERPRINT_BYTES) >> 20,
+                (self.bounds.max_states * FINGERPRINT_BYTES).div_ceil(1 << 20),
                 self.depth() + 1
             )?;
         }
@@ -953,7 +956,7 @@ impl State {
     ) -> State {
         let mut s = State {
             branch_broken: replicas.iter().find_map(|r| r.invariants().err()),
-            replica_fp: replicas.iter().map(|r| fingerprint::of(r)).collect(),
+            replica_fp: replicas.iter().map(fingerprint::of).collect(),
             replicas: replicas.into_iter().map(Arc::new).collect(),
             up,
             isolated: None,
