@@ -146,13 +146,22 @@ impl<T: Clone> Chunked<T> {
     pub fn push(&mut self, x: T) {
         self.tail.push(x);
         if self.tail.len() == PIECE {
-            let full = std::mem::replace(&mut self.tail, Vec::with_capacity(PIECE));
-            self.pieces.push(Frozen::new(full));
-            if self.pieces.len() * PIECE == CHUNK {
-                let chunk: Vec<T> = self.pieces.iter().flat_map(|p| p.items.iter().cloned()).collect();
-                self.pieces.clear();
-                self.frozen.push(Frozen::new(chunk));
+            self.freeze_tail();
+        }
+    }
+
+    /// Once every `PIECE` pushes, and out of line so that it stays out of every caller's
+    /// code (the page's wasm is size-budgeted).
+    #[inline(never)]
+    fn freeze_tail(&mut self) {
+        let full = std::mem::replace(&mut self.tail, Vec::with_capacity(PIECE));
+        self.pieces.push(Frozen::new(full));
+        if self.pieces.len() * PIECE == CHUNK {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            for piece in self.pieces.drain(..) {
+                chunk.extend_from_slice(&piece.items);
             }
+            self.frozen.push(Frozen::new(chunk));
         }
     }
 
@@ -175,6 +184,16 @@ impl<T: Clone> Chunked<T> {
 
     /// Copies the element's chunk or piece first if a clone shares it.
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        let in_tail = self.len() - self.tail.len();
+        if i >= in_tail {
+            return self.tail.get_mut(i - in_tail);
+        }
+        self.frozen_mut(i)
+    }
+
+    /// [`get_mut`](Self::get_mut) before the tail, out of line like `freeze_tail`.
+    #[inline(never)]
+    fn frozen_mut(&mut self, i: usize) -> Option<&mut T> {
         let c = (i / CHUNK).checked_sub(self.forgotten)?;
         let held = self.held();
         if let Some(chunk) = self.frozen.get_mut(c) {
