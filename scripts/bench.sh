@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the RaftScope benchmark natively (criterion, crates/bench) and in headless Chromium
-# (crates/core/tests/wasm_bench.rs), then writes both results, the machine and the exact
-# commands into BENCHMARKS.md between <!-- bench:begin --> and <!-- bench:end -->.
+# Runs the RaftScope benchmark and the model check's natively (criterion, crates/bench) and in
+# headless Chromium (crates/core/tests/wasm_bench.rs), then writes the results, the machine
+# and the exact commands into BENCHMARKS.md between <!-- bench:begin --> and <!-- bench:end -->.
 # Usage: scripts/bench.sh   (or: make bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,12 +34,20 @@ log "checkers: $checkers_cmd"
 $checkers_cmd 2>&1 | tee "$logs/checkers.log" >&2
 checker_rows=$(grep '^native checkers:' "$logs/checkers.log" | sed -E 's/^native checkers: (.*)$/| native checkers | `\1` |/')
 
+# The model check: the standard model to depth 7 and a search from a busy moment.
+model_cmd="cargo bench -p nextnumber-bench --bench model"
+log "model: $model_cmd"
+$model_cmd 2>&1 | tee "$logs/model.log" >&2
+model_rows=$(grep '^native model:' "$logs/model.log" | sed -E 's/^native model: (.*)$/| native model check | `\1` |/')
+
 log "wasm: $wasm_cmd"
 $wasm_cmd 2>&1 | tee "$logs/wasm.log" >&2
 wasm=$(grep -m1 -o 'wasm raftscope:.*' "$logs/wasm.log" || echo "wasm raftscope: no result line (see $logs/wasm.log)")
 log "wasm, as shipped: $shipped_cmd"
 $shipped_cmd 2>&1 | tee "$logs/wasm-shipped.log" >&2
 shipped=$(grep -m1 -o 'wasm raftscope:.*' "$logs/wasm-shipped.log" || echo "wasm raftscope: no result line (see $logs/wasm-shipped.log)")
+wasm_model_rows=$(grep -o 'wasm model:.*' "$logs/wasm.log" | sed -E 's/^wasm model: (.*)$/| wasm model check, headless Chromium | `\1` |/')
+shipped_model_rows=$(grep -o 'wasm model:.*' "$logs/wasm-shipped.log" | sed -E 's/^wasm model: (.*)$/| wasm model check as shipped (opt-level z), headless Chromium | `\1` |/')
 
 # The page: load time and frame rates (tests/e2e/bench-page.mjs), and the bytes of a visit
 # (a plain visit, a link and an embed: the same files; tests/e2e/visits.mjs).
@@ -68,6 +76,9 @@ Load average (1, 5, 15 min) before: ${load_before}; after: $(cut -d' ' -f1-3 /pr
 | wasm, headless Chromium | \`${wasm#wasm raftscope: }\` |
 | wasm as shipped (profile wasm, opt-level z), headless Chromium | \`${shipped#wasm raftscope: }\` |
 ${checker_rows}
+${model_rows}
+${wasm_model_rows}
+${shipped_model_rows}
 ${page_rows}
 
 Commands (run by \`scripts/bench.sh\`, i.e. \`make bench\`):
@@ -75,6 +86,7 @@ Commands (run by \`scripts/bench.sh\`, i.e. \`make bench\`):
 \`\`\`text
 $native_cmd
 $checkers_cmd
+$model_cmd
 $wasm_cmd
 $shipped_cmd
 $page_cmd

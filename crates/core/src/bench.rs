@@ -44,6 +44,57 @@ pub fn run_raftscope() -> Stats {
     sim.stats()
 }
 
+/// The model check's benchmark from the initial state: the standard model (3 branches, 2
+/// customers with a retry each, a fire, a flood, lost messages, heartbeats) to depth 7, the
+/// issue's figure (≤ 10 s in the browser). Searched from tick 0 of a fresh 3-branch run, it
+/// is the pinned model of tests/model_check.rs state for state (tests/model_moment.rs).
+pub const MODEL_STANDARD_DEPTH: usize = 7;
+/// That search's unique states (tests/model_check.rs pins it).
+pub const MODEL_STANDARD_STATES: usize = 602_796;
+/// The standard model as the JS API's `ModelCheck` is asked for it: a run at tick 0, and
+/// bounds that equal `Bounds::standard` (terms far enough ahead to bind nothing at depth 7).
+pub const MODEL_STANDARD_RUN: &str = "nextnumber/1\nseed 7\nbranches 3\n";
+pub const MODEL_STANDARD_TERMS_AHEAD: u64 = 1_000;
+
+/// The busy moment: the RaftScope workload (5 branches, a customer every 100 ms at the
+/// Main Office) a simulated minute in, when every branch's register holds hundreds of
+/// entries and the monitor the whole history: what the page's panel searches from after a
+/// visitor watched a while. Searched with the page's default bounds (`ModelCheck`'s: depth
+/// 4, 1 new customer with 2 asks, 1 fire, 1 flood, no losses or heartbeats, terms up to one
+/// beyond the moment's), to `MODEL_BUSY_DEPTH`.
+pub const MODEL_BUSY_TICK: u64 = 60_000;
+pub const MODEL_BUSY_DEPTH: usize = 4;
+
+/// The busy moment's run as a scenario's text (what `ModelCheck` takes as `run`).
+pub fn model_busy_run() -> String {
+    let (_, mut scenario) = raftscope_workload();
+    scenario.run_until = Some(MODEL_BUSY_TICK);
+    scenario.to_text()
+}
+
+/// The busy moment's search, natively, with the bounds `ModelCheck` gives it by default.
+pub fn model_busy_search() -> crate::model::Search {
+    let scenario = Scenario::parse(&model_busy_run()).expect("the busy moment's run is valid");
+    let (config, moment) = crate::model::moment_of(&scenario, Tick(MODEL_BUSY_TICK)).expect("a moment of the run");
+    let bounds = crate::model::Bounds {
+        customers: 1,
+        attempts: 2,
+        crashes: 1,
+        partitions: 1,
+        drops: false,
+        heartbeats: false,
+        max_term: Some(moment.highest_term() + 1),
+        max_states: 2_000_000,
+        ..crate::model::Bounds::standard(MODEL_BUSY_DEPTH)
+    };
+    crate::model::Search::at(&config, moment, &bounds)
+}
+
+/// The standard model's search from tick 0 of a fresh run, natively.
+pub fn model_standard_search() -> crate::model::Search {
+    crate::model::Search::new(&crate::model::Bounds::standard(MODEL_STANDARD_DEPTH))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,34 +12,99 @@
 //! copies that one chunk first if a snapshot shares it ([`Arc::make_mut`]); truncating into
 //! one copies its kept part back into the tail. Either way no clone ever sees the change.
 //!
+//! Past the last full chunk the elements are frozen likewise in pieces of [`PIECE`], and only
+//! the last few (fewer than a piece) are a plain list. The model check copies a branch and
+//! the monitor for every step it tries and fingerprints every state it reaches: from a busy
+//! moment of a run, where each record holds hundreds of elements short of a chunk, copying
+//! and hashing those was most of the search's time and its memory. Now a copy costs a pointer
+//! per piece and a fingerprint a cached hash per chunk and per piece (each holder caches the
+//! hash of what it holds, and drops it on a write: `Frozen::fp`). Where the pieces and chunks
+//! fall depends only on the length, so equal contents hash alike.
+//!
 //! A persistent-vector crate (`rpds`, `im`) would do as much, but the page's wasm is
 //! size-budgeted and this is all the sharing the simulation needs.
 
 use serde::{Serialize, Serializer};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::{Index, IndexMut, Range};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Elements per frozen chunk: large enough that the pointers cost nothing (8 bytes per
 /// thousand elements), small enough that copying a chunk on a late write is cheap.
 pub const CHUNK: usize = 1_024;
 
+/// Elements per frozen piece past the last chunk: a copy of the unfinished chunk costs a
+/// pointer per piece and fewer than `PIECE` elements.
+pub const PIECE: usize = 32;
+
+/// A frozen chunk or piece, and its fingerprint once computed (`crate::fingerprint`).
+struct Frozen<T> {
+    items: Arc<[T]>,
+    fp: OnceLock<u64>,
+}
+
+impl<T> Clone for Frozen<T> {
+    fn clone(&self) -> Self {
+        Frozen { items: Arc::clone(&self.items), fp: self.fp.clone() }
+    }
+}
+
+impl<T: Clone> Frozen<T> {
+    fn new(items: impl Into<Arc<[T]>>) -> Self {
+        Frozen { items: items.into(), fp: OnceLock::new() }
+    }
+
+    /// To write: copied first if another holder shares it, and its fingerprint forgotten.
+    fn make_mut(&mut self) -> &mut [T] {
+        self.fp = OnceLock::new();
+        Arc::make_mut(&mut self.items)
+    }
+}
+
+impl<T: Hash> Frozen<T> {
+    fn fp(&self) -> u64 {
+        *self.fp.get_or_init(|| crate::fingerprint::of(&*self.items))
+    }
+}
+
 /// A vector that only grows at the end (or is cut back), cheap to clone: see the module docs.
-#[derive(Clone)]
 pub struct Chunked<T> {
     /// Whole chunks at the front let go of ([`forget_before`](Chunked::forget_before)):
     /// indexes stay those of the whole sequence, and the forgotten ones hold nothing.
     forgotten: usize,
     /// The chunks from the `forgotten`th on, every one exactly `CHUNK` long, never changed
     /// while shared.
-    frozen: Vec<Arc<[T]>>,
-    /// Shorter than `CHUNK`: full, it is frozen at once.
+    frozen: Vec<Frozen<T>>,
+    /// The elements past the frozen chunks, every one exactly `PIECE` long; fewer than make
+    /// a chunk: then they are one.
+    pieces: Vec<Frozen<T>>,
+    /// Shorter than `PIECE`: full, it is frozen at once.
     tail: Vec<T>,
+}
+
+impl<T: Clone> Clone for Chunked<T> {
+    fn clone(&self) -> Self {
+        Chunked {
+            forgotten: self.forgotten,
+            frozen: self.frozen.clone(),
+            pieces: self.pieces.clone(),
+            tail: self.tail.clone(),
+        }
+    }
+
+    /// Into this one's lists: the model check recycles copies (see `Replica`'s `Clone`).
+    fn clone_from(&mut self, source: &Self) {
+        self.forgotten = source.forgotten;
+        self.frozen.clone_from(&source.frozen);
+        self.pieces.clone_from(&source.pieces);
+        self.tail.clone_from(&source.tail);
+    }
 }
 
 impl<T> Default for Chunked<T> {
     fn default() -> Self {
-        Chunked { forgotten: 0, frozen: Vec::new(), tail: Vec::new() }
+        Chunked { forgotten: 0, frozen: Vec::new(), pieces: Vec::new(), tail: Vec::new() }
     }
 }
 
@@ -51,7 +116,12 @@ impl<T: Clone> Chunked<T> {
     /// Every element ever pushed and not cut back, forgotten ones included: the next
     /// push's index.
     pub fn len(&self) -> usize {
-        (self.forgotten + self.frozen.len()) * CHUNK + self.tail.len()
+        self.held() * CHUNK + self.pieces.len() * PIECE + self.tail.len()
+    }
+
+    /// Chunks forgotten or frozen: where the pieces begin, in chunks.
+    fn held(&self) -> usize {
+        self.forgotten + self.frozen.len()
     }
 
     /// The index of the first element still held: 0 unless some were forgotten.
@@ -62,7 +132,7 @@ impl<T: Clone> Chunked<T> {
     /// Lets go of the whole chunks before index `i` (a shared chunk stays in memory while a
     /// clone holds it). Indexes do not move; a forgotten element reads as `None`.
     pub fn forget_before(&mut self, i: usize) {
-        let chunks = (i / CHUNK).min(self.forgotten + self.frozen.len());
+        let chunks = (i / CHUNK).min(self.held());
         if chunks > self.forgotten {
             self.frozen.drain(..chunks - self.forgotten);
             self.forgotten = chunks;
@@ -75,28 +145,65 @@ impl<T: Clone> Chunked<T> {
 
     pub fn push(&mut self, x: T) {
         self.tail.push(x);
-        if self.tail.len() == CHUNK {
-            let full = std::mem::replace(&mut self.tail, Vec::with_capacity(CHUNK));
-            self.frozen.push(Arc::from(full));
+        if self.tail.len() == PIECE {
+            self.freeze_tail();
         }
     }
 
-    /// `None` past the end and before [`first_kept`](Self::first_kept).
+    /// Once every `PIECE` pushes, and out of line so that it stays out of every caller's
+    /// code (the page's wasm is size-budgeted).
+    #[inline(never)]
+    fn freeze_tail(&mut self) {
+        let full = std::mem::replace(&mut self.tail, Vec::with_capacity(PIECE));
+        self.pieces.push(Frozen::new(full));
+        if self.pieces.len() * PIECE == CHUNK {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            for piece in self.pieces.drain(..) {
+                chunk.extend_from_slice(&piece.items);
+            }
+            self.frozen.push(Frozen::new(chunk));
+        }
+    }
+
+    /// `None` past the end and before [`first_kept`](Self::first_kept). Inlined: the
+    /// simulator reads registers by index in its hottest loops, mostly near their end.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&T> {
-        let c = (i / CHUNK).checked_sub(self.forgotten)?;
-        match self.frozen.get(c) {
-            Some(chunk) => Some(&chunk[i % CHUNK]),
-            None => self.tail.get(i - (self.forgotten + self.frozen.len()) * CHUNK),
+        let in_tail = self.len() - self.tail.len();
+        if i >= in_tail {
+            return self.tail.get(i - in_tail);
         }
+        let past_chunks = self.held() * CHUNK;
+        if i >= past_chunks {
+            let j = i - past_chunks;
+            return Some(&self.pieces[j / PIECE].items[j % PIECE]);
+        }
+        let c = (i / CHUNK).checked_sub(self.forgotten)?;
+        Some(&self.frozen[c].items[i % CHUNK])
     }
 
-    /// Copies the element's chunk first if a clone shares it.
+    /// Copies the element's chunk or piece first if a clone shares it.
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        let in_tail = self.len() - self.tail.len();
+        if i >= in_tail {
+            return self.tail.get_mut(i - in_tail);
+        }
+        self.frozen_mut(i)
+    }
+
+    /// [`get_mut`](Self::get_mut) before the tail, out of line like `freeze_tail`.
+    #[inline(never)]
+    fn frozen_mut(&mut self, i: usize) -> Option<&mut T> {
         let c = (i / CHUNK).checked_sub(self.forgotten)?;
-        let held = self.forgotten + self.frozen.len();
-        match self.frozen.get_mut(c) {
-            Some(chunk) => Some(&mut Arc::make_mut(chunk)[i % CHUNK]),
-            None => self.tail.get_mut(i - held * CHUNK),
+        let held = self.held();
+        if let Some(chunk) = self.frozen.get_mut(c) {
+            return Some(&mut chunk.make_mut()[i % CHUNK]);
+        }
+        let j = i - held * CHUNK;
+        let pieces = self.pieces.len();
+        match self.pieces.get_mut(j / PIECE) {
+            Some(piece) => Some(&mut piece.make_mut()[j % PIECE]),
+            None => self.tail.get_mut(j - pieces * PIECE),
         }
     }
 
@@ -104,8 +211,8 @@ impl<T: Clone> Chunked<T> {
         self.len().checked_sub(1).and_then(|i| self.get(i))
     }
 
-    /// Keeps the first `len` elements. Cutting into a frozen chunk thaws that one chunk: its
-    /// kept part becomes the tail (a copy; a clone that shares the chunk keeps it whole).
+    /// Keeps the first `len` elements. Cutting into a frozen chunk or piece thaws it: its
+    /// kept part becomes pieces and the tail (a copy; a clone that shares it keeps it whole).
     /// Panics if that cuts into what was forgotten.
     pub fn truncate(&mut self, len: usize) {
         if len >= self.len() {
@@ -114,11 +221,26 @@ impl<T: Clone> Chunked<T> {
         assert!(len >= self.first_kept(), "cannot cut to {len}: the first {} are forgotten", self.first_kept());
         let chunk = len / CHUNK - self.forgotten;
         if chunk < self.frozen.len() {
-            self.tail = Vec::with_capacity(CHUNK);
-            self.tail.extend_from_slice(&self.frozen[chunk][..len % CHUNK]);
+            let kept = self.frozen[chunk].items[..len % CHUNK].to_vec();
             self.frozen.truncate(chunk);
+            self.pieces.clear();
+            self.tail.clear();
+            for piece in kept.chunks(PIECE) {
+                match piece.len() {
+                    PIECE => self.pieces.push(Frozen::new(piece.to_vec())),
+                    _ => self.tail.extend_from_slice(piece),
+                }
+            }
+            return;
+        }
+        let j = len - self.held() * CHUNK;
+        let piece = j / PIECE;
+        if piece < self.pieces.len() {
+            self.tail.clear();
+            self.tail.extend_from_slice(&self.pieces[piece].items[..j % PIECE]);
+            self.pieces.truncate(piece);
         } else {
-            self.tail.truncate(len % CHUNK);
+            self.tail.truncate(j % PIECE);
         }
     }
 
@@ -153,8 +275,8 @@ impl<T: Clone> Chunked<T> {
     /// The frozen chunks this and `other` both hold at the same place.
     fn aligned_with<'a>(&'a self, other: &'a Chunked<T>) -> impl Iterator<Item = (&'a Arc<[T]>, &'a Arc<[T]>)> {
         let start = self.forgotten.max(other.forgotten);
-        let mine = self.frozen.iter().skip(start - self.forgotten);
-        mine.zip(other.frozen.iter().skip(start - other.forgotten))
+        let mine = self.frozen.iter().skip(start - self.forgotten).map(|c| &c.items);
+        mine.zip(other.frozen.iter().skip(start - other.forgotten).map(|c| &c.items))
     }
 
     /// The first index whose element is not `pred` (as `slice::partition_point`, the
@@ -201,12 +323,12 @@ impl<T: Clone + PartialEq> Chunked<T> {
     /// How many full chunks are frozen: what [`share_equal_chunks`](Self::share_equal_chunks)
     /// can share.
     pub fn frozen_chunks(&self) -> usize {
-        self.forgotten + self.frozen.len()
+        self.held()
     }
 
     /// The frozen chunks' addresses: what tells a chunk that several holders share.
     pub fn chunk_ids(&self) -> impl Iterator<Item = usize> + '_ {
-        self.frozen.iter().map(|c| Arc::as_ptr(c).cast::<u8>() as usize)
+        self.frozen.iter().map(|c| Arc::as_ptr(&c.items).cast::<u8>() as usize)
     }
 
     /// Holds each frozen chunk from the `from`th on in `other`'s memory where `other` holds
@@ -216,8 +338,8 @@ impl<T: Clone + PartialEq> Chunked<T> {
         let start = from.max(self.forgotten).max(other.forgotten);
         let mine = self.frozen.iter_mut().skip(start - self.forgotten);
         for (mine, theirs) in mine.zip(other.frozen.iter().skip(start - other.forgotten)) {
-            if !Arc::ptr_eq(mine, theirs) && **mine == **theirs {
-                *mine = Arc::clone(theirs);
+            if !Arc::ptr_eq(&mine.items, &theirs.items) && *mine.items == *theirs.items {
+                *mine = theirs.clone();
             }
         }
     }
@@ -271,10 +393,20 @@ impl<'a, T: Clone> IntoIterator for &'a Chunked<T> {
 
 impl<T: Clone> Index<usize> for Chunked<T> {
     type Output = T;
+    #[inline]
     fn index(&self, i: usize) -> &T {
-        let len = self.len();
-        self.get(i).unwrap_or_else(|| panic!("index {i} out of {len}"))
+        match self.get(i) {
+            Some(x) => x,
+            None => out_of_range(i, self.len()),
+        }
     }
+}
+
+/// Apart and cold, so that `index` stays small enough to inline.
+#[cold]
+#[inline(never)]
+fn out_of_range(i: usize, len: usize) -> ! {
+    panic!("index {i} out of {len}")
 }
 
 impl<T: Clone> IndexMut<usize> for Chunked<T> {
@@ -315,6 +447,20 @@ impl<T: Clone + PartialEq> PartialEq<Vec<T>> for Chunked<T> {
 impl<T: Clone + fmt::Debug> fmt::Debug for Chunked<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// As the sequence it stands for (the model check's fingerprints, `crate::fingerprint`), with
+/// the count of forgotten elements in place of them.
+/// A frozen chunk or piece as its fingerprint, computed once per holder (see the module docs).
+impl<T: Clone + Hash> Hash for Chunked<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.first_kept());
+        state.write_usize(self.len());
+        for frozen in self.frozen.iter().chain(&self.pieces) {
+            state.write_u64(frozen.fp());
+        }
+        T::hash_slice(&self.tail, state);
     }
 }
 
@@ -393,9 +539,13 @@ mod tests {
                     }
                     Op::Fork => forks.push((c.clone(), v.clone(), kept)),
                 }
-                prop_assert_eq!(c.tail.len() < CHUNK, true);
+                prop_assert_eq!(c.tail.len() < PIECE && c.pieces.len() * PIECE < CHUNK, true);
             }
             agree(&c, &v, kept)?;
+            // The fingerprint is the contents': as a fresh copy's, which never cut or wrote.
+            let mut fresh: Chunked<u32> = v.iter().copied().collect();
+            fresh.forget_before(kept);
+            prop_assert_eq!(crate::fingerprint::of(&c), crate::fingerprint::of(&fresh));
             if kept == 0 {
                 prop_assert_eq!(&c, &v);
             }

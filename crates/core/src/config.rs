@@ -97,7 +97,7 @@ pub const CANARY_VARIANTS: [Variant; 5] = [
 
 /// The canary switches a replica reads. Without the `canary` feature they are all a constant
 /// false (`Canaries::NONE`) that the compiler folds away: the default build is unchanged.
-#[derive(Copy, Clone, Debug)]
+#[derive(Copy, Clone, Debug, Hash)]
 pub(crate) struct Canaries {
     pub half_quorum: bool,
     pub volatile_term: bool,

@@ -15,9 +15,20 @@ use std::num::NonZeroU64;
 
 /// A value per request ID, by customer then by the request's place among theirs. A request
 /// never written reads as the default value.
-#[derive(Clone, Debug)]
+#[derive(Debug, Hash)]
 pub struct ByRequest<T: Clone> {
     by_client: Vec<Chunked<T>>,
+}
+
+impl<T: Clone> Clone for ByRequest<T> {
+    fn clone(&self) -> Self {
+        ByRequest { by_client: self.by_client.clone() }
+    }
+
+    /// Into this one's lists: the model check recycles copies (see `Replica`'s `Clone`).
+    fn clone_from(&mut self, source: &Self) {
+        self.by_client.clone_from(&source.by_client);
+    }
 }
 
 impl<T: Clone> Default for ByRequest<T> {
@@ -69,7 +80,7 @@ fn place(r: RequestId) -> (usize, usize) {
 }
 
 /// A Number or none, in 8 bytes (Numbers start at 1, so none is the 0 a Number never is).
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct MaybeNumber(Option<NonZeroU64>);
 
 impl MaybeNumber {

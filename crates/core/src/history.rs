@@ -99,7 +99,7 @@ fn one() -> u32 {
     1
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Hash, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 pub struct LeaderRecord {
     pub term: Term,

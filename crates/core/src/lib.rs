@@ -22,6 +22,7 @@
 pub mod chunked;
 pub mod config;
 pub mod dense;
+pub mod fingerprint;
 pub mod ids;
 pub mod shared_map;
 pub mod trace;

@@ -17,16 +17,30 @@
 //! the same way, with no second copy of the protocol, and adds no dependency.
 //!
 //! ## What a state is
-//! The replicas (their `Debug` image, which holds every field), which branches are up, the
-//! flood (one isolated branch, or none), the messages in flight as a multiset, each
-//! customer's attempts so far, the fault budgets spent, and the `Monitor`. The monitor is
-//! part of the state because its properties are about histories (who led which term, which
-//! Number went to whom, what customers were told): it plays the history variables of a
-//! TLA+ spec, so merging two paths into one state never hides what either path did.
+//! The replicas (every field), which branches are up, the flood (one isolated branch, or
+//! none), the messages in flight as a multiset, each customer's attempts so far, the fault
+//! budgets spent, and the `Monitor`. The monitor is part of the state because its properties
+//! are about histories (who led which term, which Number went to whom, what customers were
+//! told): it plays the history variables of a TLA+ spec, so merging two paths into one state
+//! never hides what either path did.
 //! States are deduplicated by a 64-bit fingerprint (as stateright does); with the few
-//! million states here a collision is about a one in a million chance. The `Debug` image of
-//! a hash map follows its insertion history, so one logical state may count as two: that
-//! costs time, never a missed state.
+//! million states here a collision is about a one in a million chance.
+//!
+//! ## How fast, and why (issue 13's performance; figures in BENCHMARKS.md)
+//! - A fingerprint hashes the values (`std::hash::Hash` into `crate::fingerprint`'s hasher,
+//!   the same on every platform), not their `Debug` image: formatting those strings was two
+//!   thirds of the search. A hash map is hashed by its entries in no order, so its insertion
+//!   history never splits a state (the branch's table of Numbers is not hashed at all: it is
+//!   a function of the Numbers applied). The state count is what it was with `Debug`.
+//! - Each branch's and the monitor's fingerprint is kept beside it and recomputed only when
+//!   a step changes it; the records that grow with the run (`Chunked`: registers, Numbers,
+//!   the monitor's per-slot tables) are shared between states in frozen chunks and pieces of
+//!   32, each hashed once, so from a busy moment a step copies and hashes what it changed,
+//!   not the run's history.
+//! - A branch's own invariants are checked after a step for that branch only, from where its
+//!   register changed (`State::branch_broken`).
+//! - A step that leads to a state already seen (two in three) gives back the copies it made
+//!   (`Spares`), and the next step writes into them: most steps allocate nothing.
 //!
 //! ## What is abstracted, and why it is sound
 //! - Time: a timeout may fire at any moment (`now` is always 0), a superset of what the
@@ -86,15 +100,17 @@
 
 use crate::check::{Invariant, Monitor};
 use crate::config::{Config, RequestPath, Variant};
+use crate::fingerprint::{self, Fp};
 use crate::ids::*;
 use crate::msg::{Answer, Ask, Message, Op};
-use crate::replica::{Input, Note, Output, Replica, Role};
+use crate::replica::{Checked, Input, Note, Output, Replica, Role};
 use crate::scenario::Scenario;
 use crate::sim::Moment;
 use crate::timeline::Timeline;
 use rustc_hash::FxHashSet;
-use std::fmt::{self, Write as _};
-use std::hash::{DefaultHasher, Hasher};
+use std::cell::RefCell;
+use std::fmt;
+use std::hash::Hasher;
 use std::sync::Arc;
 
 /// How far the search goes.
@@ -177,10 +193,12 @@ impl Bounds {
     }
 }
 
-/// The bytes a fingerprint takes in the seen-set at worst: 8, and as many again free when
-/// the set has just doubled. The frontier of states is on top of this; the caps the page and
-/// the tests use keep it smaller.
-pub const FINGERPRINT_BYTES: usize = 16;
+/// The bytes a fingerprint takes in the seen-set at worst: 8 and a control byte per slot of a
+/// hash set that fills 7/8 of its slots before it doubles, so right after doubling 9 bytes
+/// per 7/16 of a slot, 21 (the old slots are freed once moved). The frontier of states is
+/// on top of this: at most the states of one level and the next, most of each shared with
+/// its parent (BENCHMARKS.md, "The model check", has the memory measured).
+pub const FINGERPRINT_BYTES: usize = 21;
 
 /// The "sometimes" properties, each paired with the "always" ones it makes meaningful.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -274,10 +292,11 @@ impl Report {
                 format!("{} in {} {steps} (found after {} states)", c.violation, c.depth, thousands(c.states))
             }
             None if self.truncated => format!(
-                "no violation in {} states, but the search stopped at its cap of {} fingerprints before finishing \
-                 {} steps: lower the bounds or raise the cap",
+                "no violation in {} states, but the search stopped at its cap of {} fingerprints (about {} MB) \
+                 before finishing {} steps: lower the bounds or raise the cap",
                 states,
                 thousands(self.bounds.max_states),
+                (self.bounds.max_states * FINGERPRINT_BYTES).div_ceil(1 << 20),
                 self.depth() + 1
             ),
             None => format!("no violation within {} steps: {} states", self.depth(), states),
@@ -354,7 +373,7 @@ impl fmt::Display for Report {
                 f,
                 " (stopped at the cap of {} fingerprints, about {} MB, before depth {} was complete: lower the bounds or raise the cap)",
                 self.bounds.max_states,
-                (self.bounds.max_states * FINGERPRINT_BYTES) >> 20,
+                (self.bounds.max_states * FINGERPRINT_BYTES).div_ceil(1 << 20),
                 self.depth() + 1
             )?;
         }
@@ -424,7 +443,7 @@ struct Envelope {
 
 impl Envelope {
     fn new(from: NodeId, to: NodeId, msg: Message) -> Envelope {
-        let fp = debug_fp_with(|buf| write!(buf, "{from}{to}{msg:?}"));
+        let fp = fingerprint::of(&(from, to, &msg));
         Envelope { from, to, msg, fp }
     }
 }
@@ -437,7 +456,6 @@ struct Trail {
 
 /// The model's whole world. Replicas, messages and the monitor sit behind `Arc`s: a
 /// successor copies pointers and clones only what its step changes.
-#[derive(Clone)]
 struct State {
     replicas: Vec<Arc<Replica>>,
     replica_fp: Vec<u64>,
@@ -456,26 +474,88 @@ struct State {
     monitor: Arc<Monitor>,
     monitor_fp: u64,
     trail: Option<Arc<Trail>>,
+    /// A branch's own invariant broken, if any: of every branch in the start state, then of
+    /// the branch the last step changed (the others are as they were in the state before,
+    /// which was whole, or the search would have stopped there). Checked from where that
+    /// branch's register changed, not from its first entry: from a busy moment of a run,
+    /// checking every branch's whole register at every state was a sixth of the search.
+    branch_broken: Option<String>,
 }
 
-/// Fingerprints a value's `Debug` image: written into a reused buffer, then hashed in one
-/// go (SipHash fed the many small pieces `Debug` writes was a third of the search's time).
-fn debug_fp(x: &impl fmt::Debug) -> u64 {
-    debug_fp_with(|buf| write!(buf, "{x:?}"))
-}
-
-fn debug_fp_with(f: impl FnOnce(&mut String) -> fmt::Result) -> u64 {
-    thread_local! {
-        static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+/// Field by field; `clone_from` reuses this state's lists (see [`Spares`]). Every field is
+/// named, so a new one cannot be forgotten here.
+impl Clone for State {
+    fn clone(&self) -> State {
+        let mut t = State {
+            replicas: Vec::new(),
+            replica_fp: Vec::new(),
+            up: Vec::new(),
+            isolated: None,
+            run_cut: None,
+            crashes: 0,
+            partitions: 0,
+            decrees: 0,
+            attempts: Vec::new(),
+            in_flight: Vec::new(),
+            monitor: Arc::clone(&self.monitor),
+            monitor_fp: 0,
+            trail: None,
+            branch_broken: None,
+        };
+        t.clone_from(self);
+        t
     }
-    BUF.with_borrow_mut(|buf| {
-        buf.clear();
-        f(buf).expect("formatting into a String cannot fail");
-        let mut h = DefaultHasher::new();
-        h.write(buf.as_bytes());
-        h.finish()
-    })
+
+    fn clone_from(&mut self, source: &State) {
+        let State {
+            replicas,
+            replica_fp,
+            up,
+            isolated,
+            run_cut,
+            crashes,
+            partitions,
+            decrees,
+            attempts,
+            in_flight,
+            monitor,
+            monitor_fp,
+            trail,
+            branch_broken,
+        } = source;
+        self.replicas.clone_from(replicas);
+        self.replica_fp.clone_from(replica_fp);
+        self.up.clone_from(up);
+        self.isolated = *isolated;
+        self.run_cut.clone_from(run_cut);
+        self.crashes = *crashes;
+        self.partitions = *partitions;
+        self.decrees = *decrees;
+        self.attempts.clone_from(attempts);
+        self.in_flight.clone_from(in_flight);
+        self.monitor.clone_from(monitor);
+        self.monitor_fp = *monitor_fp;
+        self.trail.clone_from(trail);
+        self.branch_broken.clone_from(branch_broken);
+    }
 }
+
+/// What the search made for steps that led to states already seen (two in three steps do, in
+/// the standard model): the states themselves, and the copies of the branch and the monitor
+/// that each step wrote. The next step's copies are written into them (`clone_from`), so most
+/// steps allocate nothing: allocating and freeing those copies was about half of the search's
+/// time natively, and more in the browser (wasm's allocator is slower).
+#[derive(Default)]
+struct Spares {
+    states: Vec<State>,
+    replicas: Vec<Arc<Replica>>,
+    monitors: Vec<Arc<Monitor>>,
+    /// A replica step's outputs.
+    out: Vec<Output>,
+}
+
+/// Spares kept of each kind: one step's worth is all that is ever reused at once.
+const SPARES_MAX: usize = 4;
 
 /// One customer's need: a request the search may carry to any branch `asks` times.
 struct Need {
@@ -497,6 +577,9 @@ struct Model {
     /// The moment's sometimes-counts: a property is reached when the search adds to them.
     base: crate::check::Sometimes,
     start: State,
+    /// Recycled copies (a `RefCell`: the model's methods read it, and only the search's
+    /// own thread ever touches it).
+    spares: RefCell<Spares>,
 }
 
 impl Model {
@@ -527,6 +610,7 @@ impl Model {
             attempt_seqs: Vec::new(),
             base: Default::default(),
             start,
+            spares: RefCell::default(),
         }
     }
 
@@ -563,11 +647,20 @@ impl Model {
         let run_cut = m.cut.iter().any(|c| *c).then(|| Arc::from(m.cut));
         let start = State::new(replicas.collect(), m.up, run_cut, m.in_flight, m.monitor, needs.len());
         let base = start.monitor.sometimes();
-        Model { bounds, config: config.clone(), now: m.now, needs, attempt_seqs: m.attempt_seqs, base, start }
+        Model {
+            bounds,
+            config: config.clone(),
+            now: m.now,
+            needs,
+            attempt_seqs: m.attempt_seqs,
+            base,
+            start,
+            spares: RefCell::default(),
+        }
     }
 
     fn fingerprint(&self, s: &State) -> u64 {
-        let mut h = DefaultHasher::new();
+        let mut h = Fp::new();
         for (fp, up) in s.replica_fp.iter().zip(&s.up) {
             h.write_u64(*fp);
             h.write_u8(*up as u8);
@@ -686,11 +779,12 @@ impl Model {
             Step::Crash(id) => {
                 s.crashes += 1;
                 s.up[id.index()] = false;
-                let r = Arc::make_mut(&mut s.replicas[id.index()]);
+                let r = self.replica_mut(&mut s.replicas[id.index()]);
                 r.restart(&self.config);
-                s.replica_fp[id.index()] = debug_fp(&*r);
-                Arc::make_mut(&mut s.monitor).on_crash(id);
-                s.monitor_fp = debug_fp(&*s.monitor);
+                s.replica_fp[id.index()] = fingerprint::of(&*r);
+                s.branch_broken = r.invariants().err();
+                self.monitor_mut(&mut s.monitor).on_crash(id);
+                s.monitor_fp = fingerprint::of(&*s.monitor);
             }
             Step::Restart(id) => s.up[id.index()] = true,
             Step::Isolate(id) => {
@@ -718,12 +812,18 @@ impl Model {
 
     /// `Simulation::step_replica` and `apply_output`, minus the clock and the PRNG.
     fn step_replica(&self, s: &mut State, id: NodeId, input: Input) {
-        let mut out = Vec::new();
-        let r = Arc::make_mut(&mut s.replicas[id.index()]);
+        let mut out = std::mem::take(&mut self.spares.borrow_mut().out);
+        let r = self.replica_mut(&mut s.replicas[id.index()]);
+        // What `invariants_from` need not check again: the register up to where this step
+        // changed it (`Note::LogChanged`), the Numbers applied before it (only ever added).
+        let mut checked = Checked { log: r.disk.log.len(), numbers: r.register.sequence.len() };
         r.step(self.now, input, &mut out);
-        s.replica_fp[id.index()] = debug_fp(&*r);
+        s.replica_fp[id.index()] = fingerprint::of(&*r);
         let mut monitor_changed = false;
-        for o in out {
+        for o in out.drain(..) {
+            if let Output::Note(Note::LogChanged { from }) = o {
+                checked.log = checked.log.min((from.0 as usize).saturating_sub(1));
+            }
             match o {
                 Output::Send { to, msg } => {
                     if !self.cut(s, id, to) {
@@ -733,7 +833,7 @@ impl Model {
                 Output::Answer { client, attempt, answer: Answer::Number { number }, .. } => {
                     let request = self.request_answered(client, attempt);
                     let request = request.expect("every attempt answered was made by the run or the search");
-                    Arc::make_mut(&mut s.monitor).on_number(self.now, request, number);
+                    self.monitor_mut(&mut s.monitor).on_number(self.now, request, number);
                     monitor_changed = true;
                 }
                 Output::Note(note) => {
@@ -746,7 +846,7 @@ impl Model {
                             | Note::Applied { request: Some(_), number: Some(_), .. }
                     );
                     if seen {
-                        Arc::make_mut(&mut s.monitor).observe(self.now, &s.replicas[id.index()], note);
+                        self.monitor_mut(&mut s.monitor).observe(self.now, &s.replicas[id.index()], note);
                         monitor_changed = true;
                     }
                 }
@@ -754,7 +854,62 @@ impl Model {
             }
         }
         if monitor_changed {
-            s.monitor_fp = debug_fp(&*s.monitor);
+            s.monitor_fp = fingerprint::of(&*s.monitor);
+        }
+        self.spares.borrow_mut().out = out;
+        s.branch_broken = s.replicas[id.index()].invariants_from(checked).err();
+    }
+
+    /// The branch to write, copied first (into a spare if there is one) if another state
+    /// shares it: `Arc::make_mut`, minus the allocation.
+    fn replica_mut<'a>(&self, slot: &'a mut Arc<Replica>) -> &'a mut Replica {
+        if Arc::get_mut(slot).is_none() {
+            if let Some(mut spare) = self.spares.borrow_mut().replicas.pop() {
+                Arc::get_mut(&mut spare).expect("no state holds a spare").clone_from(slot);
+                *slot = spare;
+            }
+        }
+        Arc::make_mut(slot)
+    }
+
+    /// The monitor to write, likewise.
+    fn monitor_mut<'a>(&self, slot: &'a mut Arc<Monitor>) -> &'a mut Monitor {
+        if Arc::get_mut(slot).is_none() {
+            if let Some(mut spare) = self.spares.borrow_mut().monitors.pop() {
+                Arc::get_mut(&mut spare).expect("no state holds a spare").clone_from(slot);
+                *slot = spare;
+            }
+        }
+        Arc::make_mut(slot)
+    }
+
+    /// A copy of `s` to take a step from, written into a spare state if there is one.
+    fn copy(&self, s: &State) -> State {
+        match self.spares.borrow_mut().states.pop() {
+            Some(mut t) => {
+                t.clone_from(s);
+                t
+            }
+            None => s.clone(),
+        }
+    }
+
+    /// Keeps what `t`, a successor of `s` that was already seen, wrote: the copies its step
+    /// made (held by no other state) and its lists.
+    fn recycle(&self, mut t: State, s: &State) {
+        let mut spares = self.spares.borrow_mut();
+        for (mine, theirs) in t.replicas.iter_mut().zip(&s.replicas) {
+            if Arc::get_mut(mine).is_some() && spares.replicas.len() < SPARES_MAX {
+                spares.replicas.push(std::mem::replace(mine, Arc::clone(theirs)));
+            }
+        }
+        if Arc::get_mut(&mut t.monitor).is_some() && spares.monitors.len() < SPARES_MAX {
+            spares.monitors.push(std::mem::replace(&mut t.monitor, Arc::clone(&s.monitor)));
+        }
+        if spares.states.len() < SPARES_MAX {
+            // Let go of the messages now: an envelope only this state held goes with it.
+            t.in_flight.clear();
+            spares.states.push(t);
         }
     }
 
@@ -770,7 +925,7 @@ impl Model {
             // Not `Violation`'s Display: every step here happens at one moment.
             return Some((Some(v.invariant), format!("{} violated: {}", v.invariant.code(), v.detail)));
         }
-        s.replicas.iter().find_map(|r| r.invariants().err()).map(|text| (None, text))
+        s.branch_broken.clone().map(|text| (None, text))
     }
 
     /// Each sometimes-property, reached when the search adds to the moment's count (from
@@ -860,7 +1015,8 @@ impl State {
         needs: usize,
     ) -> State {
         let mut s = State {
-            replica_fp: replicas.iter().map(debug_fp).collect(),
+            branch_broken: replicas.iter().find_map(|r| r.invariants().err()),
+            replica_fp: replicas.iter().map(fingerprint::of).collect(),
             replicas: replicas.into_iter().map(Arc::new).collect(),
             up,
             isolated: None,
@@ -870,7 +1026,7 @@ impl State {
             decrees: 0,
             attempts: vec![0; needs],
             in_flight: Vec::new(),
-            monitor_fp: debug_fp(&monitor),
+            monitor_fp: fingerprint::of(&monitor),
             monitor: Arc::new(monitor),
             trail: None,
         };
@@ -1004,10 +1160,11 @@ impl Search {
         steps.clear();
         model.steps(s, steps);
         for &step in steps.iter() {
-            let mut t = s.clone();
+            let mut t = model.copy(s);
             model.apply(&mut t, step);
             self.report.transitions += 1;
             if !self.seen.insert(model.fingerprint(&t)) {
+                model.recycle(t, s);
                 continue;
             }
             t.trail = Some(Arc::new(Trail { parent: s.trail.clone(), step }));

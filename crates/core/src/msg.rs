@@ -4,7 +4,7 @@ use crate::ids::*;
 use serde::Serialize;
 use std::fmt;
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "request")]
 pub enum EntryKind {
@@ -27,7 +27,7 @@ impl EntryKind {
     }
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 pub struct Entry {
     pub term: Term,
@@ -44,7 +44,7 @@ pub struct Entry {
 }
 
 /// What a customer asks for.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "op", content = "request")]
 pub enum Op {
     Issue(RequestId),
@@ -56,7 +56,7 @@ pub enum Op {
 }
 
 /// A customer's attempt: which customer, which try, what for.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Ask {
     pub client: ClientId,
     pub attempt: u32,
@@ -64,7 +64,7 @@ pub struct Ask {
 }
 
 /// The answers a customer can get.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "answer")]
 pub enum Answer {
     Number {
@@ -99,7 +99,7 @@ impl Answer {
 
 /// §5.3: replication and heartbeat. `round` numbers the leader's quorum rounds for
 /// linearizable reads (the ReadIndex protocol, Raft thesis §6.4).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppendEntries {
     pub term: Term,
@@ -110,7 +110,7 @@ pub struct AppendEntries {
     pub round: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum Message {
     /// §5.2: a candidate asks for a vote.

@@ -32,13 +32,26 @@ pub const fn approx_bytes(items: usize, kv: usize) -> usize {
     items * (kv + 1) * 9 / 7
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct SharedMap<K, V> {
     /// Oldest (largest) first; a key in a newer level or in `recent` shadows an older one.
     frozen: Vec<Arc<FxHashMap<K, V>>>,
     recent: FxHashMap<K, V>,
     /// Distinct keys.
     len: usize,
+}
+
+impl<K: Clone, V: Clone> Clone for SharedMap<K, V> {
+    fn clone(&self) -> Self {
+        SharedMap { frozen: self.frozen.clone(), recent: self.recent.clone(), len: self.len }
+    }
+
+    /// Into this one's maps: the model check recycles copies (see `Replica`'s `Clone`).
+    fn clone_from(&mut self, source: &Self) {
+        self.frozen.clone_from(&source.frozen);
+        self.recent.clone_from(&source.recent);
+        self.len = source.len;
+    }
 }
 
 impl<K, V> Default for SharedMap<K, V> {
@@ -117,6 +130,14 @@ impl<K: Hash + Eq + Clone, V: Clone> SharedMap<K, V> {
     pub fn shared_with(&self, other: &SharedMap<K, V>) -> usize {
         let shared = self.frozen.iter().filter(|m| other.frozen.iter().any(|o| Arc::ptr_eq(m, o)));
         shared.map(|m| m.len()).sum()
+    }
+}
+
+/// By its entries in no order (`crate::fingerprint::hash_unordered`): equal maps hash alike
+/// whatever order their entries came in.
+impl<K: Hash + Eq + Clone, V: Clone + Hash> Hash for SharedMap<K, V> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        crate::fingerprint::hash_unordered(self.iter(), state);
     }
 }
 

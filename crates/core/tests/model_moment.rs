@@ -74,6 +74,10 @@ fn the_cap_on_fingerprints_stops_the_search_and_says_so() {
     assert!(r.truncated && r.violation.is_none());
     let text = r.to_string();
     assert!(text.contains("cap of 1000 fingerprints"), "{text}");
+    // What the page shows: the cap in fingerprints and in memory, and what to do.
+    let summary = r.summary();
+    assert!(summary.contains("its cap of 1,000 fingerprints (about 1 MB)"), "{summary}");
+    assert!(summary.contains(": lower the bounds or raise the cap"), "{summary}");
 }
 
 #[test]

@@ -1,6 +1,10 @@
 //! The RaftScope workload (`nextnumber_core::bench`) in headless Chromium: simulated
 //! seconds per wall second and events per second, median of 5 whole runs once the runs have
-//! settled (see `warm_up`). Ignored by default so it never runs with the tests;
+//! settled (see `warm_up`). Then the model check through the JS API's `ModelCheck`, the path
+//! the page's worker takes (`web/model-worker.js`: slices of 2,000 states): the standard
+//! model to depth 7 from tick 0 (the issue's figure, at most 10 s) and a search from a busy
+//! moment of the RaftScope workload, states per second and wall time, median of 3.
+//! Ignored by default so it never runs with the tests;
 //! `scripts/bench.sh` runs it twice, built as the benchmarks are (`--profile bench`) and as
 //! the page and the JS package ship (`--profile wasm`: size first), with:
 //!
@@ -10,7 +14,11 @@
 //! ```
 #![cfg(target_arch = "wasm32")]
 
-use nextnumber_core::bench::{run_raftscope, RAFTSCOPE_SIM_MS};
+use nextnumber_core::bench::{
+    model_busy_run, run_raftscope, MODEL_BUSY_DEPTH, MODEL_BUSY_TICK, MODEL_STANDARD_DEPTH, MODEL_STANDARD_RUN,
+    MODEL_STANDARD_STATES, MODEL_STANDARD_TERMS_AHEAD, RAFTSCOPE_SIM_MS,
+};
+use nextnumber_core::wasm::ModelCheck;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -78,4 +86,92 @@ fn warm_up() -> (u64, usize) {
         }
     }
     (events, MAX_WARM_UP + 1)
+}
+
+/// States per `step` call: the page's worker's slice (`SLICE_STATES` in web/model-worker.js).
+const MODEL_SLICE: u32 = 2_000;
+const MODEL_RUNS: usize = 3;
+
+#[wasm_bindgen_test]
+#[ignore = "a benchmark: run it with --include-ignored (scripts/bench.sh)"]
+fn model_check_in_the_browser() {
+    let standard = |o: &js_sys::Object| {
+        set(o, "run", JsValue::from_str(MODEL_STANDARD_RUN));
+        set(o, "tick", JsValue::from_f64(0.0));
+        set(o, "depth", JsValue::from_f64(MODEL_STANDARD_DEPTH as f64));
+        // `Bounds::standard`: the JS API's defaults are the page's, smaller.
+        set(o, "customers", JsValue::from_f64(2.0));
+        set(o, "drops", JsValue::TRUE);
+        set(o, "heartbeats", JsValue::TRUE);
+        set(o, "termsAhead", JsValue::from_f64(MODEL_STANDARD_TERMS_AHEAD as f64));
+        set(o, "maxStates", JsValue::from_f64(20_000_000.0));
+    };
+    let (states, line) = timed_checks(standard);
+    assert_eq!(states, MODEL_STANDARD_STATES, "the standard model, state for state");
+    let memory = wasm_memory_bytes() / (1 << 20) as f64;
+    console_log!(
+        "wasm model: standard model to depth {MODEL_STANDARD_DEPTH}: {line}; wasm memory after: {memory:.0} MiB"
+    );
+
+    let busy_run = model_busy_run();
+    let busy = |o: &js_sys::Object| {
+        set(o, "run", JsValue::from_str(&busy_run));
+        set(o, "tick", JsValue::from_f64(MODEL_BUSY_TICK as f64));
+        set(o, "depth", JsValue::from_f64(MODEL_BUSY_DEPTH as f64));
+    };
+    let (_, line) = timed_checks(busy);
+    console_log!(
+        "wasm model: busy moment (RaftScope workload at {} s, the page's bounds, depth {MODEL_BUSY_DEPTH}): {line}",
+        MODEL_BUSY_TICK / 1_000
+    );
+}
+
+fn set(o: &js_sys::Object, k: &str, v: JsValue) {
+    js_sys::Reflect::set(o, &JsValue::from_str(k), &v).unwrap();
+}
+
+/// `MODEL_RUNS` whole checks (plus one untimed, for the baseline compiler's tier-up), each
+/// made before its clock starts (making one replays the run to its moment) and stepped in
+/// the worker's slices: the states and a line of figures.
+fn timed_checks(options: impl Fn(&js_sys::Object)) -> (usize, String) {
+    let check = || {
+        let o = js_sys::Object::new();
+        options(&o);
+        ModelCheck::from_options(&o).unwrap()
+    };
+    let run = |mut c: ModelCheck| {
+        let start = now_ms();
+        while !js_sys::Reflect::get(&JsValue::from(c.step(MODEL_SLICE).unwrap()), &JsValue::from_str("done"))
+            .unwrap()
+            .as_bool()
+            .unwrap()
+        {}
+        let ms = now_ms() - start;
+        let r = c.report();
+        assert!(r.violation.is_none() && !r.truncated, "{r}");
+        (r.states, ms)
+    };
+    let (states, _) = run(check());
+    let mut millis: Vec<f64> = (0..MODEL_RUNS)
+        .map(|_| {
+            let (s, ms) = run(check());
+            assert_eq!(s, states, "every run does the same work");
+            ms
+        })
+        .collect();
+    millis.sort_by(f64::total_cmp);
+    let median = millis[MODEL_RUNS / 2];
+    let runs = millis.iter().map(|ms| format!("{:.2}", ms / 1000.0)).collect::<Vec<_>>().join("/");
+    let line = format!(
+        "{states} states in {:.2} s, {:.0} states/s (median of {MODEL_RUNS} runs; runs {runs} s; slices of {MODEL_SLICE})",
+        median / 1000.0,
+        states as f64 / (median / 1000.0)
+    );
+    (states, line)
+}
+
+/// The wasm instance's linear memory: it only grows, so this is the most the checks used.
+fn wasm_memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    js_sys::Reflect::get(&memory.buffer(), &JsValue::from_str("byteLength")).unwrap().as_f64().unwrap()
 }

@@ -94,7 +94,7 @@ impl Invariant {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Violation {
     pub invariant: Invariant,
     /// When it broke, if known (the history file check has no clock for some properties).
@@ -132,7 +132,7 @@ impl Violation {
 /// Keep the first few of each kind: enough to explain, bounded in memory.
 const MAX_VIOLATIONS_PER_INVARIANT: usize = 8;
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Hash, Serialize)]
 pub struct Violations(Vec<Violation>);
 
 impl Violations {
@@ -151,7 +151,7 @@ impl Violations {
 
 /// Evidence that the checks were not vacuous: stateright pairs each "always" with a
 /// "sometimes", and so do we.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[serde(rename_all = "camelCase")]
 pub struct Sometimes {

@@ -17,11 +17,22 @@ use std::collections::BTreeMap;
 /// only ever holds one term, so that one is kept in a plain list by index (16 bytes a slot,
 /// where a map entry took 45: measured, the largest of the monitor's records an hour into a
 /// busy run); the terms of entries a new leader later overwrote go to a map.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default, Hash)]
 struct ChainAt {
     /// By `index - 1`: the term first seen there and its chain hash.
     first: Chunked<(Term, u64)>,
     other: SharedMap<(LogIndex, Term), u64>,
+}
+
+impl Clone for ChainAt {
+    fn clone(&self) -> Self {
+        ChainAt { first: self.first.clone(), other: self.other.clone() }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.first.clone_from(&source.first);
+        self.other.clone_from(&source.other);
+    }
 }
 
 impl ChainAt {
@@ -50,8 +61,9 @@ impl ChainAt {
     }
 }
 
-/// The online checker, fed by the simulator with what each branch reports.
-#[derive(Clone, Debug)]
+/// The online checker, fed by the simulator with what each branch reports. `Hash` (every
+/// record) is what the model check fingerprints it by (`crate::fingerprint`).
+#[derive(Debug, Hash)]
 pub struct Monitor {
     leaders: BTreeMap<Term, NodeId>,
     leader_log: Vec<LeaderRecord>,
@@ -78,7 +90,7 @@ pub struct Monitor {
 }
 
 /// The Numbers a request was issued and told first.
-#[derive(Copy, Clone, Debug, Default)]
+#[derive(Copy, Clone, Debug, Default, Hash)]
 struct NumbersOf {
     issued: MaybeNumber,
     told: MaybeNumber,
@@ -87,6 +99,46 @@ struct NumbersOf {
 /// The bytes an entry of the map of overwritten chain hashes takes, as `Simulation::approx_bytes`
 /// counts it.
 const MAP_ENTRY_BYTES: usize = crate::shared_map::approx_bytes(1, std::mem::size_of::<(RequestId, SeqNum)>());
+
+/// `clone_from` writes into this monitor's own records: the model check recycles the copies
+/// of steps that led to states already seen (see `Replica`'s `Clone`). Every field is named,
+/// so a new one cannot be forgotten here.
+impl Clone for Monitor {
+    fn clone(&self) -> Monitor {
+        let mut m = Monitor::new(0);
+        m.clone_from(self);
+        m
+    }
+
+    fn clone_from(&mut self, source: &Monitor) {
+        let Monitor {
+            leaders,
+            leader_log,
+            committed,
+            committed_in,
+            commit_seen,
+            canonical,
+            numbers_of,
+            told_whom,
+            chains,
+            chain_at,
+            violations,
+            sometimes,
+        } = source;
+        self.leaders.clone_from(leaders);
+        self.leader_log.clone_from(leader_log);
+        self.committed.clone_from(committed);
+        self.committed_in.clone_from(committed_in);
+        self.commit_seen.clone_from(commit_seen);
+        self.canonical.clone_from(canonical);
+        self.numbers_of.clone_from(numbers_of);
+        self.told_whom.clone_from(told_whom);
+        self.chains.clone_from(chains);
+        self.chain_at.clone_from(chain_at);
+        self.violations.clone_from(violations);
+        self.sometimes = *sometimes;
+    }
+}
 
 impl Monitor {
     pub fn new(n: usize) -> Monitor {

@@ -48,7 +48,7 @@ pub struct ModelCheckOptions {
     /// New terms beyond the moment's highest a branch may stand for. Default 1.
     #[tsify(optional)]
     terms_ahead: Option<u64>,
-    /// The cap on states (fingerprints, 16 bytes each at most). Default 2,000,000.
+    /// The cap on states (fingerprints, 21 bytes each at most: 2,000,000 take 41 MB). Default 2,000,000.
     #[tsify(optional)]
     max_states: Option<usize>,
 }
