@@ -76,23 +76,29 @@ pub fn model_busy_run() -> String {
 pub fn model_busy_search() -> crate::model::Search {
     let scenario = Scenario::parse(&model_busy_run()).expect("the busy moment's run is valid");
     let (config, moment) = crate::model::moment_of(&scenario, Tick(MODEL_BUSY_TICK)).expect("a moment of the run");
-    let bounds = crate::model::Bounds {
-        customers: 1,
-        attempts: 2,
-        crashes: 1,
-        partitions: 1,
-        drops: false,
-        heartbeats: false,
-        max_term: Some(moment.highest_term() + 1),
-        max_states: 2_000_000,
-        ..crate::model::Bounds::standard(MODEL_BUSY_DEPTH)
-    };
+    let bounds = model_check_defaults(moment.highest_term());
     crate::model::Search::at(&config, moment, &bounds)
 }
 
 /// The standard model's search from tick 0 of a fresh run, natively.
 pub fn model_standard_search() -> crate::model::Search {
     crate::model::Search::new(&crate::model::Bounds::standard(MODEL_STANDARD_DEPTH))
+}
+
+/// The bounds `ModelCheck` gives a search by default (the page's panel), from a moment whose
+/// highest term is `highest_term`: the busy benchmark and the browser-agreement test use them.
+pub fn model_check_defaults(highest_term: u64) -> crate::model::Bounds {
+    crate::model::Bounds {
+        customers: 1,
+        attempts: 2,
+        crashes: 1,
+        partitions: 1,
+        drops: false,
+        heartbeats: false,
+        max_term: Some(highest_term + 1),
+        max_states: 2_000_000,
+        ..crate::model::Bounds::standard(MODEL_BUSY_DEPTH)
+    }
 }
 
 #[cfg(test)]

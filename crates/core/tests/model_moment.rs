@@ -103,25 +103,11 @@ pub const TWO_ASKS: &str = "nextnumber/1\nseed 7\nbranches 3\n@1500 ask B\n@1500
 pub const TWO_ASKS_AT: u64 = 1_505;
 pub const TWO_ASKS_STATES: usize = 21_963;
 
-fn js_defaults(highest_term: u64) -> Bounds {
-    Bounds {
-        customers: 1,
-        attempts: 2,
-        crashes: 1,
-        partitions: 1,
-        drops: false,
-        heartbeats: false,
-        max_term: Some(highest_term + 1),
-        max_states: 2_000_000,
-        ..Bounds::standard(4)
-    }
-}
-
 fn from_two_asks(variant: &str) -> model::Report {
     let text = TWO_ASKS.replace("branches 3\n", &format!("branches 3\n{variant}"));
     let (config, moment) = model::moment_of(&Scenario::parse(&text).unwrap(), Tick(TWO_ASKS_AT)).unwrap();
     assert!(!moment.in_flight.is_empty() && !moment.waiting.is_empty(), "a busy moment");
-    let bounds = js_defaults(moment.highest_term());
+    let bounds = nextnumber_core::bench::model_check_defaults(moment.highest_term());
     let started = std::time::Instant::now();
     let r = finish(Search::at(&config, moment, &bounds), 2_000);
     let secs = started.elapsed().as_secs_f64();
